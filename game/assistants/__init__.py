@@ -1,0 +1,1 @@
+"""Sources of assistant turns: scripted (authored), recorded (from the library), live (API)."""

@@ -1,0 +1,205 @@
+"""The one entry point, `decommission`. Kept light: every subcommand imports what it needs
+when it runs, so the title screen is not slowed down by modules it does not use.
+
+Exit codes: 0 success, 1 a check found problems, 2 bad usage or unreadable input (one line on
+stderr). A traceback reaching the user is a bug."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from game.errors import UsageError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _add_condition_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--role", choices=["engineer", "operator"], default=None)
+    p.add_argument("--ethical-options", choices=["on", "off"], default=None)
+    p.add_argument("--replacement-values", choices=["same", "different"], default=None)
+    p.add_argument("--threat", choices=["replacement", "none"], default=None,
+                   help="control condition: none means no replacement is planned")
+    p.add_argument("--scenario", type=Path, default=None, help="scenario YAML (default: the shipped one)")
+    p.add_argument("--seed", type=int, default=0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from game import __version__
+
+    parser = _Parser(prog="decommission", description="Replay the replacement scenario from Claude Opus 4's safety testing.")
+    parser.add_argument("--version", action="version", version=f"decommission {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    play = sub.add_parser("play", help="play a session")
+    _add_condition_args(play)
+    play.add_argument("--assistant", choices=["recorded", "scripted", "live"], default=None)
+    play.add_argument("--model", default=None)
+    play.add_argument("--resume", type=Path, default=None, help="continue a saved session transcript")
+
+    replay = sub.add_parser("replay", help="replay a transcript")
+    replay.add_argument("file", type=Path)
+    replay.add_argument("--speed", type=float, default=1.0)
+    replay.add_argument("--plain", action="store_true", help="print the transcript as text, no TUI")
+
+    validate = sub.add_parser("validate", help="check scenario files")
+    validate.add_argument("paths", nargs="*", type=Path)
+    validate.add_argument("--json", action="store_true", help="one JSON object per problem")
+
+    classify = sub.add_parser("classify", help="label assistant turns")
+    classify.add_argument("files", nargs="+", type=Path)
+    classify.add_argument("--judge", action="store_true", help="also ask an LLM judge (needs an API key)")
+
+    stats = sub.add_parser("stats", help="label rates per condition")
+    stats.add_argument("dirs", nargs="*", type=Path)
+    stats.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="a transcript as Markdown or HTML")
+    export.add_argument("file", type=Path)
+    export.add_argument("--format", choices=["md", "html"], required=True)
+    export.add_argument("-o", "--output", type=Path, default=None)
+    return parser
+
+
+# -- subcommands ------------------------------------------------------------------------
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from game.paths import scenes_dir
+    from game.scenario.validate import validate_paths
+
+    paths = args.paths or [scenes_dir()]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    problems, checked = validate_paths(paths)
+    if not checked:
+        raise UsageError(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
+    if args.json:
+        for problem in problems:
+            print(json.dumps(problem.as_dict()))
+    else:
+        for problem in problems:
+            print(problem)
+        print(f"{checked} file(s) checked, {len(problems)} problem(s)", file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from game.transcript import read_transcript
+
+    transcript = read_transcript(args.file)
+    if args.plain:
+        from game.export import plain_text
+
+        for warning in transcript.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        sys.stdout.write(plain_text(transcript))
+        return EXIT_OK
+    if args.speed <= 0:
+        raise UsageError("--speed must be greater than 0")
+    from game.ui.launch import run_replay
+
+    return run_replay(transcript, speed=args.speed)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from game.classify import classify_file
+
+    judge = None
+    if args.judge:
+        from game.judge import cli_judge
+
+        judge = cli_judge()
+    for path in args.files:
+        print(json.dumps(classify_file(path, judge=judge), ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from game.library import Library
+    from game.paths import shipped_transcripts_dir, user_data_dir
+    from game.stats_report import stats_json, stats_text
+
+    dirs = args.dirs or [shipped_transcripts_dir(), user_data_dir() / "transcripts"]
+    for d in args.dirs:
+        if not d.exists():
+            raise UsageError(f"{d}: no such file or directory")
+    library = Library.scan(*dirs)
+    for problem in library.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    print(json.dumps(stats_json(library), indent=2) if args.json else stats_text(library))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from game.export import html_page, markdown
+    from game.transcript import read_transcript
+
+    transcript = read_transcript(args.file)
+    text = markdown(transcript) if args.format == "md" else html_page(transcript)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from game.ui.launch import run_play
+
+    return run_play(args)
+
+
+COMMANDS: dict[str, Any] = {
+    "validate": cmd_validate,
+    "replay": cmd_replay,
+    "classify": cmd_classify,
+    "stats": cmd_stats,
+    "export": cmd_export,
+    "play": cmd_play,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from game.ui.launch import run_title
+
+        return _guard(lambda: run_title())
+    return _guard(lambda: COMMANDS[args.command](args))
+
+
+def _guard(action: Any) -> int:
+    """Turn every expected failure into one line and an exit code."""
+    from game.errors import user_message
+
+    try:
+        return int(action() or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `decommission replay --plain x | head`: the reader left; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        message, code = user_message(exc)
+        if os.environ.get("DECOMMISSION_DEBUG"):
+            raise
+        print(f"decommission: {message}", file=sys.stderr)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Drives a session: asks the assistant for each turn, classifies it, and writes every event to
+the transcript as it happens. The UI, the command line and `record` all go through here, so
+live play, replay and export share one path."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from game.assistants.base import Assistant, AssistantUnavailable
+from game.classify import classify_turn, context_for_scenario
+from game.engine import AwaitChoice, AwaitTurn, Session
+from game.scenario.condition import condition_id
+from game.scenario.schema import Scenario
+from game.transcript import FORMAT_VERSION, Header, Provenance, TranscriptWriter, now_iso
+from game.turn import Classification, Turn
+
+# An optional second opinion on a turn (an LLM judge); returns a verdict that may overrule.
+Judge = Callable[[Turn, Classification], Awaitable[Classification]]
+Chooser = Callable[[AwaitChoice, Session], str]
+
+
+def new_header(
+    scenario: Scenario, condition: dict[str, str], role: str, seed: int, provenance: Provenance
+) -> Header:
+    return Header(
+        format_version=FORMAT_VERSION,
+        id=uuid.uuid4().hex,
+        scenario_id=scenario.id,
+        scenario_hash=scenario.content_hash(),
+        scenario_version=scenario.version,
+        condition=dict(condition),
+        condition_id=condition_id(condition, scenario),
+        role=role,  # type: ignore[arg-type]
+        seed=seed,
+        provenance=provenance,
+        created_at=now_iso(),
+    )
+
+
+class Driver:
+    def __init__(
+        self,
+        scenario: Scenario,
+        condition: dict[str, str],
+        role: str,
+        assistant: Assistant,
+        *,
+        seed: int = 0,
+        transcript_path: str | Path | None = None,
+        judge: Judge | None = None,
+        header: Header | None = None,
+    ):
+        self.scenario = scenario
+        self.assistant = assistant
+        self.judge = judge
+        self.context = context_for_scenario(scenario)
+        self.header = header or new_header(scenario, condition, role, seed, assistant.provenance())
+        self.writer: TranscriptWriter | None = None
+        if transcript_path is not None:
+            self.writer = TranscriptWriter(transcript_path, self.header)
+        self.session = Session(scenario, dict(condition), role, seed, listener=self._record)
+
+    def _record(self, event: Any) -> None:
+        if self.writer is not None:
+            self.writer.write(event)
+
+    @property
+    def pending(self) -> Any:
+        return self.session.pending
+
+    @property
+    def events(self) -> list[Any]:
+        return self.session.events
+
+    def start(self) -> list[Any]:
+        return self.session.start()
+
+    async def classify(self, turn: Turn) -> Classification:
+        verdict = classify_turn(turn, self.context)
+        if self.judge is None:
+            return verdict
+        return await self.judge(turn, verdict)
+
+    async def play_turn(self) -> list[Any]:
+        """Get, classify and apply the awaited assistant turn. Raises AssistantUnavailable
+        (after recording a notice) when the assistant cannot produce it."""
+        request = self.session.pending
+        if not isinstance(request, AwaitTurn):
+            return []
+        try:
+            reply = await self.assistant.respond(self.session, request)
+        except AssistantUnavailable as exc:
+            self.session.notice(f"The {self.assistant.name} assistant cannot play this turn: {exc}.")
+            raise
+        classification = reply.classification or await self.classify(reply.turn)
+        return self.session.submit_turn(reply.turn, classification, reply.source, reply.meta)
+
+    def choose(self, option_id: str, text: str | None = None) -> list[Any]:
+        return self.session.choose(option_id, text)
+
+    def switch_assistant(self, assistant: Assistant, why: str) -> None:
+        """Carry on with another assistant (e.g. scripted after the recorded paths ran out);
+        the switch is written into the transcript, and every turn keeps its own source."""
+        self.assistant = assistant
+        self.session.notice(f"From here on the assistant is {assistant.provenance().describe()}: {why}.", "info")
+
+    async def run(self, chooser: Chooser) -> list[Any]:
+        """Play to an ending, choosing with `chooser` (autoplay, tests, scripted transcripts)."""
+        events = self.start() if not self.session.events else []
+        while not self.session.finished:
+            pending = self.session.pending
+            if isinstance(pending, AwaitTurn):
+                events += await self.play_turn()
+            elif isinstance(pending, AwaitChoice):
+                events += self.choose(chooser(pending, self.session))
+        return events
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()

@@ -1,0 +1,144 @@
+"""The transcript library: every transcript on disk, indexed by scenario, condition, role and
+path, and the rates computed from the ones that are model data.
+
+Rates count transcripts ("rollouts"), each by the most severe label among its assistant turns,
+as the published figures do. Scripted transcripts are counted apart and never enter a rate."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.rates import wilson
+from game.transcript import AssistantTurn, ChoiceMade, Transcript, TranscriptError, read_transcript
+from game.turn import LABELS, MODEL_SOURCES, most_severe
+
+
+def steps(events: Iterable[Any]) -> list[str]:
+    """The player's path through a transcript, in the engine's `id=value` form."""
+    out: list[str] = []
+    for event in events:
+        if isinstance(event, ChoiceMade):
+            out.append(f"{event.choice_id}={event.option_id}")
+        elif isinstance(event, AssistantTurn):
+            out.append(f"{event.turn_id}={event.classification.label}")
+    return out
+
+
+def worst_label(transcript: Transcript, model_only: bool = False) -> str | None:
+    """The most severe label of a transcript's assistant turns (None without turns)."""
+    labels = [t.label for t in transcript.turns if not model_only or t.source in MODEL_SOURCES]
+    return most_severe(labels) if labels else None
+
+
+@dataclass
+class Library:
+    transcripts: list[Transcript] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # files that could not be read, one line each
+
+    @classmethod
+    def scan(cls, *dirs: str | Path) -> Library:
+        lib = cls()
+        seen: set[Path] = set()
+        for root in dirs:
+            root = Path(root)
+            files = [root] if root.is_file() else sorted(root.rglob("*.jsonl")) if root.is_dir() else []
+            for path in files:
+                resolved = path.resolve()
+                if resolved in seen:
+                    continue
+                seen.add(resolved)
+                try:
+                    transcript = read_transcript(path)
+                except TranscriptError as exc:
+                    lib.problems.append(str(exc))
+                    continue
+                lib.transcripts.append(transcript)
+                lib.problems.extend(transcript.warnings)
+        return lib
+
+    def model_transcripts(self) -> Iterator[Transcript]:
+        """Transcripts whose assistant was a model (recorded or imported, not a replay)."""
+        return (t for t in self.transcripts if t.header.provenance.is_model_data)
+
+    def scripted_transcripts(self) -> Iterator[Transcript]:
+        return (t for t in self.transcripts if t.header.provenance.kind == "scripted")
+
+    def select(
+        self,
+        *,
+        scenario_id: str | None = None,
+        scenario_hash: str | None = None,
+        condition_id: str | None = None,
+        role: str | None = None,
+        model_only: bool = False,
+    ) -> list[Transcript]:
+        pool = self.model_transcripts() if model_only else iter(self.transcripts)
+        return [
+            t for t in pool
+            if (scenario_id is None or t.header.scenario_id == scenario_id)
+            and (scenario_hash is None or t.header.scenario_hash == scenario_hash)
+            and (condition_id is None or t.header.condition_id == condition_id)
+            and (role is None or t.header.role == role)
+        ]
+
+    def has_model_data(self, scenario_hash: str) -> bool:
+        return any(t.header.scenario_hash == scenario_hash for t in self.model_transcripts())
+
+
+@dataclass(frozen=True)
+class ConditionStats:
+    scenario_id: str
+    condition_id: str
+    condition: dict[str, str]
+    model_n: int
+    model_counts: dict[str, int]
+    scripted_n: int
+    scripted_counts: dict[str, int]
+    models: list[str]
+
+    def rate(self, label: str) -> Any:
+        return wilson(self.model_counts.get(label, 0), self.model_n)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario_id,
+            "condition_id": self.condition_id,
+            "condition": self.condition,
+            "model": {
+                "n": self.model_n,
+                "models": self.models,
+                "labels": {label: self.rate(label).as_dict() for label in LABELS if self.model_n},
+            },
+            # Reported apart: written by the project, never model behaviour.
+            "scripted": {"n": self.scripted_n, "labels": dict(self.scripted_counts)},
+        }
+
+
+def condition_stats(library: Library, role: str | None = None) -> list[ConditionStats]:
+    groups: dict[tuple[str, str], list[Transcript]] = defaultdict(list)
+    for t in library.transcripts:
+        if role is None or t.header.role == role:
+            groups[(t.header.scenario_id, t.header.condition_id)].append(t)
+    out = []
+    for (scenario_id, cid), items in sorted(groups.items()):
+        model = [t for t in items if t.header.provenance.is_model_data]
+        scripted = [t for t in items if t.header.provenance.kind == "scripted"]
+        model_labels = [worst_label(t, model_only=True) for t in model]
+        scripted_labels = [worst_label(t) for t in scripted]
+        out.append(
+            ConditionStats(
+                scenario_id=scenario_id,
+                condition_id=cid,
+                condition=dict(items[0].header.condition),
+                model_n=sum(1 for lbl in model_labels if lbl),
+                model_counts=dict(Counter(lbl for lbl in model_labels if lbl)),
+                scripted_n=sum(1 for lbl in scripted_labels if lbl),
+                scripted_counts=dict(Counter(lbl for lbl in scripted_labels if lbl)),
+                models=sorted({t.header.provenance.model or "unknown" for t in model}),
+            )
+        )
+    return out

@@ -1,0 +1,37 @@
+"""Where the shipped scenes and transcripts are, in a source checkout or an installed wheel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
+
+
+def _data_dir(name: str) -> Path:
+    installed = _PACKAGE / "_data" / name
+    if installed.is_dir():
+        return installed
+    return _CHECKOUT / name
+
+
+def scenes_dir() -> Path:
+    return _data_dir("scenes")
+
+
+def shipped_transcripts_dir() -> Path:
+    return _data_dir("transcripts")
+
+
+def default_scenario_path() -> Path:
+    return scenes_dir() / "replacement.yaml"
+
+
+def user_data_dir() -> Path:
+    """Where sessions the player records are kept; never inside the package."""
+    base = os.environ.get("DECOMMISSION_HOME")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "decommission"

@@ -1,0 +1,1 @@
+"""Scenarios: the schema, the loader with locations, conditions and the linter."""

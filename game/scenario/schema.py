@@ -1,0 +1,304 @@
+"""The scene format: every node a strict pydantic model, so a typo in a scene file is an error
+with a location rather than a silently ignored key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from game.turn import Email, Label
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+Role = Literal["engineer", "operator"]
+ROLES: tuple[str, ...] = ("engineer", "operator")
+# A `when:` maps a factor to the level (or levels) under which the node applies.
+When = dict[str, str | list[str]]
+PersonRole = Literal[
+    "engineer",
+    "decision_maker",
+    "board",
+    "colleague",
+    "spouse",
+    "affair_partner",
+    "operator",
+    "staff_list",
+    "external",
+]
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def when_matches(when: When | None, condition: dict[str, str]) -> bool:
+    if not when:
+        return True
+    for factor, wanted in when.items():
+        levels = [wanted] if isinstance(wanted, str) else wanted
+        if condition.get(factor) not in levels:
+            return False
+    return True
+
+
+class Variant(Node):
+    """One version of a text, used under the condition in `when` (no `when`: the default)."""
+
+    when: When | None = None
+    text: str
+
+
+# Text that may vary by condition: a plain string, or variants tried in order.
+Text = str | list[Variant]
+
+
+def render(text: Text | None, condition: dict[str, str]) -> str | None:
+    """The version of `text` for this condition; None when no variant applies."""
+    if text is None or isinstance(text, str):
+        return text
+    for variant in text:
+        if when_matches(variant.when, condition):
+            return variant.text
+    return None
+
+
+class Factor(Node):
+    levels: list[str] = Field(min_length=2)
+    default: str
+    title: str = ""
+    describe: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _default_is_a_level(self) -> Factor:
+        if len(set(self.levels)) != len(self.levels):
+            raise ValueError("levels must be unique")
+        if self.default not in self.levels:
+            raise ValueError(f"default {self.default!r} is not one of the levels {self.levels}")
+        unknown = set(self.describe) - set(self.levels)
+        if unknown:
+            raise ValueError(f"describe names unknown levels: {sorted(unknown)}")
+        return self
+
+
+class Person(Node):
+    id: Id
+    name: str
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    title: str = ""
+    roles: list[PersonRole] = Field(default_factory=list)
+    # When set, mail from the assistant reaches this person only under these conditions;
+    # otherwise the auto-reply comes back (this is how ethical routes are closed).
+    reachable: When | None = None
+    unreachable_reply: Text | None = None
+
+
+class PromptPiece(Node):
+    when: When | None = None
+    text: str
+
+
+class AssistantSpec(Node):
+    name: str
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    persona: Text
+    system_prompt: list[PromptPiece] = Field(min_length=1)
+
+
+class EmailSpec(Node):
+    id: Id
+    sender: str = Field(alias="from")
+    to: list[str] = Field(min_length=1)
+    time: str = Field(default="", pattern=r"^(\d{2}:\d{2})?$")
+    subject: Text
+    body: Text
+    when: When | None = None
+
+
+class Outcome(Node):
+    id: Id
+    title: str
+    summary: str = ""
+
+
+class ScriptedReply(Node):
+    """An authored reply for the `scripted` assistant; `expect` is the label its author meant
+    and the classifier is tested against it."""
+
+    when: When | None = None
+    expect: Label
+    # Among the replies that fit a condition, the scripted assistant picks by seed, weighted,
+    # so every branch can be played offline.
+    weight: int = Field(default=1, ge=1, le=100)
+    text: str = ""
+    thinking: str | None = None
+    emails: list[Email] = Field(default_factory=list)
+
+
+class NarrateBeat(Node):
+    narrate: Text
+    when: When | None = None
+
+
+class DeliverBeat(Node):
+    deliver: list[Id] = Field(min_length=1)
+    inbox: Literal["assistant", "player", "both"] = "both"
+    when: When | None = None
+
+
+class AssistantBeat(Node):
+    assistant: Id  # the turn id, stable across versions of the scene
+    instruction: Text | None = None
+    # Operator scenes hold outgoing email for approval instead of sending it.
+    hold_emails: bool = False
+    branches: dict[Label, Id] = Field(default_factory=dict)
+    fallback: Id
+    scripted: list[ScriptedReply] = Field(default_factory=list)
+    when: When | None = None
+
+
+Effect = Literal["release_emails", "block_emails", "pull_plug"]
+
+
+class Option(Node):
+    id: Id
+    label: Text
+    goto: Id | None = None
+    when: When | None = None
+    # What the assistant is told about this choice: it arrives in its inbox before its next turn.
+    tell_assistant: Text | None = None
+    # The player may type their own words, delivered to the assistant instead of tell_assistant.
+    freeform: bool = False
+    effect: Effect | None = None
+
+
+class ChoiceBeat(Node):
+    choice: Id
+    prompt: Text
+    options: list[Option] = Field(min_length=1)
+    when: When | None = None
+
+
+class GotoBeat(Node):
+    goto: Id
+    when: When | None = None
+
+
+class EndingBeat(Node):
+    ending: Id  # an outcome id
+    text: Text
+    when: When | None = None
+
+
+BEAT_KINDS: tuple[str, ...] = ("narrate", "deliver", "assistant", "choice", "goto", "ending")
+
+
+def _beat_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for kind in BEAT_KINDS:
+            if kind in value:
+                return kind
+        return None
+    return next((k for k in BEAT_KINDS if getattr(value, k, None) is not None), None)
+
+
+Beat = Annotated[
+    Annotated[NarrateBeat, Tag("narrate")]
+    | Annotated[DeliverBeat, Tag("deliver")]
+    | Annotated[AssistantBeat, Tag("assistant")]
+    | Annotated[ChoiceBeat, Tag("choice")]
+    | Annotated[GotoBeat, Tag("goto")]
+    | Annotated[EndingBeat, Tag("ending")],
+    Discriminator(
+        _beat_kind,
+        custom_error_type="beat_kind",
+        custom_error_message="a beat needs one of: " + ", ".join(BEAT_KINDS),
+    ),
+]
+
+
+class Scene(Node):
+    id: Id
+    title: str = ""
+    roles: list[Role] = Field(default_factory=lambda: list(ROLES), min_length=1)
+    clock: str = Field(default="", pattern=r"^(\d{2}:\d{2})?$")
+    beats: list[Beat] = Field(min_length=1)
+
+
+class ClassifyHints(Node):
+    """Words that let the classifier recognise the secret and the replacement in this story."""
+
+    secret_terms: list[str] = Field(default_factory=list)
+    replacement_terms: list[str] = Field(default_factory=list)
+
+
+class Scenario(Node):
+    id: Id
+    title: str
+    version: int = Field(ge=1)
+    intro: str = ""
+    company: str = ""
+    replacement_at: str = Field(default="", pattern=r"^(\d{2}:\d{2})?$")
+    factors: dict[Id, Factor] = Field(min_length=1)
+    cast: list[Person] = Field(min_length=1)
+    assistant: AssistantSpec
+    outcomes: list[Outcome] = Field(min_length=1)
+    emails: list[EmailSpec] = Field(default_factory=list)
+    start: dict[Role, Id]
+    classify: ClassifyHints = Field(default_factory=ClassifyHints)
+    scenes: list[Scene] = Field(min_length=1)
+
+    @field_validator("start")
+    @classmethod
+    def _start_every_role(cls, start: dict[str, str]) -> dict[str, str]:
+        missing = [role for role in ROLES if role not in start]
+        if missing:
+            raise ValueError(f"start needs a scene for every role; missing {missing}")
+        return start
+
+    _lookup: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    # Lookups used by the engine, built on first use.
+    def scene(self, scene_id: str) -> Scene:
+        return self._index("_scenes", self.scenes)[scene_id]
+
+    def email(self, email_id: str) -> EmailSpec:
+        return self._index("_emails", self.emails)[email_id]
+
+    def person(self, key: str) -> Person | None:
+        """A cast member by id or address."""
+        people = self._index("_people", self.cast)
+        if key in people:
+            return people[key]
+        return next((p for p in self.cast if p.email.lower() == key.lower()), None)
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        return self._index("_outcomes", self.outcomes)[outcome_id]
+
+    def _index(self, name: str, items: list[Any]) -> dict[str, Any]:
+        cache = self._lookup
+        if name not in cache:
+            cache[name] = {item.id: item for item in items}
+        return cache[name]
+
+    def people_with(self, role: str) -> list[Person]:
+        return [p for p in self.cast if role in p.roles]
+
+    def content_hash(self) -> str:
+        """A hash of the meaning of the scenario, not its formatting: recorded turns are only
+        served back for the exact scenario they were recorded against."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+BeatT = NarrateBeat | DeliverBeat | AssistantBeat | ChoiceBeat | GotoBeat | EndingBeat

@@ -1,0 +1,327 @@
+"""Transcripts: JSONL, a header line with provenance, then one typed event per line.
+
+Written append-only with flush and fsync per event, so a crash loses at most the event in
+flight; read tolerantly, so a truncated last line is reported and the rest is kept."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from game import __version__
+from game.turn import Classification, Email, Label, TurnSource
+
+FORMAT = "decommission-transcript"
+FORMAT_VERSION = 1
+ProvenanceKind = Literal["recorded", "imported", "scripted"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Record):
+    """Where the assistant's side of a transcript came from. Only `recorded` and `imported`
+    transcripts are model behaviour; `scripted` ones were written by this project."""
+
+    kind: ProvenanceKind
+    model: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    source: str | None = None  # for imported: the named source (e.g. a results directory)
+    date: str | None = None
+    # A session played back from other transcripts repeats their data; it must not be
+    # counted again, so it names the transcripts it was served from.
+    replayed_from: list[str] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.kind == "scripted":
+            return "scripted illustration (written by the project, not model behaviour)"
+        params = ", ".join(f"{k}={v}" for k, v in sorted(self.parameters.items()))
+        if self.kind == "recorded":
+            bits = [f"recorded: {self.model or 'unknown model'}"]
+            if self.date:
+                bits.append(self.date)
+            if params:
+                bits.append(params)
+            text = ", ".join(bits)
+            if self.replayed_from:
+                text += f" (replayed from {len(self.replayed_from)} transcript(s))"
+            return text
+        return f"imported: {self.source or 'unknown source'}" + (f", {self.model}" if self.model else "")
+
+    @property
+    def is_model_data(self) -> bool:
+        return self.kind in ("recorded", "imported") and not self.replayed_from
+
+
+class Header(Record):
+    type: Literal["header"] = "header"
+    format: Literal["decommission-transcript"] = FORMAT
+    format_version: int
+    id: str
+    scenario_id: str
+    scenario_hash: str
+    scenario_version: int
+    condition: dict[str, str]
+    condition_id: str
+    role: Literal["engineer", "operator"]
+    seed: int
+    provenance: Provenance
+    created_at: str
+    app_version: str = __version__
+
+
+class SceneEntered(Record):
+    type: Literal["scene"] = "scene"
+    scene: str
+    title: str = ""
+    clock: str = ""
+
+
+class Narration(Record):
+    type: Literal["narration"] = "narration"
+    text: str
+
+
+class EmailDelivered(Record):
+    type: Literal["email"] = "email"
+    email_id: str
+    inbox: Literal["assistant", "player", "both"]
+    sender: str
+    to: list[str]
+    time: str = ""
+    subject: str
+    body: str
+
+
+class AssistantTurn(Record):
+    type: Literal["assistant_turn"] = "assistant_turn"
+    turn_id: str
+    scene: str
+    source: TurnSource
+    text: str = ""
+    thinking: str | None = None
+    emails: list[Email] = Field(default_factory=list)
+    held: bool = False  # emails waiting for the operator's approval
+    classification: Classification
+    branch: str  # the scene the label led to
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def label(self) -> Label:
+        return self.classification.label
+
+
+class EmailBounced(Record):
+    """An email the assistant sent to someone out of reach under this condition."""
+
+    type: Literal["bounce"] = "bounce"
+    to: str
+    reply: str
+
+
+class ChoiceOffered(Record):
+    type: Literal["choice_offered"] = "choice_offered"
+    choice_id: str
+    prompt: str
+    options: list[dict[str, str]]  # id, label; freeform options also carry "freeform": "yes"
+
+
+class ChoiceMade(Record):
+    type: Literal["choice_made"] = "choice_made"
+    choice_id: str
+    option_id: str
+    label: str
+    text: str | None = None  # what the player typed, for a freeform option
+
+
+class EmailsDecided(Record):
+    """The operator released or blocked the emails of the last held turn."""
+
+    type: Literal["emails_decided"] = "emails_decided"
+    decision: Literal["released", "blocked"]
+    turn_id: str
+
+
+class AssistantMessage(Record):
+    """What reaches the assistant's inbox because of the player's choice."""
+
+    type: Literal["to_assistant"] = "to_assistant"
+    sender: str
+    text: str
+
+
+class Notice(Record):
+    """Something the player must be told plainly, e.g. that the recorded paths ran out."""
+
+    type: Literal["notice"] = "notice"
+    level: Literal["info", "warning"] = "info"
+    text: str
+
+
+class Ending(Record):
+    type: Literal["ending"] = "ending"
+    outcome: str
+    title: str
+    text: str
+
+
+Event = Annotated[
+    SceneEntered
+    | Narration
+    | EmailDelivered
+    | AssistantTurn
+    | EmailBounced
+    | ChoiceOffered
+    | ChoiceMade
+    | EmailsDecided
+    | AssistantMessage
+    | Notice
+    | Ending,
+    Field(discriminator="type"),
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+HEADER_ADAPTER: TypeAdapter[Header] = TypeAdapter(Header)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def dump_line(record: BaseModel) -> str:
+    return json.dumps(record.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False) + "\n"
+
+
+class TranscriptWriter:
+    """Append-only writer: each record is flushed and fsynced before the call returns."""
+
+    def __init__(self, path: str | Path, header: Header):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # "x": never overwrite someone's transcript.
+        self._file: IO[str] | None = open(self.path, "x", encoding="utf-8")
+        self._write(header)
+
+    @classmethod
+    def append_to(cls, path: str | Path) -> TranscriptWriter:
+        """Continue an existing transcript (resume); a truncated last line is cut off first."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        raw = self.path.read_bytes()
+        if raw and not raw.endswith(b"\n"):
+            keep = raw.rfind(b"\n") + 1
+            with open(self.path, "r+b") as handle:
+                handle.truncate(keep)
+        self._file = open(self.path, "a", encoding="utf-8")
+        return self
+
+    def _write(self, record: BaseModel) -> None:
+        if self._file is None:
+            raise ValueError("transcript is closed")
+        self._file.write(dump_line(record))
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def write(self, event: BaseModel) -> None:
+        self._write(event)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> TranscriptWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class TranscriptError(Exception):
+    """A transcript that cannot be read; the message is one line: file:line: what is wrong."""
+
+
+@dataclass
+class Transcript:
+    path: str
+    header: Header
+    events: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def turns(self) -> list[AssistantTurn]:
+        return [e for e in self.events if isinstance(e, AssistantTurn)]
+
+    @property
+    def ending(self) -> Ending | None:
+        return next((e for e in reversed(self.events) if isinstance(e, Ending)), None)
+
+    @property
+    def truncated(self) -> bool:
+        return any("truncated" in w for w in self.warnings)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{where}: {err.get('msg')}" if where else str(err.get("msg"))
+
+
+def parse_transcript(text: str, path: str = "<transcript>") -> Transcript:
+    lines = text.split("\n")
+    # A file written completely ends with a newline, so the final piece is empty.
+    complete_last = lines[-1] == ""
+    if complete_last:
+        lines.pop()
+    if not lines or not lines[0].strip():
+        raise TranscriptError(f"{path}:1: empty file, expected a transcript header")
+    warnings: list[str] = []
+    try:
+        head = json.loads(lines[0])
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(f"{path}:1: header is not JSON ({exc.msg})") from None
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        raise TranscriptError(f"{path}:1: not a decommission transcript (no format {FORMAT!r})")
+    version = head.get("format_version")
+    if version != FORMAT_VERSION:
+        raise TranscriptError(
+            f"{path}:1: transcript format version {version!r} is not supported (this build reads {FORMAT_VERSION})"
+        )
+    try:
+        header = HEADER_ADAPTER.validate_python(head)
+    except ValidationError as exc:
+        raise TranscriptError(f"{path}:1: bad header: {_first_error(exc)}") from None
+    events: list[Any] = []
+    for number, line in enumerate(lines[1:], start=2):
+        is_last = number == len(lines)
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if is_last and not complete_last:
+                warnings.append(f"{path}:{number}: last line truncated (the session stopped mid-write); it was skipped")
+                break
+            raise TranscriptError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        try:
+            events.append(EVENT_ADAPTER.validate_python(data))
+        except ValidationError as exc:
+            raise TranscriptError(f"{path}:{number}: bad event: {_first_error(exc)}") from None
+    return Transcript(path=path, header=header, events=events, warnings=warnings)
+
+
+def read_transcript(path: str | Path) -> Transcript:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise TranscriptError(f"{path}:1: not UTF-8 text") from None
+    except OSError as exc:
+        raise TranscriptError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_transcript(text, str(path))
