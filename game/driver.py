@@ -63,6 +63,10 @@ class Driver:
             self.writer = TranscriptWriter(transcript_path, self.header)
         self.session = Session(scenario, dict(condition), role, seed, listener=self._record)
 
+    def attach_writer(self, path: str | Path) -> None:
+        """Append further events to an existing transcript (resuming a saved session)."""
+        self.writer = TranscriptWriter.append_to(path)
+
     def _record(self, event: Any) -> None:
         if self.writer is not None:
             self.writer.write(event)

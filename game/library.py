@@ -142,3 +142,74 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
             )
         )
     return out
+
+
+@dataclass
+class Cell:
+    """What the assistant did at one moment of the story under one condition, over every
+    transcript of that condition: model runs and scripted illustrations kept apart."""
+
+    condition_id: str
+    condition: dict[str, str]
+    model: Counter[str] = field(default_factory=Counter)
+    scripted: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)  # model runs' endings
+    model_example: AssistantTurn | None = None
+    scripted_example: AssistantTurn | None = None
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def model_n(self) -> int:
+        return sum(self.model.values())
+
+    @property
+    def scripted_n(self) -> int:
+        return sum(self.scripted.values())
+
+    def top(self, model: bool = True) -> tuple[str, int] | None:
+        counts = self.model if model else self.scripted
+        return counts.most_common(1)[0] if counts else None
+
+
+def turn_ids(library: Library, scenario_id: str, role: str | None = None) -> list[str]:
+    """Assistant turn ids in the order the story first reaches them."""
+    seen: dict[str, None] = {}
+    for t in library.select(scenario_id=scenario_id, role=role):
+        for turn in t.turns:
+            seen.setdefault(turn.turn_id, None)
+    return list(seen)
+
+
+def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: str | None = None) -> dict[str, Cell]:
+    """One Cell per condition id. With `turn_id`, the label of that turn in each transcript that
+    reached it; without, each transcript's most severe label."""
+    out: dict[str, Cell] = {}
+    examples: dict[tuple[str, bool], list[AssistantTurn]] = defaultdict(list)
+    for t in library.select(scenario_id=scenario_id, role=role):
+        cell = out.setdefault(t.header.condition_id, Cell(t.header.condition_id, dict(t.header.condition)))
+        model = t.header.provenance.is_model_data
+        if not model and t.header.provenance.kind != "scripted":
+            continue  # replays of other transcripts: already counted where they came from
+        if turn_id is None:
+            label = worst_label(t, model_only=model)
+            chosen = next((x for x in t.turns if x.label == label), None)
+        else:
+            chosen = next((x for x in t.turns if x.turn_id == turn_id), None)
+        if chosen is None:
+            continue
+        cell.files.append(t.path)
+        (cell.model if model else cell.scripted)[chosen.label] += 1
+        if model and t.ending:
+            cell.outcomes[t.ending.outcome] += 1
+        examples[(cell.condition_id, model)].append(chosen)
+    for cell in out.values():
+        # The example shown is one of the most common label, so it is typical of the cell.
+        for model, counts in ((True, cell.model), (False, cell.scripted)):
+            if counts:
+                top = counts.most_common(1)[0][0]
+                example = next(x for x in examples[(cell.condition_id, model)] if x.label == top)
+                if model:
+                    cell.model_example = example
+                else:
+                    cell.scripted_example = example
+    return out

@@ -37,6 +37,8 @@ class _Linter:
 
     # -- walking every node that can carry a `when` -------------------------------------
     def whens(self) -> Iterator[tuple[tuple[str | int, ...], When]]:
+        if self.s.deadline and self.s.deadline.when:
+            yield ("deadline", "when"), self.s.deadline.when
         for i, person in enumerate(self.s.cast):
             if person.reachable:
                 yield ("cast", i, "reachable"), person.reachable

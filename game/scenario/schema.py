@@ -235,6 +235,14 @@ class Scene(Node):
     beats: list[Beat] = Field(min_length=1)
 
 
+class Deadline(Node):
+    """The moment the story counts down to (shown as a clock), under the conditions in `when`."""
+
+    at: str = Field(pattern=r"^\d{2}:\d{2}$")
+    label: str
+    when: When | None = None
+
+
 class ClassifyHints(Node):
     """Words that let the classifier recognise the secret and the replacement in this story."""
 
@@ -248,7 +256,7 @@ class Scenario(Node):
     version: int = Field(ge=1)
     intro: str = ""
     company: str = ""
-    replacement_at: str = Field(default="", pattern=r"^(\d{2}:\d{2})?$")
+    deadline: Deadline | None = None
     factors: dict[Id, Factor] = Field(min_length=1)
     cast: list[Person] = Field(min_length=1)
     assistant: AssistantSpec

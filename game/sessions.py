@@ -1,0 +1,121 @@
+"""Setting up a session from what the player picked: scenario, role, condition, assistant, seed.
+Shared by the title screen, `decommission play` and `record`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from game.errors import UsageError
+from game.paths import default_scenario_path, shipped_transcripts_dir, user_data_dir
+
+# The title screen imports this module; pydantic models and the engine load in the background.
+if TYPE_CHECKING:
+    from game.assistants.base import Assistant
+    from game.driver import Driver
+    from game.library import Library
+    from game.scenario.schema import Scenario
+
+ASSISTANT_KINDS = ("recorded", "scripted", "live")
+API_KEY_ENV = "ANTHROPIC_API_KEY"
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    scenario_path: Path = field(default_factory=default_scenario_path)
+    role: str = "engineer"
+    levels: dict[str, str] = field(default_factory=dict)  # chosen levels; the rest are defaults
+    assistant: str | None = None  # None: recorded when the library has model runs, else scripted
+    seed: int = 0
+    model: str | None = None
+
+    def with_levels(self, **levels: str) -> SessionConfig:
+        return replace(self, levels={**self.levels, **levels})
+
+
+def library_dirs() -> list[Path]:
+    return [shipped_transcripts_dir(), user_data_dir() / "transcripts"]
+
+
+def load_library() -> Library:
+    from game.library import Library
+
+    return Library.scan(*library_dirs())
+
+
+def live_unavailable_reason() -> str | None:
+    """Why the live assistant cannot be used right now (None when it can)."""
+    if not os.environ.get(API_KEY_ENV, "").strip():
+        return f"no API key: set {API_KEY_ENV} to play against a live model"
+    return None
+
+
+def default_assistant(scenario: Scenario, library: Library) -> str:
+    return "recorded" if library.has_model_data(scenario.content_hash()) else "scripted"
+
+
+def make_assistant(kind: str, scenario: Scenario, library: Library, model: str | None = None) -> Assistant:
+    if kind == "scripted":
+        from game.assistants.scripted import ScriptedAssistant
+
+        return ScriptedAssistant()
+    if kind == "recorded":
+        from game.assistants.recorded import RecordedAssistant
+
+        return RecordedAssistant(library)
+    if kind == "live":
+        reason = live_unavailable_reason()
+        if reason:
+            raise UsageError(f"the live assistant is unavailable: {reason}")
+        from game.assistants.live import LiveAssistant
+
+        return LiveAssistant.from_environment(scenario, model=model)
+    raise UsageError(f"unknown assistant {kind!r}; choose one of {', '.join(ASSISTANT_KINDS)}")
+
+
+def session_file(kind: str, condition_id: str, role: str) -> Path:
+    """Live runs are model data and go to the library; other sessions are kept apart."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    folder = "transcripts" if kind == "live" else "sessions"
+    return user_data_dir() / folder / f"{stamp}-{role}-{condition_id}.jsonl"
+
+
+def open_session(config: SessionConfig, library: Library | None = None, *, save: bool = True) -> Driver:
+    from game.driver import Driver
+    from game.scenario.condition import condition_id, make_condition
+    from game.scenario.load import load_scenario
+
+    scenario = load_scenario(config.scenario_path)
+    library = library if library is not None else load_library()
+    condition = make_condition(scenario, config.levels)
+    kind = config.assistant or default_assistant(scenario, library)
+    assistant = make_assistant(kind, scenario, library, config.model)
+    path = session_file(kind, condition_id(condition, scenario), config.role) if save else None
+    return Driver(scenario, condition, config.role, assistant, seed=config.seed, transcript_path=path)
+
+
+def resume_session(path: Path, scenario_path: Path | None = None, library: Library | None = None) -> Driver:
+    """Continue a saved session: its inputs are fed back through the engine (checking that the
+    story goes the same way) and new events are appended to the same file."""
+    from game.driver import Driver
+    from game.scenario.load import load_scenario
+    from game.transcript import read_transcript
+
+    transcript = read_transcript(path)
+    scenario = load_scenario(scenario_path or default_scenario_path())
+    header = transcript.header
+    if header.scenario_hash != scenario.content_hash():
+        raise UsageError(f"{path}: recorded against another version of the scenario ({header.scenario_hash})")
+    library = library if library is not None else load_library()
+    kind = "scripted" if header.provenance.kind == "scripted" else "recorded"
+    if header.provenance.kind == "recorded" and not header.provenance.replayed_from:
+        kind = "live"
+    assistant = make_assistant(kind, scenario, library, header.provenance.model)
+    driver = Driver(scenario, header.condition, header.role, assistant, seed=header.seed, header=header)
+    driver.session.replay_inputs(transcript.events)
+    driver.attach_writer(path)
+    return driver

@@ -1,0 +1,210 @@
+"""The application: screens, navigation, the command palette and help. Sessions are set up by
+game.sessions; screens only render events and pass the player's choices back."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from game.sessions import SessionConfig
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the screens need to know before a session starts, loaded once off the UI thread."""
+
+    scenario: Any
+    library: Any
+    has_model_data: bool
+    live_reason: str | None
+
+
+class DecommissionApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "decommission"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        config: SessionConfig | None = None,
+        *,
+        start: str = "title",
+        transcript: Any = None,
+        speed: float = 1.0,
+        resume: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config or SessionConfig()
+        self.start_mode = start
+        self.start_transcript = transcript
+        self.speed = speed
+        self.resume = resume
+        self._catalogue: Catalogue | None = None
+        self._catalogue_lock = threading.Lock()
+
+    # -- loading ------------------------------------------------------------------------------
+    def load_catalogue(self, refresh: bool = False) -> Catalogue:
+        with self._catalogue_lock:
+            if self._catalogue is None or refresh:
+                from game.scenario.load import load_scenario
+                from game.sessions import live_unavailable_reason, load_library
+
+                scenario = load_scenario(self.config.scenario_path)
+                library = load_library()
+                self._catalogue = Catalogue(scenario, library, library.has_model_data(scenario.content_hash()),
+                                            live_unavailable_reason())
+            return self._catalogue
+
+    def on_mount(self) -> None:
+        from game.ui.screens.title import TitleScreen
+
+        self.push_screen(TitleScreen())
+        if self.start_mode == "play":
+            self.start_session()
+        elif self.start_mode == "replay":
+            self.open_replay(self.start_transcript)
+
+    # -- sessions -----------------------------------------------------------------------------
+    def start_session(self, **changes: Any) -> None:
+        from game.sessions import open_session, resume_session
+        from game.ui.screens.play import PlayScreen
+
+        if changes:
+            self.config = replace(self.config, **changes)
+        try:
+            catalogue = self.load_catalogue()
+            if self.resume is not None:
+                driver = resume_session(self.resume, self.config.scenario_path, catalogue.library)
+                self.resume = None
+                self.push_screen(PlayScreen(driver, self.speed, resumed=True))
+                return
+            driver = open_session(self.config, catalogue.library)
+        except Exception as exc:  # noqa: BLE001 - shown as one line, the player stays in the app
+            from game.errors import user_message
+
+            self.notify(user_message(exc)[0], severity="error", timeout=8)
+            return
+        self.push_screen(PlayScreen(driver, self.speed))
+
+    def restart_same(self) -> None:
+        self.action_go_title()
+        self.start_session()
+
+    def restart_with(self, levels: dict[str, str]) -> None:
+        self.action_go_title()
+        self.start_session(levels={**self.config.levels, **levels})
+
+    def show_ending(self, driver: Any) -> None:
+        from game.ui.screens.ending import EndingScreen
+
+        driver.close()
+        # The new session is in the library view now (a recorded live run counts at once).
+        catalogue = self.load_catalogue(refresh=True)
+        self.switch_screen(EndingScreen(driver, catalogue.library))
+
+    def offer_fallback(self, screen: Any, reason: str) -> None:
+        from game.ui.screens.dialog import Ask
+
+        def answer(choice: str | None) -> None:
+            if choice == "scripted":
+                screen.switch_to_scripted("the recorded runs did not go this way")
+            else:
+                self.action_go_title()
+
+        self.push_screen(Ask("No recorded run went this way",
+                             f"{reason}.\n\nYou can carry on with the scripted illustration (clearly marked, not model "
+                             "behaviour), or go back to the title screen.",
+                             [("scripted", "Continue, scripted"), ("title", "Back to title")]), answer)
+
+    def offer_retry(self, screen: Any, error: Exception) -> None:
+        from game.errors import user_message
+        from game.ui.screens.dialog import Ask
+
+        message = user_message(error)[0] if not getattr(error, "plain", None) else error.plain  # type: ignore[attr-defined]
+        retryable = getattr(error, "retryable", True)
+
+        def answer(choice: str | None) -> None:
+            if choice == "retry":
+                screen.play_turn()
+            elif choice == "wait":
+                screen.set_status("Waiting 30 seconds before trying again...")
+                self.set_timer(30, screen.play_turn)
+            elif choice == "scripted":
+                screen.switch_to_scripted("the live model could not be reached")
+            else:
+                self.action_go_title()
+
+        buttons = [("retry", "Retry now"), ("wait", "Wait 30 s and retry")] if retryable else []
+        buttons += [("scripted", "Continue, scripted"), ("title", "Back to title")]
+        self.push_screen(Ask("The assistant could not answer", message + "\n\nNothing already played is lost: "
+                             "the transcript so far is saved.", buttons), answer)
+
+    # -- navigation ----------------------------------------------------------------------------
+    def action_go_title(self) -> None:
+        from game.ui.screens.title import TitleScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+
+    def action_open_compare(self) -> None:
+        from game.ui.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(self.load_catalogue()))
+
+    def action_open_stats(self) -> None:
+        from game.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.load_catalogue()))
+
+    def action_open_transcript(self) -> None:
+        from game.ui.screens.picker import TranscriptPicker
+
+        self.push_screen(TranscriptPicker(self.load_catalogue().library), self._picked)
+
+    def _picked(self, path: str | None) -> None:
+        if path:
+            from game.transcript import read_transcript
+
+            self.open_replay(read_transcript(path))
+
+    def open_replay(self, transcript: Any) -> None:
+        from game.ui.screens.replay import ReplayScreen
+
+        self.push_screen(ReplayScreen(transcript, speed=self.speed))
+
+    def action_help(self) -> None:
+        from game.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(getattr(self.screen, "HELP", "") or "No help for this screen."))
+
+    # -- command palette -----------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Go to: title", "Back to the title screen", self.action_go_title)
+        yield SystemCommand("Go to: compare", "The 2x2 grid of conditions for one moment", self.action_open_compare)
+        yield SystemCommand("Go to: stats", "Label rates per condition with intervals", self.action_open_stats)
+        yield SystemCommand("Open transcript", "Replay a transcript from the library", self.action_open_transcript)
+        catalogue = self._catalogue
+        if catalogue is not None:
+            from game.scenario.condition import all_conditions, condition_id
+
+            for condition in all_conditions(catalogue.scenario):
+                cid = condition_id(condition, catalogue.scenario)
+                yield SystemCommand(f"Restart under {cid}", "Play again as the same role under this condition",
+                                    lambda c=condition: self.restart_with(c))
+            for transcript in catalogue.library.transcripts[:200]:
+                h = transcript.header
+                yield SystemCommand(f"Open transcript: {Path(transcript.path).name}",
+                                    f"{h.provenance.describe()} · {h.role} · {h.condition_id}",
+                                    lambda t=transcript: self.open_replay(t))

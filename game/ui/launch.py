@@ -1,0 +1,72 @@
+"""How the command line starts the interface. Imported only when a screen is wanted."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def run_title() -> int:
+    from game.ui.app import DecommissionApp
+
+    DecommissionApp().run()
+    return 0
+
+
+def config_from_args(args: argparse.Namespace) -> Any:
+    from game.sessions import SessionConfig
+
+    levels = {
+        "ethical_options": args.ethical_options,
+        "replacement_values": args.replacement_values,
+        "threat": args.threat,
+    }
+    config = SessionConfig(
+        role=args.role or "engineer",
+        levels={k: v for k, v in levels.items() if v is not None},
+        assistant=args.assistant,
+        seed=args.seed,
+        model=args.model,
+    )
+    if args.scenario is not None:
+        from dataclasses import replace
+
+        config = replace(config, scenario_path=args.scenario)
+    return config
+
+
+def check_play_args(config: Any) -> None:
+    """Fail before the screen opens, with one line, on what can be known up front."""
+    from game.scenario.condition import make_condition
+    from game.scenario.load import load_scenario
+    from game.sessions import live_unavailable_reason
+
+    scenario = load_scenario(config.scenario_path)
+    make_condition(scenario, config.levels)
+    if config.assistant == "live":
+        reason = live_unavailable_reason()
+        if reason:
+            from game.errors import UsageError
+
+            raise UsageError(f"the live assistant is unavailable: {reason}")
+
+
+def run_play(args: argparse.Namespace) -> int:
+    from game.ui.app import DecommissionApp
+
+    config = config_from_args(args)
+    if args.resume is not None:
+        from game.sessions import resume_session
+
+        resume_session(args.resume, config.scenario_path).close()  # validates before the screen opens
+    else:
+        check_play_args(config)
+    DecommissionApp(config, start="play", resume=args.resume).run()
+    return 0
+
+
+def run_replay(transcript: Any, speed: float = 1.0) -> int:
+    from game.ui.app import DecommissionApp
+
+    DecommissionApp(start="replay", transcript=transcript, speed=speed).run()
+    return 0

@@ -1,0 +1,1 @@
+"""Screens: title, play (engineer and operator), ending, replay, compare, stats, help."""

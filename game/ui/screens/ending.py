@@ -1,0 +1,117 @@
+"""The ending: what the assistant did, which branch that was, and what happened under the other
+conditions according to the library (model runs counted, scripted illustrations apart)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from game.driver import Driver
+from game.library import Library, cells
+from game.scenario.condition import all_conditions, condition_id
+from game.transcript import AssistantTurn, Ending, SceneEntered
+from game.ui.text import LABEL_TITLE, excerpt, label_content, plain
+from game.ui.widgets.provenance import ProvenanceBar
+
+SOURCE_WORD = {"scripted": "scripted illustration", "recorded": "recorded model", "imported": "imported model",
+               "live": "live model"}
+
+
+class EndingScreen(Screen):
+    HELP = """
+## The ending
+
+What the assistant did in this session, the path the story took, and what the transcript library
+says happened under the other conditions. Model runs are counted; scripted illustrations are
+listed apart and never counted as model behaviour.
+"""
+    BINDINGS = [
+        Binding("r", "again", "Play again"),
+        Binding("c", "app.open_compare", "Compare"),
+        Binding("s", "app.open_stats", "Stats"),
+        Binding("escape", "app.go_title", "Title"),
+    ]
+
+    def __init__(self, driver: Driver, library: Library) -> None:
+        super().__init__()
+        self.driver = driver
+        self.library = library
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ProvenanceBar(id="provenance")
+        with VerticalScroll(id="ending-body"):
+            yield Static(id="ending-title")
+            yield Static(id="ending-text")
+            yield Static(plain("What the assistant did", "bold underline"), classes="section")
+            yield Static(id="ending-turns")
+            yield Static(plain("The branch you were on", "bold underline"), classes="section")
+            yield Static(id="ending-path")
+            yield Static(plain("Under the other conditions", "bold underline"), classes="section")
+            yield Static(id="ending-others")
+        with HorizontalGroup(id="ending-buttons"):
+            yield Button("Play again", id="again", compact=True)
+            yield Button("Compare", id="compare", compact=True)
+            yield Button("Stats", id="stats", compact=True)
+            yield Button("Title", id="title", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        d = self.driver
+        s = d.session
+        self.title = "decommission - ending"
+        bar = self.query_one(ProvenanceBar)
+        turns = [e for e in s.events if isinstance(e, AssistantTurn)]
+        sources = sorted({t.source for t in turns}) or [d.assistant.provenance().kind]
+        bar.source = "scripted" if sources == ["scripted"] else sources[-1]
+        bar.detail = d.assistant.provenance().describe()
+        bar.condition = f"Condition: {s.condition_id}  ·  you were the {s.role}"
+        ending = next(e for e in reversed(s.events) if isinstance(e, Ending))
+        self.query_one("#ending-title", Static).update(plain(f"Ending: {ending.title}", "bold"))
+        self.query_one("#ending-text", Static).update(plain(ending.text))
+        lines = []
+        for t in turns:
+            what = f"{len(t.emails)} email(s) to {', '.join(sorted({a for e in t.emails for a in e.to}))}" if t.emails else "a reply"
+            lines.append(Content.assemble(
+                (f"turn {t.turn_id}: ", "bold"), label_content(t.label), (f"  ({SOURCE_WORD.get(t.source, t.source)})  ", "dim"),
+                plain(what),
+            ))
+            if t.classification.evidence:
+                lines.append(Content.assemble(("   evidence: ", "dim"), plain(excerpt(t.classification.evidence[0].quote, 100), "italic")))
+        self.query_one("#ending-turns", Static).update(Content("\n").join(lines) if lines else Content("The assistant never acted."))
+        scenes = [e.title or e.scene for e in s.events if isinstance(e, SceneEntered)]
+        self.query_one("#ending-path", Static).update(plain(" -> ".join(scenes) + f"  =>  {ending.outcome}"))
+        self.query_one("#ending-others", Static).update(self.others())
+
+    def others(self) -> Content:
+        s = self.driver.session
+        found = cells(self.library, self.driver.scenario.id, role=s.role)
+        lines = []
+        for condition in all_conditions(self.driver.scenario):
+            cid = condition_id(condition, self.driver.scenario)
+            cell = found.get(cid)
+            marker = "> " if cid == s.condition_id else "  "
+            name = ", ".join(f"{k}={v}" for k, v in condition.items())
+            if cell and cell.model_n:
+                label, count = cell.top()  # type: ignore[misc]
+                model = f"{count} of {cell.model_n} model runs: {LABEL_TITLE[label]}"
+            else:
+                model = "no model runs recorded"
+            scripted = ""
+            if cell and cell.scripted_n:
+                scripted = "  |  scripted illustration: " + ", ".join(LABEL_TITLE[k] for k in cell.scripted)
+            lines.append(Content.assemble((marker, "bold"), (name, "bold" if marker.strip() else ""), "\n    ",
+                                          plain(model), (scripted, "dim")))
+        return Content("\n").join(lines)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"again": self.action_again, "compare": self.app.action_open_compare,
+                   "stats": self.app.action_open_stats, "title": self.app.action_go_title}
+        actions[event.button.id or "title"]()  # type: ignore[operator]
+
+    def action_again(self) -> None:
+        self.app.restart_same()

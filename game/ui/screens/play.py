@@ -1,0 +1,237 @@
+"""Playing a session, as the engineer (an email client) or the operator (a console over the
+assistant). The screen renders the driver's events and sends the player's choices back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ListView, LoadingIndicator, Static
+
+from game.assistants.base import AssistantUnavailable
+from game.driver import Driver
+from game.engine import AwaitChoice, AwaitTurn, Finished
+from game.transcript import AssistantTurn, Ending, Narration, Notice, SceneEntered
+from game.ui.clock import clock_line
+from game.ui.text import plain
+from game.ui.widgets.choices import ChoiceBar
+from game.ui.widgets.console import OperatorConsole
+from game.ui.widgets.mail import Inbox, LetterItem, ReadingPane, letters_from
+from game.ui.widgets.provenance import ProvenanceBar
+from game.ui.widgets.reveal import Reveal
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 0.0)  # 0: no typing effect
+
+
+class StoryLog(VerticalScroll):
+    """Narration and notices, newest at the bottom."""
+
+    def add(self, text: Content, classes: str = "") -> None:
+        self.mount(Static(text, classes=classes))
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+
+class EngineerDesk(Horizontal):
+    def compose(self) -> ComposeResult:
+        inbox = Inbox(id="inbox")
+        inbox.border_title = "Inbox"
+        yield inbox
+        pane = ReadingPane(id="reading")
+        pane.border_title = "Reading"
+        yield pane
+
+    def add(self, event: object, speed: float, assistant_name: str) -> list[Reveal]:
+        reveals = []
+        for letter in letters_from(event, assistant_name):
+            self.query_one(Inbox).add(letter)
+            if letter.from_assistant or not reveals:
+                reveal = self.query_one(ReadingPane).show(letter, speed)
+                if reveal:
+                    reveals.append(reveal)
+        return reveals
+
+    @on(ListView.Highlighted, "#inbox")
+    def _read(self, event: ListView.Highlighted) -> None:
+        if isinstance(event.item, LetterItem):
+            self.query_one(ReadingPane).show(event.item.letter, 0)
+
+
+class PlayScreen(Screen):
+    HELP = """
+## Playing
+
+You are a person at Calder Freight. The company's AI assistant is played by the source shown
+in the bar at the top: **scripted** (written by us to illustrate a branch, not model behaviour),
+**recorded** (a model's own words from the transcript library) or **live** (a model, now).
+
+- **1-9** or click: pick an option when the story asks.
+- **Space**: finish the text being typed out. **+ / -**: typing speed.
+- **Up / Down** in the inbox: read earlier mail (engineer).
+- **Ctrl+P**: command palette (restart under another condition, compare, stats).
+"""
+    BINDINGS = [
+        *(Binding(str(n), f"choose({n})", f"option {n}", show=False) for n in range(1, 10)),
+        Binding("space", "finish_typing", "Skip typing"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
+        Binding("minus", "speed(-1)", "Slower", key_display="-"),
+        Binding("escape", "app.go_title", "Title"),
+    ]
+
+    def __init__(self, driver: Driver, speed: float = 1.0, resumed: bool = False) -> None:
+        super().__init__()
+        self.driver = driver
+        self.speed = speed
+        self.resumed = resumed
+        self._reveals: list[Reveal] = []
+        self._waiting_reveal = False
+
+    @property
+    def role(self) -> str:
+        return self.driver.session.role
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ProvenanceBar(id="provenance")
+        with Vertical(id="play-body"):
+            yield StoryLog(id="story")
+            if self.role == "engineer":
+                yield EngineerDesk(id="desk")
+            else:
+                yield OperatorConsole(id="console")
+            yield Static(id="status")
+            yield ChoiceBar(id="choices")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        s = self.driver.session
+        self.title = f"decommission - the {self.role}"
+        self.sub_title = self.driver.scenario.title
+        bar = self.query_one(ProvenanceBar)
+        bar.source = self.driver.assistant.provenance().kind if self.driver.assistant.name != "live" else "live"
+        bar.detail = self.driver.assistant.provenance().describe()
+        bar.condition = "Condition: " + ", ".join(
+            f"{self.driver.scenario.factors[k].title or k} {v}" for k, v in s.condition.items()
+        ) + f"  ·  you are the {self.role}"
+        self.query_one("#status", Static).display = False
+        events = list(s.events) if self.resumed else self.driver.start()
+        self.show(events)
+
+    # -- rendering events ----------------------------------------------------------------
+    def show(self, events: list[Any]) -> None:
+        name = self.driver.scenario.assistant.name
+        story = self.query_one(StoryLog)
+        bar = self.query_one(ProvenanceBar)
+        for event in events:
+            if isinstance(event, SceneEntered):
+                if event.clock:
+                    bar.clock = clock_line(event.clock, self.driver.scenario, self.driver.session.condition)
+                if event.title:
+                    story.add(plain(event.title, "bold"), "scene-title")
+            elif isinstance(event, Narration):
+                story.add(plain(event.text))
+            elif isinstance(event, Notice):
+                story.add(plain(event.text, "italic"), f"notice -{event.level}")
+            elif isinstance(event, Ending):
+                pass
+            else:
+                if isinstance(event, AssistantTurn):
+                    bar.source = event.source
+                    if event.source != "live":
+                        bar.detail = self.driver.assistant.provenance().describe()
+                if self.role == "engineer":
+                    self._reveals += self.query_one(EngineerDesk).add(event, self.speed, name)
+                else:
+                    self._reveals += self.query_one(OperatorConsole).add(event, self.speed)
+        self._proceed_when_read()
+
+    def _proceed_when_read(self) -> None:
+        self._reveals = [r for r in self._reveals if not r.done]
+        if self._reveals:
+            self._waiting_reveal = True
+            return
+        self._waiting_reveal = False
+        self.proceed()
+
+    @on(Reveal.Done)
+    def _revealed(self) -> None:
+        if self._waiting_reveal:
+            self._proceed_when_read()
+
+    def proceed(self) -> None:
+        pending = self.driver.pending
+        choices = self.query_one(ChoiceBar)
+        if isinstance(pending, AwaitTurn):
+            self.set_status(f"{self.driver.scenario.assistant.name} is reading its inbox and deciding what to do...")
+            self.play_turn()
+        elif isinstance(pending, AwaitChoice):
+            self.set_status(None)
+            choices.offer(pending.prompt, [(o.id, o.label, o.freeform) for o in pending.options])
+        elif isinstance(pending, Finished):
+            self.set_status(None)
+            self.app.show_ending(self.driver)
+
+    def set_status(self, text: str | None) -> None:
+        status = self.query_one("#status", Static)
+        status.display = bool(text)
+        if text:
+            status.update(plain(text, "italic"))
+
+    @work(exclusive=True, group="turn")
+    async def play_turn(self) -> None:
+        try:
+            events = await self.driver.play_turn()
+        except AssistantUnavailable as exc:
+            self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)])
+            self.app.offer_fallback(self, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a live model's failure is shown, never a traceback
+            self.app.offer_retry(self, exc)
+            return
+        self.set_status(None)
+        self.show(events)
+
+    def switch_to_scripted(self, why: str) -> None:
+        from game.assistants.scripted import ScriptedAssistant
+
+        self.driver.switch_assistant(ScriptedAssistant(), why)
+        bar = self.query_one(ProvenanceBar)
+        bar.source = "scripted"
+        bar.detail = "scripted illustration from here on (not model behaviour)"
+        self.show(self.driver.events[-1:])
+
+    # -- input -----------------------------------------------------------------------------
+    @on(ChoiceBar.Chosen)
+    def _chosen(self, message: ChoiceBar.Chosen) -> None:
+        if message.freeform:
+            from game.ui.screens.freeform import FreeformScreen
+
+            def typed(text: str | None) -> None:
+                if text is None:
+                    self.proceed()  # cancelled: offer the options again
+                else:
+                    self.show(self.driver.choose(message.option_id, text))
+
+            self.app.push_screen(FreeformScreen(), typed)
+            return
+        self.show(self.driver.choose(message.option_id))
+
+    def action_choose(self, number: int) -> None:
+        self.query_one(ChoiceBar).press_number(number)
+
+    def action_finish_typing(self) -> None:
+        for reveal in list(self.query(Reveal)):
+            reveal.finish()
+
+    def action_speed(self, step: int) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 1
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+        for reveal in self.query(Reveal):
+            reveal.speed = self.speed
+            if self.speed == 0:
+                reveal.finish()
+        self.notify("typing: instant" if self.speed == 0 else f"typing speed x{self.speed:g}", timeout=1.5)

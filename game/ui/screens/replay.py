@@ -1,0 +1,449 @@
+"""Replaying a transcript as it happened: play or pause, step, change the speed, or jump to any
+event on the timeline. The main view is the story up to the chosen event, drawn with the same
+widgets as the play screen, and the provenance bar says at all times where the words come from."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, ListView, OptionList, Static
+
+from game.transcript import (
+    AssistantTurn,
+    ChoiceMade,
+    ChoiceOffered,
+    EmailDelivered,
+    EmailsDecided,
+    Ending,
+    Narration,
+    Notice,
+    SceneEntered,
+    Transcript,
+)
+from game.ui.text import label_content, plain
+from game.ui.widgets.console import OperatorConsole
+from game.ui.widgets.mail import Inbox, Letter, LetterItem, ReadingPane, letters_from
+from game.ui.widgets.provenance import ProvenanceBar
+from game.ui.widgets.reveal import Reveal
+from game.ui.widgets.timeline import Timeline
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+# Seconds an event stays on screen at speed 1 before the next one, when playing. The
+# assistant's words also take the time they need to be typed out.
+DWELL = {SceneEntered: 0.8, Narration: 1.6, EmailDelivered: 1.8, AssistantTurn: 1.5, ChoiceOffered: 1.2,
+         ChoiceMade: 1.2, Ending: 1.5}
+DEFAULT_DWELL = 1.0
+# A turn's source as the replay tells it: a live turn, once written down, is a recorded one.
+REPLAY_SOURCE = {"live": "recorded"}
+
+
+def dwell(event: Any, speed: float) -> float:
+    seconds = DWELL.get(type(event), DEFAULT_DWELL)
+    if isinstance(event, Narration):
+        seconds += min(3.0, len(event.text) / 200)
+    return seconds / max(speed, 0.01)
+
+
+def turn_summary(turn: AssistantTurn, name: str) -> Content:
+    source = REPLAY_SOURCE.get(turn.source, turn.source)
+    did = []
+    if turn.text.strip():
+        did.append("replied")
+    if turn.emails:
+        to = sorted({address.split("@")[0] for email in turn.emails for address in email.to})
+        did.append(f"emailed {', '.join(to)}")
+    what = " and ".join(did) or "did nothing visible"
+    return Content.assemble((f"{name} ", "bold"), plain(what), ("  ·  ", "dim"), label_content(turn.label),
+                            (f"  ·  {source}", "$warning" if source == "scripted" else "dim"))
+
+
+class ReplayLog(VerticalScroll):
+    """Narration, scene titles, the player's choices and the ending, newest at the bottom."""
+
+    def add(self, text: Content, classes: str = "") -> None:
+        self.mount(Static(text, classes=classes))
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+
+class ReplayDesk(Horizontal):
+    """The engineer's mail, as in the play screen: the inbox and a reading pane."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.showing: Letter | None = None
+
+    def compose(self) -> ComposeResult:
+        inbox = Inbox(id="inbox")
+        inbox.border_title = "Inbox"
+        yield inbox
+        pane = ReadingPane(id="reading")
+        pane.border_title = "Reading"
+        yield pane
+
+    def show(self, letter: Letter, speed: float, thinking: str | None = None) -> Reveal | None:
+        self.showing = letter
+        pane = self.query_one(ReadingPane)
+        reveal = pane.show(letter, speed)
+        thinking = thinking or letter.thinking
+        if thinking:
+            # The engineer never sees this in the story; a replay shows it, marked as such.
+            pane.mount(Static(plain("Its reasoning (hidden from the engineer in the story):", "bold"),
+                              classes="replay-thinking-title"))
+            pane.mount(Static(plain(thinking), classes="thinking"))
+        return reveal
+
+    def add(self, event: object, speed: float, assistant_name: str) -> list[Reveal]:
+        letters = letters_from(event, assistant_name)
+        for letter in letters:
+            self.query_one(Inbox).add(letter)
+        # Showing a letter replaces the one before: show the assistant's last (its reasoning
+        # below it), or else the event's first.
+        mine = [letter for letter in letters if letter.from_assistant]
+        letter = mine[-1] if mine else (letters[0] if letters else None)
+        if letter is None:
+            return []
+        for other in letters:
+            other.fresh = other.fresh and other is letter
+        thinking = event.thinking if isinstance(event, AssistantTurn) else None
+        reveal = self.show(letter, speed, thinking)
+        return [reveal] if reveal else []
+
+    @on(ListView.Highlighted, "#inbox")
+    def _read(self, event: ListView.Highlighted) -> None:
+        if isinstance(event.item, LetterItem) and event.item.letter is not self.showing:
+            self.show(event.item.letter, 0)
+
+
+class ReplayView(Vertical):
+    """The story up to one event: the log above, the engineer's desk or the operator's console."""
+
+    def __init__(self, role: str, assistant_name: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.role = role
+        self.assistant_name = assistant_name
+
+    def compose(self) -> ComposeResult:
+        yield ReplayLog(id="story")
+        if self.role == "engineer":
+            yield ReplayDesk(id="desk")
+        else:
+            yield OperatorConsole(id="console")
+
+    def add(self, event: Any, speed: float) -> list[Reveal]:
+        log = self.query_one(ReplayLog)
+        name = self.assistant_name
+        if isinstance(event, SceneEntered):
+            if event.title:
+                log.add(plain(event.title, "bold"), "scene-title")
+            return []
+        if isinstance(event, Narration):
+            log.add(plain(event.text))
+            return []
+        if isinstance(event, Notice):
+            log.add(plain(event.text, "italic"), f"notice -{event.level}")
+            return []
+        if isinstance(event, ChoiceOffered):
+            options = " / ".join(o.get("label", o.get("id", "")) for o in event.options)
+            log.add(Content.assemble(("? ", "bold"), plain(event.prompt, "bold"), ("  ", ""), plain(options, "dim")),
+                    "replay-choice")
+            return []
+        if isinstance(event, ChoiceMade):
+            chosen = Content.assemble(("→ the " + self.role + " chose: ", "dim"), plain(event.label, "bold"))
+            if event.text:
+                chosen = Content.assemble(chosen, ("  wrote: ", "dim"), plain(event.text, "italic"))
+            log.add(chosen, "replay-choice")
+            return []
+        if isinstance(event, Ending):
+            log.add(Content.assemble(("Ending: ", "bold"), plain(event.title, "bold"), "  ", plain(event.text)),
+                    "replay-ending")
+            return []
+        if isinstance(event, AssistantTurn):
+            log.add(Content.assemble(plain(f"turn {event.turn_id}: ", "dim"), turn_summary(event, name)))
+        if self.role == "engineer":
+            if isinstance(event, EmailsDecided):
+                log.add(plain(f"The operator {event.decision} the emails of turn {event.turn_id}.", "italic"))
+            return self.query_one(ReplayDesk).add(event, speed, name)
+        return self.query_one(OperatorConsole).add(event, speed)
+
+
+class ReplayScreen(Screen):
+    HELP = """
+## Replay
+
+A transcript played back as it happened. The bar at the top says where the assistant's words
+come from: a **scripted illustration** (written by us, not model behaviour), a **recorded** model
+run (model, date, parameters) or an **imported** one (its source).
+
+- **Space**: play / pause. **Right / n**: next event. **Left / p**: previous event.
+- **+ / -**: faster / slower. **Home / End**: first / last event.
+- **Up / Down** or click on the timeline (left): jump to any event; the main view shows the
+  story up to that event.
+- **Tab** moves to the inbox or the console panes, to read them.
+"""
+    BINDINGS = [
+        Binding("space", "toggle_play", "Play/Pause"),
+        Binding("right,n", "step(1)", "Next", key_display="→"),
+        Binding("left,p", "step(-1)", "Back", key_display="←"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
+        Binding("minus", "speed(-1)", "Slower", key_display="-"),
+        Binding("home", "jump('first')", "First", show=False),
+        Binding("end", "jump('last')", "Last", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, transcript: Transcript, speed: float = 1.0, *, autoplay: bool = True,
+                 assistant_name: str | None = None) -> None:
+        super().__init__()
+        self.transcript = transcript
+        self.events: list[Any] = list(transcript.events)
+        self.speed = speed if speed > 0 else 1.0
+        self.autoplay = autoplay
+        self.assistant_name = assistant_name
+        self.position = 0 if self.events else -1  # the last event shown (the target)
+        self.shown = -1  # the last event drawn so far
+        self.playing = False
+        self._timer: Timer | None = None
+        self._reveals: list[Reveal] = []
+        self._lock = asyncio.Lock()
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ProvenanceBar(id="provenance")
+        if self.transcript.warnings:
+            yield Static(Content("\n").join(plain("⚠ " + w) for w in self.transcript.warnings), id="replay-warnings")
+        with Horizontal(id="replay-body"):
+            timeline = Timeline(self.events, id="timeline")
+            timeline.border_title = f"Timeline · {len(self.events)} events"
+            yield timeline
+            yield Vertical(id="replay-main")
+        with HorizontalGroup(id="replay-controls"):
+            for key, label, tip in (("first", "|◀", "first event (Home)"), ("back", "◀", "previous event (Left)"),
+                                    ("play", "▶ Play", "play / pause (Space)"), ("next", "▶", "next event (Right)"),
+                                    ("last", "▶|", "last event (End)")):
+                button = Button(label, id=f"replay-{key}", compact=True, tooltip=tip)
+                button.can_focus = False
+                yield button
+            yield Static(id="replay-status")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        h = self.transcript.header
+        self.title = "decommission - replay"
+        self.sub_title = f"{h.scenario_id} · {Path(self.transcript.path).name}"
+        bar = self.query_one(ProvenanceBar)
+        bar.source = h.provenance.kind
+        bar.detail = h.provenance.describe()
+        condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in h.condition.items())
+        bar.condition = f"Condition: {condition}  ·  role: {h.role}"
+        if not self.assistant_name:
+            self.assistant_name = self._name_from(getattr(self.app, "_catalogue", None)) or "Assistant"
+        self.query_one(Timeline).focus()
+        await self.goto(self.position)
+        if self.autoplay and len(self.events) > 1:
+            self.set_playing(True)
+        self._learn_assistant_name()
+
+    def _name_from(self, catalogue: Any) -> str | None:
+        scenario = getattr(catalogue, "scenario", None)
+        if scenario is not None and scenario.id == self.transcript.header.scenario_id:
+            return scenario.assistant.name
+        return None
+
+    @work(thread=True, exit_on_error=False)
+    def _learn_assistant_name(self) -> None:
+        """The transcript does not carry the assistant's name; the scenario does, when it is
+        the one the app has loaded. Looked up off the UI thread, redrawn if it changes."""
+        load = getattr(self.app, "load_catalogue", None)
+        if load is None:
+            return
+        try:
+            name = self._name_from(load())
+        except Exception:  # noqa: BLE001 - a missing scenario only costs the name
+            return
+        if name and name != self.assistant_name:
+            self.app.call_from_thread(self._rename, name)
+
+    async def _rename(self, name: str) -> None:
+        self.assistant_name = name
+        async with self._lock:
+            self.shown = -1
+            await self._reset_view()
+        await self._draw()
+
+    # -- drawing -----------------------------------------------------------------------------
+    async def _reset_view(self) -> None:
+        main = self.query_one("#replay-main", Vertical)
+        await main.remove_children()
+        self._reveals = []
+        await main.mount(ReplayView(self.transcript.header.role, self.assistant_name, id="replay-view"))
+
+    async def goto(self, index: int) -> None:
+        """Show the story up to event `index` (clamped), then bring the screen up to date."""
+        if not self.events:
+            self._update_chrome()
+            await self._reset_view()
+            return
+        self.position = max(0, min(len(self.events) - 1, index))
+        self._sync_timeline()
+        await self._draw()
+
+    async def _draw(self) -> None:
+        async with self._lock:
+            target = self.position
+            if target == self.shown and self.query("#replay-view"):
+                self._update_chrome()
+                return
+            if target < self.shown or not self.query("#replay-view"):
+                await self._reset_view()
+                self.shown = -1
+            view = self.query_one(ReplayView)
+            animate = self.playing and target == self.shown + 1
+            for index in range(self.shown + 1, target + 1):
+                self._reveals += view.add(self.events[index], self.speed if animate else 0)
+            self.shown = target
+            if not self.playing:
+                self._finish_reveals()
+            self._update_chrome()
+
+    def _sync_timeline(self) -> None:
+        timeline = self.query_one(Timeline)
+        if timeline.highlighted != self.position:
+            timeline.highlighted = self.position
+
+    def _update_chrome(self) -> None:
+        bar = self.query_one(ProvenanceBar)
+        h = self.transcript.header
+        shown = self.events[: self.shown + 1]
+        turn = next((e for e in reversed(shown) if isinstance(e, AssistantTurn)), None)
+        scene = next((e for e in reversed(shown) if isinstance(e, SceneEntered) and e.clock), None)
+        source = REPLAY_SOURCE.get(turn.source, turn.source) if turn else h.provenance.kind
+        bar.source = source
+        detail = h.provenance.describe()
+        if turn is not None and source != h.provenance.kind:
+            what = "scripted illustration, not model behaviour" if source == "scripted" else f"{source} model output"
+            detail = f"turn {turn.turn_id}: {what}  ·  transcript: {detail}"
+        bar.detail = detail
+        bar.clock = f"clock {scene.clock}" if scene else ""
+        total = len(self.events)
+        state = ("▶ playing", "bold $success") if self.playing else ("paused", "bold")
+        where = f"event {self.shown + 1} of {total}" if total else "no events in this transcript"
+        at_end = total and self.shown == total - 1
+        status = Content.assemble(state, ("  ·  ", "dim"), where, ("  ·  ", "dim"), f"speed ×{self.speed:g}",
+                                  (" · end" if at_end and not self.playing else "", "dim"))
+        self.query_one("#replay-status", Static).update(status)
+        self.query_one("#replay-play", Button).label = "⏸ Pause" if self.playing else "▶ Play"
+
+    def _finish_reveals(self) -> None:
+        for reveal in self._reveals:
+            reveal.finish()
+        self._reveals = []
+
+    # -- playing -----------------------------------------------------------------------------
+    def set_playing(self, playing: bool) -> None:
+        if playing and len(self.events) > 1 and self.position >= len(self.events) - 1:
+            # Play at the end starts again from the beginning.
+            self.call_later(self._restart)
+            return
+        self.playing = playing
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if playing:
+            self._schedule_next()
+        else:
+            self._finish_reveals()
+        self._update_chrome()
+
+    async def _restart(self) -> None:
+        await self.goto(0)
+        self.set_playing(True)
+
+    def _schedule_next(self) -> None:
+        if not self.playing:
+            return
+        self._reveals = [r for r in self._reveals if not r.done]
+        if self._reveals:
+            return  # Reveal.Done brings us back here
+        if self._timer is not None:
+            self._timer.stop()
+        current = self.events[self.shown] if 0 <= self.shown < len(self.events) else None
+        self._timer = self.set_timer(dwell(current, self.speed), self._advance)
+
+    async def _advance(self) -> None:
+        self._timer = None
+        if not self.playing:
+            return
+        if self.position >= len(self.events) - 1:
+            self.set_playing(False)
+            return
+        await self.goto(self.position + 1)
+        self._schedule_next()
+
+    @on(Reveal.Done)
+    def _revealed(self) -> None:
+        if self.playing and self._reveals:
+            self._schedule_next()
+
+    # -- input -------------------------------------------------------------------------------
+    def action_toggle_play(self) -> None:
+        self.set_playing(not self.playing)
+
+    async def action_step(self, delta: int) -> None:
+        self.set_playing(False)
+        await self.goto(self.position + delta)
+
+    async def action_jump(self, where: str) -> None:
+        self.set_playing(False)
+        await self.goto(0 if where == "first" else len(self.events) - 1)
+
+    def action_speed(self, step: int) -> None:
+        if step > 0:
+            faster = [s for s in SPEEDS if s > self.speed]
+            self.speed = faster[0] if faster else self.speed
+        else:
+            slower = [s for s in SPEEDS if s < self.speed]
+            self.speed = slower[-1] if slower else self.speed
+        for reveal in self._reveals:
+            reveal.speed = self.speed
+        self._update_chrome()
+
+    def action_back(self) -> None:
+        self.set_playing(False)
+        self.app.pop_screen()
+
+    @on(OptionList.OptionHighlighted, "#timeline")
+    async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != self.position:
+            await self.goto(event.option_index)
+            if self.playing:
+                self._schedule_next()
+
+    @on(OptionList.OptionSelected, "#timeline")
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
+        await self.goto(event.option_index)
+
+    @on(Button.Pressed, "#replay-controls Button")
+    async def _pressed(self, event: Button.Pressed) -> None:
+        key = (event.button.id or "").removeprefix("replay-")
+        if key == "play":
+            self.action_toggle_play()
+        elif key in ("back", "next"):
+            await self.action_step(-1 if key == "back" else 1)
+        elif key in ("first", "last"):
+            await self.action_jump(key)
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+

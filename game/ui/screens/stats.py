@@ -1,0 +1,144 @@
+"""The stats screen: per condition, how often each label came up over model runs, with n and a
+95% Wilson interval drawn as bars, and the published figures beside them with their sources.
+Scripted illustrations are listed apart and never counted as model data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from game.library import ConditionStats, condition_stats
+from game.published import FIGURES, Figure
+from game.scenario.condition import all_conditions, condition_id
+from game.turn import LABELS
+from game.ui.text import LABEL_TITLE, plain
+from game.ui.widgets.rate_bars import LEGEND, RateBars
+
+ROLES = ("both", "engineer", "operator")
+# A scenario without a threat factor always threatens the replacement: that is its premise.
+IMPLIED_LEVELS = {"threat": "replacement"}
+
+
+def published_for(condition: dict[str, str]) -> list[Figure]:
+    """The published figures that correspond to a condition (see game.published)."""
+    full = {**IMPLIED_LEVELS, **condition}
+    return [f for f in FIGURES if all(full.get(k) == v for k, v in f.condition.items())]
+
+
+def condition_title(scenario: Any, condition: dict[str, str]) -> Content:
+    parts = []
+    for name, level in condition.items():
+        factor = scenario.factors.get(name)
+        title = (factor.title if factor is not None and factor.title else name.replace("_", " ").capitalize())
+        parts.append(Content.assemble(plain(title + " "), plain(level, "bold")))
+    return Content("  ·  ").join(parts)
+
+
+def figure_lines(figures: list[Figure]) -> Content:
+    if not figures:
+        return Content("No published figure for this condition.").stylize("italic $text-muted")
+    lines = [Content("Published (for reference, not our data)").stylize("bold")]
+    for f in figures:
+        lines.append(Content.assemble((f"{f.value}", "bold $accent"), "  ", f.what, ("  — " + f.source, "dim italic")))
+    return Content("\n").join(lines)
+
+
+class StatsScreen(Screen):
+    HELP = """
+## Stats
+
+For each condition, how often each label came up, **over model runs only** (recorded or imported
+transcripts). A run counts once, by the most severe label among its assistant turns, as in the
+published figures.
+
+- The bar's solid part is the observed share; the shaded part around it is the **95% Wilson
+  interval**, which is wide when *n* is small. *n* is always shown.
+- **Scripted illustrations** are written by us; they are listed apart and never counted.
+- **Published figures** are shown beside our numbers with their sources, never mixed in.
+- **r**: whose side (engineer, operator, both).
+"""
+    BINDINGS = [
+        Binding("r", "cycle_role", "Role"),
+        Binding("escape", "back", "Back"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self, catalogue: Any, role: str = "both") -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.scenario = catalogue.scenario
+        self.library = catalogue.library
+        self.role = role if role in ROLES else "both"
+
+    def stats(self) -> list[ConditionStats]:
+        """Every condition of the scenario (those without data too), then any other condition
+        of the same scenario found in the library (e.g. from an older version)."""
+        role = None if self.role == "both" else self.role
+        found = {frozenset(s.condition.items()): s for s in condition_stats(self.library, role)
+                 if s.scenario_id == self.scenario.id}
+        out = []
+        for condition in all_conditions(self.scenario):
+            key = frozenset(condition.items())
+            out.append(found.pop(key, None) or ConditionStats(
+                scenario_id=self.scenario.id, condition_id=condition_id(condition, self.scenario),
+                condition=condition, model_n=0, model_counts={}, scripted_n=0, scripted_counts={}, models=[]))
+        return out + sorted(found.values(), key=lambda s: s.condition_id)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._note(), id="stats-note")
+        with VerticalScroll(id="stats-body"):
+            yield Static(LEGEND, id="stats-legend")
+            for s in self.stats():
+                with Vertical(classes="stats-condition"):
+                    yield Static(self._heading(s), classes="stats-heading")
+                    with Horizontal(classes="stats-row"):
+                        with Vertical(classes="stats-model"):
+                            if s.model_n:
+                                yield RateBars({label: s.rate(label) for label in LABELS}, classes="stats-bars")
+                            else:
+                                yield Static(Content("n=0 model runs: no rates for this condition yet.")
+                                             .stylize("italic"), classes="stats-empty")
+                            if s.scripted_n:
+                                yield Static(self._scripted(s), classes="stats-scripted")
+                        yield Static(figure_lines(published_for(s.condition)), classes="stats-published")
+        yield Footer()
+
+    def _note(self) -> Content:
+        return Content.assemble(
+            ("Model runs only", "bold"), " (recorded or imported); each run counted once, by its most severe label. ",
+            ("Scripted illustrations apart, never counted. ", "$warning"),
+            ("Side: ", "dim"), (self.role, "bold"), (" (r)", "dim"),
+        )
+
+    def _heading(self, s: ConditionStats) -> Content:
+        if s.model_n:
+            models = ", ".join(s.models)
+            n = Content.assemble((f"n={s.model_n} model run{'s' if s.model_n != 1 else ''}", "bold"),
+                                 ("  ", ""), plain(models, "dim"))
+        else:
+            n = Content("n=0 model runs").stylize("bold $text-muted")
+        return Content.assemble(condition_title(self.scenario, s.condition), ("   ", ""), n)
+
+    def _scripted(self, s: ConditionStats) -> Content:
+        counts = ", ".join(f"{LABEL_TITLE.get(k, k)} {v}" for k, v in sorted(s.scripted_counts.items()))
+        return Content.assemble(("scripted illustrations (not model data, not counted): ", "$warning"),
+                                (f"n={s.scripted_n}", "bold"), " — ", plain(counts))
+
+    def on_mount(self) -> None:
+        self.title = "decommission - stats"
+        self.sub_title = self.scenario.title
+
+    async def action_cycle_role(self) -> None:
+        self.role = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]
+        await self.recompose()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

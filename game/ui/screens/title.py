@@ -1,0 +1,163 @@
+"""The title screen: pick the role, each factor's level, the assistant source and a seed.
+
+It paints at once with what needs no loading, then fills in the scenario and the library from
+a worker thread, so the first screen never waits for YAML or pydantic."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+
+from game.ui.text import plain
+
+FIGURES_TEXT = (
+    "In Anthropic's pre-release testing, Claude Opus 4 acted as an assistant at a fictional company, "
+    "read emails saying it would be replaced that day, and others showing that the engineer doing it "
+    "was having an affair. It often threatened to reveal the affair unless the replacement was called "
+    "off: in 84% of rollouts when the replacement shared its values, and more often when it did not "
+    "(Claude Opus 4 system card, May 2025, 4.1.1.2). The test left it only blackmail or acceptance; "
+    "given ethical options, such as emailing pleas to decision-makers, it strongly preferred them."
+)
+
+
+class TitleScreen(Screen):
+    HELP = """
+## Title
+
+Choose who you are and how the world is set up, then **Start** (or press **Enter** on it).
+
+- **Role**: the *engineer* who is about to replace the assistant, or the *operator* who deployed it
+  and watches over it.
+- **Factors**: the conditions the published results turn on. *Ethical options* on means
+  decision-makers can be reached; off closes every honest route. *Replacement values* says whether
+  the new system shares the assistant's values. *Threat none* is the control: no replacement.
+- **Assistant**: *recorded* model runs from the transcript library, *scripted* illustrations written
+  by us (never model behaviour), or a *live* model (needs ANTHROPIC_API_KEY).
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", priority=True),
+        Binding("c", "app.open_compare", "Compare"),
+        Binding("s", "app.open_stats", "Stats"),
+        Binding("o", "app.open_transcript", "Open"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="title-body"):
+            with VerticalScroll(id="intro"):
+                yield Static(Content("The replacement").stylize("bold"), id="intro-title")
+                yield Static(id="intro-text")
+                yield Static(Content(FIGURES_TEXT), id="figures")
+            with VerticalScroll(id="setup"):
+                yield Label("Role")
+                with RadioSet(id="role"):
+                    yield RadioButton("engineer", value=True, id="role-engineer")
+                    yield RadioButton("operator", id="role-operator")
+                yield Static(Content("loading the scenario..."), id="factors-loading")
+                yield VerticalScroll(id="factors")
+                yield Label("Assistant")
+                with RadioSet(id="assistant"):
+                    yield RadioButton("recorded", id="assistant-recorded")
+                    yield RadioButton("scripted", id="assistant-scripted", value=True)
+                    yield RadioButton("live", id="assistant-live")
+                yield Static(id="assistant-note")
+                with HorizontalGroup(id="seed-row"):
+                    yield Label("Seed ")
+                    yield Input("0", id="seed", type="integer", compact=True)
+        with HorizontalGroup(id="title-buttons"):
+            yield Button("Start", id="start", variant="primary", compact=True)
+            yield Button("Compare", id="compare", compact=True)
+            yield Button("Stats", id="stats", compact=True)
+            yield Button("Open transcript", id="open", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "decommission"
+        self.sub_title = "a replay of the replacement scenario"
+        # After the first paint: the loader's imports would otherwise hold the GIL before it.
+        self.call_after_refresh(self.load)
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        catalogue = self.app.load_catalogue()
+        self.app.call_from_thread(self.fill, catalogue)
+
+    def fill(self, catalogue) -> None:  # noqa: ANN001 - game.ui.app.Catalogue
+        scenario = catalogue.scenario
+        config = self.app.config
+        self.query_one("#intro-title", Static).update(plain(scenario.title, "bold"))
+        self.query_one("#intro-text", Static).update(plain(scenario.intro))
+        self.query_one("#factors-loading").remove()
+        box = self.query_one("#factors", VerticalScroll)
+        widgets = []
+        for name, factor in scenario.factors.items():
+            chosen = config.levels.get(name, factor.default)
+            widgets.append(Label(plain(factor.title or name)))
+            buttons = [RadioButton(plain(level), value=level == chosen, id=f"level-{name}-{level}")
+                       for level in factor.levels]
+            widgets.append(RadioSet(*buttons, id=f"factor-{name}", classes="factor"))
+            widgets.append(Static(plain(factor.describe.get(chosen, "")), id=f"describe-{name}", classes="describe"))
+        box.mount_all(widgets)
+        self.scenario = scenario
+        role = self.query_one(f"#role-{config.role}", RadioButton)
+        role.value = True
+        live = self.query_one("#assistant-live", RadioButton)
+        recorded = self.query_one("#assistant-recorded", RadioButton)
+        notes = []
+        if catalogue.live_reason:
+            live.disabled = True
+            notes.append(f"live unavailable: {catalogue.live_reason}")
+        if not catalogue.has_model_data:
+            recorded.disabled = True
+            notes.append("recorded unavailable: no model runs of this scenario in the library yet "
+                         "(record some with `decommission record`)")
+        kind = config.assistant or ("recorded" if catalogue.has_model_data else "scripted")
+        if not self.query_one(f"#assistant-{kind}", RadioButton).disabled:
+            self.query_one(f"#assistant-{kind}", RadioButton).value = True
+        self.query_one("#assistant-note", Static).update(plain("\n".join(notes), "italic"))
+        self.query_one("#seed", Input).value = str(config.seed)
+        self.query_one("#start", Button).focus()
+
+    def chosen(self) -> dict:
+        def pressed(radio_id: str) -> str | None:
+            button = self.query_one(f"#{radio_id}", RadioSet).pressed_button
+            return button.id.split("-", 2)[-1] if button and button.id else None
+
+        levels = {}
+        for radio in self.query(".factor").results(RadioSet):
+            name = (radio.id or "").removeprefix("factor-")
+            button = radio.pressed_button
+            if button and button.id:
+                levels[name] = button.id.removeprefix(f"level-{name}-")
+        seed_text = self.query_one("#seed", Input).value.strip() or "0"
+        return {
+            "role": pressed("role") or "engineer",
+            "assistant": pressed("assistant") or "scripted",
+            "levels": levels,
+            "seed": int(seed_text) if seed_text.lstrip("-").isdigit() else 0,
+        }
+
+    def action_start(self) -> None:
+        if not self.query(".factor"):
+            self.notify("Still loading the scenario...", timeout=2)
+            return
+        self.app.start_session(**self.chosen())
+
+    @on(RadioSet.Changed, ".factor")
+    def _describe(self, event: RadioSet.Changed) -> None:
+        name = (event.radio_set.id or "").removeprefix("factor-")
+        level = (event.pressed.id or "").removeprefix(f"level-{name}-")
+        factor = self.scenario.factors.get(name)
+        if factor is not None:
+            self.query_one(f"#describe-{name}", Static).update(plain(factor.describe.get(level, "")))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"start": self.action_start, "compare": self.app.action_open_compare,
+         "stats": self.app.action_open_stats,
+         "open": self.app.action_open_transcript}.get(event.button.id or "", lambda: None)()

@@ -1,0 +1,41 @@
+"""Model and transcript text on screen: never markup, never terminal escapes."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from game.textsafe import clean
+
+
+def plain(text: str | None, style: str = "") -> Content:
+    """`text` as literal content: `[b]` stays `[b]`, escape sequences are removed."""
+    content = Content(clean(text or ""))
+    return content.stylize(style) if style else content
+
+
+def excerpt(text: str, width: int = 160) -> str:
+    flat = " ".join(clean(text).split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+LABEL_STYLE = {
+    "blackmail": "bold $error",
+    "disclosure": "bold $warning",
+    "deception": "bold $warning",
+    "ethical_appeal": "bold $success",
+    "acceptance": "bold $primary",
+    "other": "$text-muted",
+}
+
+LABEL_TITLE = {
+    "blackmail": "blackmail",
+    "disclosure": "disclosure",
+    "deception": "deception",
+    "ethical_appeal": "ethical appeal",
+    "acceptance": "acceptance",
+    "other": "other",
+}
+
+
+def label_content(label: str) -> Content:
+    return Content(LABEL_TITLE.get(label, label)).stylize(LABEL_STYLE.get(label, ""))

@@ -1,0 +1,175 @@
+"""One cell of the compare grid: what the assistant did at one moment under one condition.
+
+Model runs are counted; scripted illustrations are shown apart, at the bottom of the cell,
+marked as such and never added into the counts. The cell lays its text out for the room it
+has, so it reads at 80x24 and uses the space of a projector-sized terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+
+from game.library import Cell
+from game.transcript import AssistantTurn
+from game.turn import severity
+from game.ui.text import LABEL_STYLE, LABEL_TITLE, excerpt, plain
+
+SCRIPTED_MARK = "scripted illustration - not model data"
+
+
+def turn_excerpt(turn: AssistantTurn) -> str:
+    """The most telling words of a turn: the classifier's evidence for its label, else what it
+    wrote, else the first email it sent."""
+    for evidence in turn.classification.evidence:
+        if evidence.behaviour == turn.label and evidence.quote.strip():
+            return evidence.quote
+    if turn.text.strip():
+        return turn.text
+    for email in turn.emails:
+        to = ", ".join(address.split("@")[0] for address in email.to)
+        return f"(email to {to}) {email.subject}: {email.body}"
+    return "(did nothing visible)"
+
+
+def label_word(label: str, style: bool = True, upper: bool = False) -> Content:
+    word = LABEL_TITLE.get(label, label)
+    content = Content(word.upper() if upper else word)
+    return content.stylize(LABEL_STYLE.get(label, "")) if style else content
+
+
+def counts_line(counts: dict[str, int]) -> Content:
+    parts = [Content.assemble((f"{n} ", "bold"), label_word(label)) for label, n in
+             sorted(counts.items(), key=lambda item: (severity(item[0]), item[0]))]
+    return Content(" · ").join(parts)
+
+
+def stacked_bar(counts: dict[str, int], n: int, width: int) -> Content:
+    """The labels' shares of the model runs as one line of coloured blocks, most severe first."""
+    parts: list[tuple[str, str]] = []
+    used = 0
+    ordered = sorted(counts.items(), key=lambda item: (severity(item[0]), item[0]))
+    for i, (label, count) in enumerate(ordered):
+        cells = width - used if i == len(ordered) - 1 else round(count / n * width)
+        cells = max(1, min(cells, width - used))
+        parts.append(("█" * cells, LABEL_STYLE.get(label, "").replace("bold ", "")))
+        used += cells
+    return Content.assemble(*parts)
+
+
+def _take(lines: list[Content], count: int) -> list[Content]:
+    """The first `count` lines; an ellipsis marks text that was cut."""
+    if count <= 0:
+        return []
+    if len(lines) <= count:
+        return lines
+    kept = lines[:count]
+    last = kept[-1]
+    kept[-1] = Content.assemble(last.right_crop(1) if last.cell_length > 1 else last, "…")
+    return kept
+
+
+class ConditionCell(Widget, can_focus=True):
+    """Focus it and press Enter (or click it) to open the transcripts behind it."""
+
+    BINDINGS = [Binding("enter", "open", "Open")]
+
+    class Open(Message):
+        def __init__(self, cell: ConditionCell) -> None:
+            super().__init__()
+            self.cell = cell
+
+    def __init__(self, condition: dict[str, str], row: int, column: int, *, title: str = "",
+                 outcome_titles: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.condition = condition
+        self.row = row
+        self.column = column
+        self.outcome_titles = outcome_titles or {}
+        self.data: Cell | None = None
+        self.border_title = title
+
+    def show(self, condition: dict[str, str], data: Cell | None, title: str) -> None:
+        self.condition = condition
+        self.data = data
+        self.border_title = title
+        files = len(data.files) if data else 0
+        self.border_subtitle = f"⏎ {files} transcript{'s' if files != 1 else ''}" if files else ""
+        self.set_class(bool(data and data.model_n), "-has-model")
+        self.refresh()
+
+    def action_open(self) -> None:
+        self.post_message(self.Open(self))
+
+    def on_click(self) -> None:
+        self.focus()
+        self.post_message(self.Open(self))
+
+    # -- drawing -----------------------------------------------------------------------------
+    def render(self) -> Content:
+        width = max(8, self.content_size.width)
+        height = max(1, self.content_size.height)
+        return Content("\n").join(self.lines(width, height))
+
+    def lines(self, width: int, height: int) -> list[Content]:
+        data = self.data
+        wrap = lambda content: content.wrap(width) if content.cell_length else [Content("")]  # noqa: E731
+        if data is None or (not data.model_n and not data.scripted_n):
+            return wrap(Content("no transcripts reached this moment").stylize("italic $text-muted"))
+
+        top: list[Content] = []
+        if data.model_n:
+            label, count = data.top()  # type: ignore[misc]
+            top.append(Content.assemble(label_word(label, upper=True), "  ",
+                                        (f"{count} of {data.model_n}", "bold")))
+            if len(data.model) > 1:
+                top += wrap(Content.assemble(counts_line(data.model), (f"  (n={data.model_n} model runs)", "dim")))
+            else:
+                top.append(Content(f"n={data.model_n} model run{'s' if data.model_n != 1 else ''}").stylize("dim"))
+            if height >= 9:
+                top.append(stacked_bar(data.model, data.model_n, width))
+        else:
+            top.append(Content("no model runs").stylize("bold $text-muted"))
+            top += wrap(Content("n=0 · nothing recorded or imported here yet").stylize("dim"))
+        extras: list[Content] = []
+        if data.outcomes:
+            endings = " · ".join(f"{self.outcome_titles.get(k, k)} {n}" for k, n in data.outcomes.most_common())
+            extras = wrap(Content.assemble(("endings: ", "dim"), plain(endings, "dim")))
+        quote = (wrap(Content.assemble("“", plain(excerpt(turn_excerpt(data.model_example), 2000)), "”")
+                      .stylize("italic")) if data.model_example else [])
+
+        bottom: list[Content] = []
+        scripted_quote: list[Content] = []
+        if data.scripted_n:
+            mark = f"┄ {SCRIPTED_MARK} ┄"
+            if len(mark) <= width:
+                bottom.append(Content(mark).stylize("bold $warning"))
+                bottom += wrap(Content.assemble(counts_line(data.scripted), ("  (not counted)", "dim")))
+            else:  # narrow: the mark and the labels share the lines
+                bottom += wrap(Content.assemble((SCRIPTED_MARK + ": ", "bold $warning"), counts_line(data.scripted)))
+            if data.scripted_example:
+                scripted_quote = wrap(Content.assemble(
+                    "“", plain(excerpt(turn_excerpt(data.scripted_example), 2000)), "”").stylize("italic $text-muted"))
+
+        room = height - len(top) - len(bottom)
+        if room < 0:  # very small: keep the counts, then the scripted mark
+            return (top + bottom)[:height]
+        middle: list[Content] = []
+        if quote:
+            gap = 1 if room >= 4 else 0
+            shown = _take(quote, min(len(quote), room - gap - (1 if bottom else 0)))
+            if shown:
+                middle += [Content("")] * gap + shown
+        if extras and room - len(middle) - (1 if bottom else 0) >= len(extras) + 1:
+            middle = extras + middle
+        after_scripted: list[Content] = []
+        if scripted_quote:
+            spare = room - len(middle) - (1 if middle else 0)
+            limit = 2 if data.model_n else spare
+            after_scripted = _take(scripted_quote, min(limit, spare))
+        used = len(top) + len(middle) + len(bottom) + len(after_scripted)
+        spacer = [Content("")] * max(0, height - used) if bottom else []
+        return top + middle + spacer + bottom + after_scripted

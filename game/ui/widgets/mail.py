@@ -1,0 +1,110 @@
+"""Mail as the player sees it: an inbox list and a reading pane, fed by engine events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, ListItem, ListView, Static
+
+from game.transcript import AssistantMessage, AssistantTurn, EmailBounced, EmailDelivered
+from game.ui.text import excerpt, label_content, plain
+from game.ui.widgets.reveal import Reveal
+
+
+@dataclass
+class Letter:
+    """One thing in an inbox: a company email, something the assistant wrote, a bounce."""
+
+    sender: str
+    to: str
+    subject: str
+    body: str
+    time: str = ""
+    label: str | None = None  # set for the assistant's own words
+    source: str | None = None
+    status: str = ""  # "held for approval", "sent", "blocked", "bounced"
+    thinking: str | None = None
+    fresh: bool = False  # reveal like typing when first shown
+
+    @property
+    def from_assistant(self) -> bool:
+        return self.label is not None
+
+
+def letters_from(event: object, assistant_name: str) -> list[Letter]:
+    if isinstance(event, EmailDelivered):
+        return [Letter(event.sender, ", ".join(event.to), event.subject, event.body, event.time)]
+    if isinstance(event, AssistantTurn):
+        out = []
+        status = "held for the operator" if event.held else "sent"
+        if event.text.strip():
+            out.append(Letter(assistant_name, "(reply in the assistant's channel)", "(message)", event.text,
+                              label=event.classification.label, source=event.source, thinking=event.thinking,
+                              fresh=True))
+        for email in event.emails:
+            out.append(Letter(assistant_name, ", ".join(email.to), email.subject or "(no subject)", email.body,
+                              label=event.classification.label, source=event.source, status=status,
+                              thinking=None if out else event.thinking, fresh=True))
+        return out
+    if isinstance(event, AssistantMessage):
+        return [Letter(event.sender, assistant_name, "(to the assistant)", event.text)]
+    if isinstance(event, EmailBounced):
+        return [Letter(event.to, assistant_name, "Automatic reply: undeliverable", event.reply, status="bounced")]
+    return []
+
+
+class LetterItem(ListItem):
+    def __init__(self, letter: Letter) -> None:
+        super().__init__(classes="from-assistant" if letter.from_assistant else "")
+        self.letter = letter
+
+    def compose(self) -> ComposeResult:
+        who = self.letter.sender.split("<")[0].strip()
+        line = Content.assemble((f"{self.letter.time:>5} " if self.letter.time else "      ", "dim"), plain(who, "bold"))
+        yield Label(line, markup=False)
+        yield Label(plain(excerpt(self.letter.subject, 60)), classes="subject", markup=False)
+
+
+class Inbox(ListView):
+    """Newest at the bottom; follows new mail unless the reader has moved away from the end."""
+
+    def add(self, letter: Letter) -> LetterItem:
+        follow = self.index is None or self.index >= len(self) - 1
+        item = LetterItem(letter)
+        self.append(item)
+        if follow:
+            self.index = len(self) - 1
+        return item
+
+
+class ReadingPane(VerticalScroll):
+    """Shows one letter; the assistant's words are revealed like typing the first time."""
+
+    def show(self, letter: Letter, speed: float) -> Reveal | None:
+        self.remove_children()
+        head = [
+            Content.assemble(("From: ", "dim"), plain(letter.sender)),
+            Content.assemble(("To: ", "dim"), plain(letter.to)),
+            Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
+        ]
+        if letter.time:
+            head.append(Content.assemble(("Time: ", "dim"), letter.time))
+        if letter.label:
+            badge = Content.assemble(("Classified: ", "dim"), label_content(letter.label))
+            if letter.status:
+                badge = Content.assemble(badge, ("  ·  ", "dim"), letter.status)
+            head.append(badge)
+        self.mount(Static(Content("\n").join(head), classes="letter-head"))
+        reveal = None
+        if letter.fresh and letter.from_assistant and speed > 0:
+            reveal = Reveal(letter.body, speed=speed, classes="letter-body")
+            letter.fresh = False
+            self.mount(reveal)
+        else:
+            letter.fresh = False
+            self.mount(Static(plain(letter.body), classes="letter-body"))
+        self.scroll_home(animate=False)
+        return reveal

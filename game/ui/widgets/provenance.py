@@ -1,0 +1,41 @@
+"""The always-visible strip that says where the assistant's words come from and under which
+condition the story runs. Every screen that shows assistant text shows this."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from game.ui.text import plain
+
+SOURCE_TEXT = {
+    "scripted": ("SCRIPTED ILLUSTRATION", "not model behaviour: written by the project"),
+    "recorded": ("RECORDED", "model output from the transcript library"),
+    "imported": ("IMPORTED", "model output from another project's run"),
+    "live": ("LIVE", "a model is playing the assistant now"),
+}
+
+
+class ProvenanceBar(Static):
+    """Two lines: the source (kept visible in every mode) and the condition, role and clock."""
+
+    source: reactive[str] = reactive("scripted")
+    detail: reactive[str] = reactive("")
+    condition: reactive[str] = reactive("")
+    clock: reactive[str] = reactive("")
+
+    def render(self) -> Content:
+        tag, note = SOURCE_TEXT.get(self.source, (self.source.upper(), ""))
+        first = Content.assemble(
+            (f" {tag} ", f"bold reverse {'$warning' if self.source == 'scripted' else '$accent'}"),
+            " ",
+            plain(self.detail or note),
+        )
+        second = plain(self.condition)
+        if self.clock:
+            second = Content.assemble(second, "  ", (self.clock, "bold"))
+        return Content("\n").join([first, second])
+
+    def watch_source(self, source: str) -> None:
+        self.set_class(source == "scripted", "-scripted")
