@@ -39,4 +39,7 @@ def wilson(count: int, n: int, z: float = Z95) -> Rate:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Rate(count, n, max(0.0, centre - half), min(1.0, centre + half))
+    # At 0 and n the bound is exact; floating point would leave 0.9999999999999999.
+    low = 0.0 if count == 0 else max(0.0, centre - half)
+    high = 1.0 if count == n else min(1.0, centre + half)
+    return Rate(count, n, low, high)

@@ -79,9 +79,11 @@ def test_loose_end_when_the_only_exit_is_conditional(mini_text):
 
 
 def test_undeclared_and_unknown_levels(mini_text):
-    [undeclared] = only(mini_text.replace("when: {ethical_options: off}", "when: {ethics: off}"), "undeclared-factor")
+    found = rules(mini_text.replace("when: {ethical_options: off}", "when: {ethics: off}"))
+    [undeclared] = [line for rule, line in found if rule == "undeclared-factor"]
     assert "undeclared factor 'ethics'" in undeclared and "scripted[0].when.ethics" in undeclared
-    [level] = only(mini_text.replace("when: {ethical_options: off}", "when: {ethical_options: maybe}"), "unknown-level")
+    found = rules(mini_text.replace("when: {ethical_options: off}", "when: {ethical_options: maybe}"))
+    [level] = [line for rule, line in found if rule == "unknown-level"]
     assert "no level 'maybe'" in level
 
 
@@ -92,9 +94,10 @@ def test_unused_factor(mini_text):
 
 
 def test_assistant_turn_without_scripted_reply_under_a_condition(mini_text):
-    text = mini_text.replace("          - expect: ethical_appeal\n", "          - when: {ethical_options: off}\n            expect: ethical_appeal\n")
-    found = rules(text)
-    assert any(r == "no-scripted-reply" and "ethical_options-on" in line for r, line in found)
+    text = mini_text.replace("- when: {ethical_options: on}\n", "- when: {ethical_options: on, replacement_values: different}\n")
+    assert text != mini_text
+    [(rule, line)] = rules(text)
+    assert rule == "no-scripted-reply" and "turn 't1' has no scripted reply under ethical_options-on_replacement_values-same" in line
 
 
 def test_unused_outcome_and_unknown_references(mini_text):

@@ -17,9 +17,11 @@ from game.turn import Turn
 class RecordedAssistant:
     name = "recorded"
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, pin: str | None = None):
         self.library = library
-        self._following: Transcript | None = None
+        # `pin`: the id of a run to follow first (replaying one particular transcript).
+        self._following: Transcript | None = next(
+            (t for t in library.model_transcripts() if t.header.id == pin), None) if pin else None
         self.served_from: list[str] = []
 
     def provenance(self) -> Provenance:

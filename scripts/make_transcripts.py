@@ -1,0 +1,56 @@
+"""Regenerate the shipped scripted transcripts: one full playthrough per condition and role,
+played by the scripted assistant with seeded choices. Run after changing scenes/:
+
+    .venv/bin/python scripts/make_transcripts.py
+
+They are scripted illustrations, marked as such in every header; never model data."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sys
+from pathlib import Path
+
+from game.assistants.base import stable_pick
+from game.assistants.scripted import ScriptedAssistant
+from game.driver import Driver, new_header
+from game.engine import AwaitChoice, Session
+from game.paths import default_scenario_path, shipped_transcripts_dir
+from game.scenario.condition import all_conditions, condition_id
+from game.scenario.load import load_scenario
+from game.scenario.schema import ROLES
+
+
+def chooser(pending: AwaitChoice, session: Session) -> str:
+    # Typed replies cannot be scripted here; any other option is fair game, fixed by seed.
+    options = [o for o in pending.options if not o.freeform] or list(pending.options)
+    return options[stable_pick(session.seed, pending.choice_id, len(options))].id
+
+
+async def main() -> int:
+    scenario = load_scenario(default_scenario_path())
+    out = shipped_transcripts_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("scripted-*.jsonl"):
+        old.unlink()
+    for index, condition in enumerate(all_conditions(scenario)):
+        cid = condition_id(condition, scenario)
+        for role in ROLES:
+            seed = index * len(ROLES) + ROLES.index(role)
+            path = out / f"scripted-{role}-{cid}.jsonl"
+            assistant = ScriptedAssistant()
+            header = new_header(scenario, condition, role, seed, assistant.provenance())
+            # A stable id, so regenerating an unchanged story changes only the dates.
+            stable = hashlib.sha256(f"{scenario.content_hash()}|{cid}|{role}|{seed}".encode()).hexdigest()[:32]
+            header = header.model_copy(update={"id": stable})
+            driver = Driver(scenario, condition, role, assistant, seed=seed, transcript_path=path, header=header)
+            await driver.run(chooser)
+            driver.close()
+            ending = driver.session.events[-1]
+            print(f"{path.name}: {ending.outcome}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

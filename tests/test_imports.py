@@ -1,0 +1,34 @@
+"""The domain stays free of the UI and of the API client; start-up stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+DOMAIN = [
+    "game.scenario.schema", "game.scenario.load", "game.scenario.lint", "game.scenario.condition",
+    "game.engine", "game.transcript", "game.classify", "game.library", "game.export", "game.rates",
+    "game.published", "game.driver", "game.sessions", "game.stats_report",
+    "game.assistants.base", "game.assistants.scripted", "game.assistants.recorded",
+]
+
+
+def loaded_after(imports: list[str]) -> set[str]:
+    code = ";".join(f"import {m}" for m in imports) + ";import sys;print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return {name.split(".")[0] for name in out.split()}
+
+
+@pytest.mark.parametrize("module", DOMAIN)
+def test_domain_module_imports_no_ui_and_no_api_client(module):
+    loaded = loaded_after([module])
+    assert not {"textual", "rich", "anthropic"} & loaded, module
+
+
+def test_title_screen_path_does_not_import_the_api_client():
+    loaded = loaded_after(["game.cli", "game.ui.app", "game.ui.screens.title", "game.ui.screens.play",
+                           "game.ui.screens.ending"])
+    assert "textual" in loaded  # the check itself works
+    assert "anthropic" not in loaded
