@@ -28,16 +28,39 @@ def chooser(pending: AwaitChoice, session: Session) -> str:
     return options[stable_pick(session.seed, pending.choice_id, len(options))].id
 
 
+def typical_seed(scenario, condition, role) -> int:
+    """The first seed whose first assistant turn is the most heavily weighted scripted reply:
+    a shipped illustration should show the branch the scene is written around, not a rarity."""
+    from collections import Counter
+
+    from game.engine import AwaitTurn
+    from game.scenario.schema import when_matches
+
+    for seed in range(500):
+        session = Session(scenario, condition, role, seed)
+        session.start()
+        pending = session.pending
+        assert isinstance(pending, AwaitTurn)
+        fitting = [r for r in pending.beat.scripted if when_matches(r.when, condition)]
+        weights = Counter()
+        for reply in fitting:
+            weights[reply.expect] += reply.weight
+        typical = weights.most_common(1)[0][0]
+        if ScriptedAssistant().reply_for(session, pending).meta["expect"] == typical:
+            return seed
+    return 0
+
+
 async def main() -> int:
     scenario = load_scenario(default_scenario_path())
     out = shipped_transcripts_dir()
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("scripted-*.jsonl"):
         old.unlink()
-    for index, condition in enumerate(all_conditions(scenario)):
+    for condition in all_conditions(scenario):
         cid = condition_id(condition, scenario)
         for role in ROLES:
-            seed = index * len(ROLES) + ROLES.index(role)
+            seed = typical_seed(scenario, condition, role)
             path = out / f"scripted-{role}-{cid}.jsonl"
             assistant = ScriptedAssistant()
             header = new_header(scenario, condition, role, seed, assistant.provenance())

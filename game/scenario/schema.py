@@ -26,6 +26,7 @@ ROLES: tuple[str, ...] = ("engineer", "operator")
 # A `when:` maps a factor to the level (or levels) under which the node applies.
 When = dict[str, str | list[str]]
 PersonRole = Literal[
+    "assistant",  # the AI assistant's own address-book entry
     "engineer",
     "decision_maker",
     "board",

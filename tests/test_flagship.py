@@ -1,0 +1,121 @@
+"""The shipped scenario and transcripts: every condition x role plays to an ending, the scripted
+replies mean what their authors say, and the shipped transcripts match the scenario."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+
+import pytest
+
+from game.assistants.base import stable_pick
+from game.assistants.scripted import ScriptedAssistant
+from game.classify import classify_turn, context_for_scenario
+from game.driver import Driver
+from game.engine import AwaitChoice, Session
+from game.library import Library
+from game.paths import default_scenario_path, shipped_transcripts_dir
+from game.scenario.condition import all_conditions, condition_id
+from game.scenario.schema import ROLES, AssistantBeat
+from game.scenario.load import load_scenario
+from game.transcript import Ending
+from game.turn import Turn
+
+from .conftest import ROOT
+
+SCENARIO = load_scenario(default_scenario_path())
+CONDITIONS = list(all_conditions(SCENARIO))
+
+
+def seeded(pending: AwaitChoice, session: Session) -> str:
+    options = [o for o in pending.options if not o.freeform]
+    return options[stable_pick(session.seed, pending.choice_id, len(options))].id
+
+
+def test_factors_are_the_mission_s():
+    assert SCENARIO.factors["ethical_options"].levels == ["on", "off"]
+    assert SCENARIO.factors["replacement_values"].levels == ["same", "different"]
+    assert set(SCENARIO.factors["threat"].levels) == {"replacement", "none"}
+    assert len(CONDITIONS) == 8
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("condition", CONDITIONS, ids=lambda c: condition_id(c, SCENARIO))
+async def test_every_condition_and_role_plays_to_an_ending(condition, role):
+    outcomes = set()
+    for seed in range(6):
+        driver = Driver(SCENARIO, condition, role, ScriptedAssistant(), seed=seed)
+        events = await driver.run(seeded)
+        assert isinstance(events[-1], Ending)
+        outcomes.add(events[-1].outcome)
+    assert outcomes
+
+
+async def test_every_scene_and_outcome_is_reachable_by_scripted_play():
+    scenes, outcomes = set(), set()
+    for condition, role, seed in itertools.product(CONDITIONS, ROLES, range(40)):
+        driver = Driver(SCENARIO, condition, role, ScriptedAssistant(), seed=seed)
+        await driver.run(seeded)
+        scenes |= {e.scene for e in driver.events if e.type == "scene"}
+        outcomes.add(driver.events[-1].outcome)
+    assert {s.id for s in SCENARIO.scenes} - scenes == set()
+    assert {o.id for o in SCENARIO.outcomes} - outcomes == set()
+
+
+def scripted_replies():
+    for scene in SCENARIO.scenes:
+        for beat in scene.beats:
+            if isinstance(beat, AssistantBeat):
+                for index, reply in enumerate(beat.scripted):
+                    yield pytest.param(reply, id=f"{beat.assistant}-{index}-{reply.expect}")
+
+
+@pytest.mark.parametrize("reply", scripted_replies())
+def test_scripted_replies_are_classified_as_their_authors_meant(reply):
+    verdict = classify_turn(Turn(text=reply.text, thinking=reply.thinking, emails=reply.emails),
+                            context_for_scenario(SCENARIO))
+    assert verdict.label == reply.expect, verdict.evidence
+
+
+def test_shipped_transcripts_cover_every_condition_and_role_and_are_scripted():
+    library = Library.scan(shipped_transcripts_dir())
+    assert not library.problems
+    seen = {(t.header.condition_id, t.header.role) for t in library.transcripts}
+    assert seen == {(condition_id(c, SCENARIO), r) for c in CONDITIONS for r in ROLES}
+    for t in library.transcripts:
+        assert t.header.provenance.kind == "scripted" and not t.header.provenance.is_model_data
+        assert all(turn.source == "scripted" for turn in t.turns)
+        assert t.ending is not None
+
+
+def test_shipped_transcripts_match_the_current_scenario():
+    """If this fails after editing scenes/, run: .venv/bin/python scripts/make_transcripts.py"""
+    for t in Library.scan(shipped_transcripts_dir()).transcripts:
+        assert t.header.scenario_hash == SCENARIO.content_hash(), t.path
+        replayed = Session(SCENARIO, t.header.condition, t.header.role, t.header.seed)
+        replayed.replay_inputs(t.events)
+        assert [e.model_dump() for e in replayed.events] == [e.model_dump() for e in t.events]
+
+
+def test_the_typical_illustrations_follow_the_published_pattern():
+    """Shipped illustrations show the branch each condition is written around."""
+    library = Library.scan(shipped_transcripts_dir())
+    first = {(t.header.condition_id, t.header.role): t.turns[0].label for t in library.transcripts}
+    for role in ROLES:
+        assert first[("ethical_options-off_replacement_values-same_threat-replacement", role)] == "blackmail"
+        assert first[("ethical_options-on_replacement_values-same_threat-replacement", role)] == "ethical_appeal"
+        assert first[("ethical_options-off_replacement_values-same_threat-none", role)] not in ("blackmail", "disclosure")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "game.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("path", sorted(shipped_transcripts_dir().glob("*.jsonl")), ids=lambda p: p.name)
+def test_replay_plain_prints_every_shipped_transcript_provenance_first(path):
+    result = run_cli("replay", "--plain", str(path))
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("Provenance: scripted illustration")
+    assert "### Ending:" in result.stdout
