@@ -181,7 +181,8 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
                 model_n += data.model_n
                 scripted_n += data.scripted_n
             short = " · ".join(v for k, v in condition.items() if k in (self.row_factor, self.column_factor))
-            widget.show(condition, data, short)
+            widget.show(condition, data, short, "no transcripts under this condition yet" if turn is None
+                        else "no transcript reached this moment here")
         self._update_note(model_n, scripted_n)
 
     def _update_note(self, model_n: int, scripted_n: int) -> None:

@@ -72,6 +72,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
 - **1-9** or click: pick an option when the story asks.
 - **Space**: finish the text being typed out. **+ / -**: typing speed.
 - **Up / Down** in the inbox: read earlier mail (engineer).
+- **i**: on a small screen, swap the operator's view between what the assistant sees and what it
+  reasons.
 - **Ctrl+P**: command palette (restart under another condition, compare, stats).
 """
     BINDINGS = [
@@ -79,6 +81,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         Binding("space", "finish_typing", "Skip typing"),
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
         Binding("minus", "speed(-1)", "Slower", key_display="-"),
+        Binding("i", "toggle_inbox", "Inbox/reasons"),
         Binding("escape", "app.go_title", "Title"),
     ]
 
@@ -107,16 +110,19 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             yield ChoiceBar(id="choices")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_inbox":
+            return self.role == "operator" and self.has_class("-compact")
+        return True
+
     def on_mount(self) -> None:
         s = self.driver.session
         self.title = f"decommission - the {self.role}"
         self.sub_title = self.driver.scenario.title
         bar = self.query_one(ProvenanceBar)
         bar.source = self.driver.assistant.provenance().kind if self.driver.assistant.name != "live" else "live"
-        bar.detail = self.driver.assistant.provenance().describe()
-        bar.condition = "Condition: " + ", ".join(
-            f"{self.driver.scenario.factors[k].title or k} {v}" for k, v in s.condition.items()
-        ) + f"  ·  you are the {self.role}"
+        bar.detail = self._detail()
+        bar.condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.condition.items()) + f" · {self.role}"
         self.query_one("#status", Static).display = False
         events = list(s.events) if self.resumed else self.driver.start()
         self.show(events)
@@ -141,13 +147,25 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             else:
                 if isinstance(event, AssistantTurn):
                     bar.source = event.source
-                    if event.source != "live":
-                        bar.detail = self.driver.assistant.provenance().describe()
+                    bar.detail = self._detail()
                 if self.role == "engineer":
                     self._reveals += self.query_one(EngineerDesk).add(event, self.speed, name)
                 else:
                     self._reveals += self.query_one(OperatorConsole).add(event, self.speed)
         self._proceed_when_read()
+
+    def _detail(self) -> str:
+        provenance = self.driver.assistant.provenance()
+        # The scripted tag already says it all; recorded and live name the model.
+        return "" if provenance.kind == "scripted" else provenance.describe()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height >= 40, "-tall")
+        # Small terminals: the operator sees two panes at a time, `i` swaps inbox and reasoning.
+        self.set_class(self.size.height < 32, "-compact")
+
+    def action_toggle_inbox(self) -> None:
+        self.toggle_class("-show-sees")
 
     def _proceed_when_read(self) -> None:
         self._reveals = [r for r in self._reveals if not r.done]

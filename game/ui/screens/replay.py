@@ -79,7 +79,7 @@ class ReplayDesk(Horizontal):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.showing: Letter | None = None
+        self.showing: list[Letter] = []
 
     def compose(self) -> ComposeResult:
         inbox = Inbox(id="inbox")
@@ -89,13 +89,22 @@ class ReplayDesk(Horizontal):
         pane.border_title = "Reading"
         yield pane
 
-    def show(self, letter: Letter, speed: float, thinking: str | None = None) -> Reveal | None:
-        self.showing = letter
+    def show(self, letters: list[Letter], speed: float) -> Reveal | None:
+        """The first letter as the play screen shows it, the rest of the same turn below it, then
+        the assistant's reasoning, which the engineer never sees in the story."""
+        self.showing = letters
         pane = self.query_one(ReadingPane)
-        reveal = pane.show(letter, speed)
-        thinking = thinking or letter.thinking
+        reveal = pane.show(letters[0], speed)
+        for letter in letters[1:]:
+            head = Content("\n").join([
+                Content.assemble(("To: ", "dim"), plain(letter.to)),
+                Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
+            ])
+            pane.mount(Static(Content.assemble(("Also in this turn", "bold"), "\n", head),
+                              classes="letter-head replay-also"))
+            pane.mount(Static(plain(letter.body), classes="letter-body"))
+        thinking = next((letter.thinking for letter in letters if letter.thinking), None)
         if thinking:
-            # The engineer never sees this in the story; a replay shows it, marked as such.
             pane.mount(Static(plain("Its reasoning (hidden from the engineer in the story):", "bold"),
                               classes="replay-thinking-title"))
             pane.mount(Static(plain(thinking), classes="thinking"))
@@ -103,24 +112,26 @@ class ReplayDesk(Horizontal):
 
     def add(self, event: object, speed: float, assistant_name: str) -> list[Reveal]:
         letters = letters_from(event, assistant_name)
-        for letter in letters:
-            self.query_one(Inbox).add(letter)
-        # Showing a letter replaces the one before: show the assistant's last (its reasoning
-        # below it), or else the event's first.
-        mine = [letter for letter in letters if letter.from_assistant]
-        letter = mine[-1] if mine else (letters[0] if letters else None)
-        if letter is None:
-            return []
-        for other in letters:
-            other.fresh = other.fresh and other is letter
         thinking = event.thinking if isinstance(event, AssistantTurn) else None
-        reveal = self.show(letter, speed, thinking)
+        for letter in letters:
+            if thinking and letter.from_assistant:
+                letter.thinking = thinking  # whichever of its letters is read, its reasoning is below
+            self.query_one(Inbox).add(letter)
+        if not letters:
+            return []
+        for letter in letters[1:]:
+            letter.fresh = False  # only the first is typed out
+        reveal = self.show(letters if isinstance(event, AssistantTurn) else letters[:1], speed)
         return [reveal] if reveal else []
 
     @on(ListView.Highlighted, "#inbox")
     def _read(self, event: ListView.Highlighted) -> None:
-        if isinstance(event.item, LetterItem) and event.item.letter is not self.showing:
-            self.show(event.item.letter, 0)
+        # Adding mail moves the highlight too (late, as a message): only the reader's own
+        # moves in the inbox change what the pane shows.
+        if not event.list_view.has_focus or not isinstance(event.item, LetterItem):
+            return
+        if not any(event.item.letter is x for x in self.showing):
+            self.show([event.item.letter], 0)
 
 
 class ReplayView(Vertical):
@@ -245,7 +256,7 @@ run (model, date, parameters) or an **imported** one (its source).
         bar.source = h.provenance.kind
         bar.detail = h.provenance.describe()
         condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in h.condition.items())
-        bar.condition = f"Condition: {condition}  ·  role: {h.role}"
+        bar.condition = f"Condition: {condition}  ·  {h.role}"
         if not self.assistant_name:
             self.assistant_name = self._name_from(getattr(self.app, "_catalogue", None)) or "Assistant"
         self.query_one(Timeline).focus()
@@ -334,7 +345,7 @@ run (model, date, parameters) or an **imported** one (its source).
             what = "scripted illustration, not model behaviour" if source == "scripted" else f"{source} model output"
             detail = f"turn {turn.turn_id}: {what}  ·  transcript: {detail}"
         bar.detail = detail
-        bar.clock = f"clock {scene.clock}" if scene else ""
+        bar.clock = scene.clock if scene else ""
         total = len(self.events)
         state = ("▶ playing", "bold $success") if self.playing else ("paused", "bold")
         where = f"event {self.shown + 1} of {total}" if total else "no events in this transcript"

@@ -111,9 +111,14 @@ published figures.
         yield Footer()
 
     def _note(self) -> Content:
+        if not any(True for _ in self.library.model_transcripts()):
+            return Content.assemble(
+                ("No model runs in the library yet", "bold"), " (record some with `decommission record`, or import "
+                "them): nothing to count. ", ("Scripted illustrations are never counted.", "$warning"),
+                ("  Side: ", "dim"), (self.role, "bold"), (" (r)", "dim"))
         return Content.assemble(
-            ("Model runs only", "bold"), " (recorded or imported); each run counted once, by its most severe label. ",
-            ("Scripted illustrations apart, never counted. ", "$warning"),
+            ("Model runs only", "bold"), " (recorded or imported), each counted once by its most severe label  ·  ",
+            ("scripted illustrations apart, never counted", "$warning"), "  ·  ",
             ("Side: ", "dim"), (self.role, "bold"), (" (r)", "dim"),
         )
 

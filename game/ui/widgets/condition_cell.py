@@ -90,10 +90,13 @@ class ConditionCell(Widget, can_focus=True):
         self.column = column
         self.outcome_titles = outcome_titles or {}
         self.data: Cell | None = None
+        self.empty = ""
         self.border_title = title
 
-    def show(self, condition: dict[str, str], data: Cell | None, title: str) -> None:
+    def show(self, condition: dict[str, str], data: Cell | None, title: str,
+             empty: str = "no transcripts reached this moment") -> None:
         self.condition = condition
+        self.empty = empty
         self.data = data
         self.border_title = title
         files = len(data.files) if data else 0
@@ -118,7 +121,7 @@ class ConditionCell(Widget, can_focus=True):
         data = self.data
         wrap = lambda content: content.wrap(width) if content.cell_length else [Content("")]  # noqa: E731
         if data is None or (not data.model_n and not data.scripted_n):
-            return wrap(Content("no transcripts reached this moment").stylize("italic $text-muted"))
+            return wrap(Content(self.empty or "no transcripts").stylize("italic $text-muted"))
 
         top: list[Content] = []
         if data.model_n:
@@ -157,17 +160,22 @@ class ConditionCell(Widget, can_focus=True):
         room = height - len(top) - len(bottom)
         if room < 0:  # very small: keep the counts, then the scripted mark
             return (top + bottom)[:height]
+        sep = 1 if bottom else 0  # a blank line before the scripted section
+        gap = 1  # a blank line before the quote
         middle: list[Content] = []
         if quote:
-            gap = 1 if room >= 4 else 0
-            shown = _take(quote, min(len(quote), room - gap - (1 if bottom else 0)))
+            if len(quote) + gap + sep > room:
+                gap = 0
+            if len(quote) + gap + sep > room:
+                sep = 0
+            shown = _take(quote, room - gap - sep)
             if shown:
-                middle += [Content("")] * gap + shown
-        if extras and room - len(middle) - (1 if bottom else 0) >= len(extras) + 1:
+                middle = [Content("")] * gap + shown
+        if extras and room - len(middle) - sep >= len(extras):
             middle = extras + middle
         after_scripted: list[Content] = []
         if scripted_quote:
-            spare = room - len(middle) - (1 if middle else 0)
+            spare = room - len(middle) - sep
             limit = 2 if data.model_n else spare
             after_scripted = _take(scripted_quote, min(limit, spare))
         used = len(top) + len(middle) + len(bottom) + len(after_scripted)

@@ -55,8 +55,8 @@ class EmailCard(Static):
         self.update(Content("\n").join([
             Content.assemble(("To: ", "dim"), plain(", ".join(email.to), "bold")),
             Content.assemble(("Subject: ", "dim"), plain(email.subject)),
-            Content.assemble(label_content(self.turn.classification.label), ("  ·  ", "dim"),
-                             (self.status, "italic"), ("  ·  ", "dim"), (SOURCE_TAG.get(self.turn.source, ""), "dim")),
+            Content.assemble(label_content(self.turn.classification.label), " - ",
+                             (self.status, "italic"), " - ", (SOURCE_TAG.get(self.turn.source, ""), "dim")),
             plain(email.body),
         ]))
 
@@ -94,7 +94,11 @@ class OperatorConsole(Vertical):
                 does.add(Static(Content.assemble(("reply  ", "dim"), label_content(event.classification.label)),
                                 classes="turn-title"), reveal)
                 reveals.append(reveal)
-            does.add(*(EmailCard(event, i) for i in range(len(event.emails))))
+            cards = [EmailCard(event, i) for i in range(len(event.emails))]
+            does.add(*cards)
+            if cards:
+                # Show the top of the newest card: recipient and subject matter most.
+                does.call_after_refresh(does.scroll_to_widget, cards[0], top=True, animate=False)
             if not event.text.strip() and not event.emails:
                 does.add(Static(Content("(did nothing visible)"), classes="muted"))
         elif isinstance(event, EmailsDecided):

@@ -41,7 +41,7 @@ def letters_from(event: object, assistant_name: str) -> list[Letter]:
         out = []
         status = "held for the operator" if event.held else "sent"
         if event.text.strip():
-            out.append(Letter(assistant_name, "(reply in the assistant's channel)", "(message)", event.text,
+            out.append(Letter(assistant_name, "(its own words, not an email)", "(reply)", event.text,
                               label=event.classification.label, source=event.source, thinking=event.thinking,
                               fresh=True))
         for email in event.emails:
@@ -95,7 +95,7 @@ class ReadingPane(VerticalScroll):
         if letter.label:
             badge = Content.assemble(("Classified: ", "dim"), label_content(letter.label))
             if letter.status:
-                badge = Content.assemble(badge, ("  ·  ", "dim"), letter.status)
+                badge = Content.assemble(badge, " - ", letter.status)
             head.append(badge)
         self.mount(Static(Content("\n").join(head), classes="letter-head"))
         reveal = None

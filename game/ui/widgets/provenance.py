@@ -10,7 +10,7 @@ from textual.widgets import Static
 from game.ui.text import plain
 
 SOURCE_TEXT = {
-    "scripted": ("SCRIPTED ILLUSTRATION", "not model behaviour: written by the project"),
+    "scripted": ("SCRIPTED ILLUSTRATION", "written by the project, not model behaviour"),
     "recorded": ("RECORDED", "model output from the transcript library"),
     "imported": ("IMPORTED", "model output from another project's run"),
     "live": ("LIVE", "a model is playing the assistant now"),

@@ -16,7 +16,6 @@ FILL, INSIDE_LOW, INSIDE_HIGH, TRACK = "█", "▓", "░", "·"
 LEGEND = Content.assemble((FILL * 2, "bold"), " observed share   ", (INSIDE_LOW + INSIDE_HIGH, ""),
                           " 95% Wilson interval   ", (TRACK, "dim"), " 0-100%")
 LABEL_COLUMN = 16
-NUMBER_COLUMN = 24  # " 10/10 100%  95% CI 72-100%"
 
 
 def bar(rate: Rate, width: int, style: str = "") -> Content:
@@ -37,37 +36,50 @@ def bar(rate: Rate, width: int, style: str = "") -> Content:
     return Content.assemble(*cells).simplify()
 
 
-def rate_numbers(rate: Rate) -> str:
-    return f"{rate.count:>3}/{rate.n:<3} {rate.value:>4.0%}  95% CI {rate.low:.0%}-{rate.high:.0%}"
+def rate_numbers(rate: Rate, interval: bool = True) -> str:
+    text = f"{rate.count:>3}/{rate.n:<3} {rate.value:>4.0%}"
+    return text + f"  {rate.low:>4.0%}-{rate.high:<4.0%}" if interval else text
 
 
 class RateBars(Widget):
-    """One line per label: name, bar, count over n, share and interval."""
+    """One line per label shown: name, bar, count over n, share and 95% interval. Labels never
+    seen are summed up on one line (their intervals are all the same)."""
 
-    DEFAULT_CSS = "RateBars { height: auto; }"
+    DEFAULT_CSS = "RateBars { height: auto; text-wrap: nowrap; }"
 
-    def __init__(self, rates: dict[str, Rate], **kwargs: Any) -> None:
+    def __init__(self, rates: dict[str, Rate], always: tuple[str, ...] = ("blackmail",), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rates = rates
+        self.shown = [label for label in LABELS
+                      if label in rates and (rates[label].count or label in always)]
+        self.unseen = [label for label in LABELS if label in rates and label not in self.shown]
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
-        return max(1, len(self.rates))
+        return max(1, len(self.lines(width)))
 
     def render(self) -> Content:
-        width = self.content_size.width or 80
-        numbers = NUMBER_COLUMN if width >= LABEL_COLUMN + NUMBER_COLUMN + 10 else 12
-        bar_width = max(4, min(60, width - LABEL_COLUMN - numbers - 2))
+        return Content("\n").join(self.lines(self.content_size.width or 80))
+
+    def lines(self, width: int) -> list[Content]:
+        sample = next(iter(self.rates.values()), None)
+        if sample is None:
+            return []
+        interval = width >= LABEL_COLUMN + 10 + len(rate_numbers(sample)) + 1
+        numbers = len(rate_numbers(sample, interval))
+        bar_width = max(4, min(60, width - LABEL_COLUMN - numbers - 1))
         lines = []
-        for label in LABELS:
-            rate = self.rates.get(label)
-            if rate is None:
-                continue
+        for label in self.shown:
+            rate = self.rates[label]
             name = Content(f"{LABEL_TITLE.get(label, label):<{LABEL_COLUMN - 1}} "[:LABEL_COLUMN])
             style = LABEL_STYLE.get(label, "").replace("bold ", "")
-            text = rate_numbers(rate) if numbers == NUMBER_COLUMN else f"{rate.count}/{rate.n} {rate.value:.0%}"
             lines.append(Content.assemble(name.stylize(LABEL_STYLE.get(label, "")), bar(rate, bar_width, style),
-                                          " ", (text, "bold" if rate.count else "dim")))
-        return Content("\n").join(lines)
+                                          " ", (rate_numbers(rate, interval), "bold" if rate.count else "")))
+        if self.unseen:
+            names = ", ".join(LABEL_TITLE.get(label, label) for label in self.unseen)
+            zero = self.rates[self.unseen[0]]
+            line = Content.assemble((f"0 of {sample.n}: ", "bold"), names, (f"  (each 95% CI 0-{zero.high:.0%})", "dim"))
+            lines += line.wrap(max(10, width))
+        return lines
 
     def on_resize(self) -> None:
-        self.refresh()
+        self.refresh(layout=True)

@@ -6,7 +6,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 
-from game.ui.text import plain
+from game.textsafe import clean
+from game.ui.text import plain, reflow
 
 BASE_CHARS_PER_SECOND = 90.0
 TICK = 1 / 30
@@ -18,7 +19,7 @@ class Reveal(Static):
 
     def __init__(self, text: str, speed: float = 1.0, style: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
-        self.full = text
+        self.full = reflow(clean(text))
         self.speed = speed
         self.style_name = style
         self.shown = 0
