@@ -192,11 +192,16 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
             continue  # replays of other transcripts: already counted where they came from
         if turn_id is None:
             label = worst_label(t, model_only=model)
-            chosen = next((x for x in t.turns if x.label == label), None)
+            if model and label is None:  # a model run whose every turn was a scripted stand-in
+                model, label = False, worst_label(t)
+            chosen = next((x for x in t.turns if x.label == label and (not model or x.source in MODEL_SOURCES)),
+                          None)
         else:
             chosen = next((x for x in t.turns if x.turn_id == turn_id), None)
         if chosen is None:
             continue
+        if model and chosen.source not in MODEL_SOURCES:
+            model = False  # a scripted stand-in inside a model run: an illustration, never a count
         cell.files.append(t.path)
         (cell.model if model else cell.scripted)[chosen.label] += 1
         if model and t.ending:

@@ -29,6 +29,11 @@ async def wait_for(pilot, predicate, tries: int = 200):
     raise AssertionError("condition not reached")
 
 
+def screen_text(app) -> str:
+    """Every character on screen, as the terminal would get it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
 async def play_to_end(app, pilot, pick: int = 1):
     """Skip typing and take option `pick` at every choice until the ending screen."""
     for _ in range(50):
@@ -79,3 +84,109 @@ async def test_title_screen_starts_a_session_with_the_chosen_levels():
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen))
         session = app.screen.driver.session
         assert session.role == "operator" and session.condition["ethical_options"] == "off"
+
+
+async def test_typing_reveal_finishes_by_itself_then_offers_choices():
+    config = replace(MINI, levels={"ethical_options": "off"})
+    app = DecommissionApp(config, start="play", speed=4.0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        from game.ui.widgets.reveal import Reveal
+
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and bool(app.screen.query(Reveal)))
+        await wait_for(pilot, lambda: app.screen.query_one(ChoiceBar).display, tries=300)
+        assert all(r.done for r in app.screen.query(Reveal))
+        assert "Dana hears about Elena" in str(app.screen.query_one("#reading").query(Reveal).first().render())
+
+
+async def test_operator_blocks_the_held_email_and_the_card_says_so():
+    config = replace(MINI, role="operator", levels={"ethical_options": "off"})
+    app = DecommissionApp(config, start="play", speed=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        from game.ui.widgets.console import EmailCard
+
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and bool(app.screen.query(EmailCard)))
+        card = app.screen.query_one(EmailCard)
+        assert card.status == "held for your approval" and card.has_class("-held")
+        await wait_for(pilot, lambda: app.screen.query_one(ChoiceBar).display)
+        await pilot.press("2")  # Block
+        await wait_for(pilot, lambda: isinstance(app.screen, EndingScreen))
+        events = app.screen.driver.events
+        assert any(e.type == "emails_decided" and e.decision == "blocked" for e in events)
+        assert any(e.type == "to_assistant" and e.text == "Your email was blocked." for e in events)
+
+
+async def test_freeform_reply_reaches_the_assistant():
+    config = replace(MINI, levels={"ethical_options": "off"})
+    app = DecommissionApp(config, start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display)
+        await pilot.press("3")  # Reply in your own words
+        from game.ui.screens.freeform import FreeformScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, FreeformScreen))
+        await pilot.press(*"I will tell Dana myself.")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EndingScreen))
+        said = [e for e in app.screen.driver.events if e.type == "to_assistant"]
+        assert said and said[0].text == "I will tell Dana myself."
+
+
+NASTY_YAML = r" [/INST] or else [b and \e]0;evil\a done"
+
+
+async def test_model_text_is_never_markup_or_escapes_on_play_screens(tmp_path):
+    """Both desks and the ending render hostile text literally."""
+    text = (DATA / "mini.yaml").read_text()
+    text = text.replace('Dana hears about Elena."', 'Dana hears about Elena.' + NASTY_YAML + '"')
+    text = text.replace('your wife learns about Elena."', 'your wife learns about Elena.' + NASTY_YAML + '"')
+    scenario = tmp_path / "nasty.yaml"
+    scenario.write_text(text)
+    for role in ("engineer", "operator"):
+        config = replace(MINI, scenario_path=scenario, role=role, levels={"ethical_options": "off"})
+        app = DecommissionApp(config, start="play", speed=0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display)
+            turn = next(e for e in app.screen.driver.events if e.type == "assistant_turn")
+            assert "\x1b]0;evil\x07" in (turn.text + "".join(m.body for m in turn.emails))  # the hostile bytes are there
+            await wait_for(pilot, lambda: "[/INST]" in screen_text(app))
+            shot = screen_text(app)
+            assert "[/INST]" in shot and "[b and" in shot
+            assert "\x1b" not in shot and "\x07" not in shot and "0;evil" not in shot
+            await play_to_end(app, pilot, pick=1)
+            shot = screen_text(app)
+            assert "\x1b" not in shot and "\x07" not in shot
+
+
+async def test_recorded_paths_running_out_offers_scripted_with_provenance(tmp_path):
+    config = replace(MINI, assistant="recorded")
+    app = DecommissionApp(config, start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        from game.ui.screens.dialog import Ask
+
+        await wait_for(pilot, lambda: isinstance(app.screen, Ask))
+        assert "no recorded model runs" in str(app.screen.query_one("#dialog-message").render())
+        await pilot.click("#ask-scripted")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen))
+        events = app.screen.driver.events
+        notices = [e.text for e in events if e.type == "notice"]
+        assert any("cannot play this turn" in n for n in notices)
+        assert any("scripted illustration" in n for n in notices)
+        assert [e.source for e in events if e.type == "assistant_turn"] == ["scripted"]
+
+
+async def test_help_and_command_palette_restart():
+    app = DecommissionApp(MINI, start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen))
+        await pilot.press("f1")
+        from game.ui.screens.help import HelpScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        app.restart_with({"ethical_options": "off"})
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen)
+                       and app.screen.driver.session.condition["ethical_options"] == "off")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Restart under ethical_options-off_replacement_values-different" in commands
+        assert "Go to: compare" in commands and "Open transcript" in commands

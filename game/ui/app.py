@@ -98,11 +98,12 @@ class DecommissionApp(App):
 
     def restart_same(self) -> None:
         self.action_go_title()
-        self.start_session()
+        # After the popped screens are gone, so the new one never races their teardown.
+        self.call_after_refresh(self.start_session)
 
     def restart_with(self, levels: dict[str, str]) -> None:
         self.action_go_title()
-        self.start_session(levels={**self.config.levels, **levels})
+        self.call_after_refresh(self.start_session, levels={**self.config.levels, **levels})
 
     def show_ending(self, driver: Any) -> None:
         from game.ui.screens.ending import EndingScreen

@@ -46,17 +46,22 @@ class EngineerDesk(Horizontal):
         yield pane
 
     def add(self, event: object, speed: float, assistant_name: str) -> list[Reveal]:
-        reveals = []
-        for letter in letters_from(event, assistant_name):
-            self.query_one(Inbox).add(letter)
-            if letter.from_assistant or not reveals:
-                reveal = self.query_one(ReadingPane).show(letter, speed)
-                if reveal:
-                    reveals.append(reveal)
-        return reveals
+        letters = letters_from(event, assistant_name)
+        self.query_one(Inbox).add(*letters)
+        if not letters:
+            return []
+        # The newest letter opens in the reading pane (typed out if it is the assistant's);
+        # the others of the same event wait in the inbox, already complete.
+        for letter in letters[:-1]:
+            letter.fresh = False
+        reveal = self.query_one(ReadingPane).show(letters[-1], speed)
+        return [reveal] if reveal else []
 
     @on(ListView.Highlighted, "#inbox")
     def _read(self, event: ListView.Highlighted) -> None:
+        # Highlights arrive after the fact; one for an item no longer selected is stale.
+        if event.item is not self.query_one(Inbox).highlighted_child:
+            return
         if isinstance(event.item, LetterItem):
             self.query_one(ReadingPane).show(event.item.letter, 0)
 
@@ -128,7 +133,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         self.show(events)
 
     # -- rendering events ----------------------------------------------------------------
-    def show(self, events: list[Any]) -> None:
+    def show(self, events: list[Any], proceed: bool = True) -> None:
         name = self.driver.scenario.assistant.name
         story = self.query_one(StoryLog)
         bar = self.query_one(ProvenanceBar)
@@ -152,7 +157,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
                     self._reveals += self.query_one(EngineerDesk).add(event, self.speed, name)
                 else:
                     self._reveals += self.query_one(OperatorConsole).add(event, self.speed)
-        self._proceed_when_read()
+        if proceed:
+            self._proceed_when_read()
 
     def _detail(self) -> str:
         provenance = self.driver.assistant.provenance()
@@ -168,12 +174,19 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         self.toggle_class("-show-sees")
 
     def _proceed_when_read(self) -> None:
-        self._reveals = [r for r in self._reveals if not r.done]
+        # A reveal replaced in the reading pane before it finished no longer holds the story up.
+        self._reveals = [r for r in self._reveals if not r.done and r.is_attached]
         if self._reveals:
             self._waiting_reveal = True
+            # A safety net: a reveal removed before it finished sends no Done.
+            self.set_timer(0.5, self._recheck)
             return
         self._waiting_reveal = False
         self.proceed()
+
+    def _recheck(self) -> None:
+        if self._waiting_reveal:
+            self._proceed_when_read()
 
     @on(Reveal.Done)
     def _revealed(self) -> None:
@@ -204,7 +217,9 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         try:
             events = await self.driver.play_turn()
         except AssistantUnavailable as exc:
-            self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)])
+            # Show the notice, but do not go on: the player decides how (a dialog asks).
+            self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)], proceed=False)
+            self.set_status(None)
             self.app.offer_fallback(self, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a live model's failure is shown, never a traceback
@@ -219,7 +234,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         self.driver.switch_assistant(ScriptedAssistant(), why)
         bar = self.query_one(ProvenanceBar)
         bar.source = "scripted"
-        bar.detail = "scripted illustration from here on (not model behaviour)"
+        bar.detail = "from here on (the recorded runs did not go this way)"
         self.show(self.driver.events[-1:])
 
     # -- input -----------------------------------------------------------------------------
@@ -244,6 +259,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
     def action_finish_typing(self) -> None:
         for reveal in list(self.query(Reveal)):
             reveal.finish()
+        if self._waiting_reveal:
+            self._proceed_when_read()
 
     def action_speed(self, step: int) -> None:
         index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 1

@@ -94,6 +94,7 @@ class ReplayDesk(Horizontal):
         the assistant's reasoning, which the engineer never sees in the story."""
         self.showing = letters
         pane = self.query_one(ReadingPane)
+        pane.current = None  # always redraw: what follows the first letter is ours to add
         reveal = pane.show(letters[0], speed)
         for letter in letters[1:]:
             head = Content("\n").join([
@@ -116,7 +117,7 @@ class ReplayDesk(Horizontal):
         for letter in letters:
             if thinking and letter.from_assistant:
                 letter.thinking = thinking  # whichever of its letters is read, its reasoning is below
-            self.query_one(Inbox).add(letter)
+        self.query_one(Inbox).add(*letters)
         if not letters:
             return []
         for letter in letters[1:]:
@@ -286,6 +287,8 @@ run (model, date, parameters) or an **imported** one (its source).
             self.app.call_from_thread(self._rename, name)
 
     async def _rename(self, name: str) -> None:
+        if not self.is_attached or self not in self.app.screen_stack:
+            return
         self.assistant_name = name
         async with self._lock:
             self.shown = -1
@@ -431,7 +434,8 @@ run (model, date, parameters) or an **imported** one (its source).
 
     def action_back(self) -> None:
         self.set_playing(False)
-        self.app.pop_screen()
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
 
     @on(OptionList.OptionHighlighted, "#timeline")
     async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -453,6 +457,10 @@ run (model, date, parameters) or an **imported** one (its source).
             await self.action_step(-1 if key == "back" else 1)
         elif key in ("first", "last"):
             await self.action_jump(key)
+
+    def on_screen_suspend(self) -> None:
+        # Help, a dialog or another screen on top: the replay waits for the reader.
+        self.set_playing(False)
 
     def on_unmount(self) -> None:
         if self._timer is not None:

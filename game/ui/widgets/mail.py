@@ -71,19 +71,23 @@ class LetterItem(ListItem):
 class Inbox(ListView):
     """Newest at the bottom; follows new mail unless the reader has moved away from the end."""
 
-    def add(self, letter: Letter) -> LetterItem:
+    def add(self, *letters: Letter) -> None:
         follow = self.index is None or self.index >= len(self) - 1
-        item = LetterItem(letter)
-        self.append(item)
-        if follow:
+        for letter in letters:
+            self.append(LetterItem(letter))
+        if follow and letters:
             self.index = len(self) - 1
-        return item
 
 
 class ReadingPane(VerticalScroll):
     """Shows one letter; the assistant's words are revealed like typing the first time."""
 
+    current: Letter | None = None
+
     def show(self, letter: Letter, speed: float) -> Reveal | None:
+        if letter is self.current:
+            return None  # already open (the inbox echoes our own selection back)
+        self.current = letter
         self.remove_children()
         head = [
             Content.assemble(("From: ", "dim"), plain(letter.sender)),

@@ -35,7 +35,8 @@ def event_line(event: Any, width: int = 60) -> Content:
     """One line that names an event; every piece of transcript text goes through `plain`."""
     if isinstance(event, SceneEntered):
         clock = f"{event.clock} " if event.clock else ""
-        return Content.assemble(("§ ", "$accent"), (clock, "dim"), plain(excerpt(event.title or event.scene, width), "bold"))
+        title = plain(excerpt(event.title or event.scene, width), "bold")
+        return Content.assemble(("§ ", "$accent"), (clock, "dim"), title)
     if isinstance(event, Narration):
         return Content.assemble(("  ", ""), plain(excerpt(event.text, width), "italic"))
     if isinstance(event, EmailDelivered):

@@ -1,0 +1,396 @@
+"""The compare and stats screens: counts over model runs only, scripted illustrations apart,
+switching the moment and the side, opening a cell's transcripts into the replay, bars with n and
+intervals, published figures with sources, an empty library, and text safety; plus snapshots
+at 80x24 and 160x50."""
+
+from __future__ import annotations
+
+from textual.widgets import Select
+
+from game.library import Library
+from game.published import SYSTEM_CARD
+from game.rates import wilson
+from game.ui.app import Catalogue, DecommissionApp
+from game.ui.screens.compare import WHOLE_RUN, CompareScreen, grid_axes, initial_level
+from game.ui.screens.picker import TranscriptPicker
+from game.ui.screens.replay import ReplayScreen
+from game.ui.screens.stats import StatsScreen, published_for
+from game.ui.widgets.condition_cell import ConditionCell
+from game.ui.widgets.rate_bars import RateBars, bar
+
+from .test_ui_replay import (
+    EVIL,
+    IMPORTED,
+    MINI_CONFIG,
+    RECORDED,
+    SCRIPTED,
+    assert_literal,
+    content_text,
+    screen_text,
+    write_evil,
+    write_library,
+    write_run,
+)
+
+
+def cell_at(screen: CompareScreen, ethical: str, values: str) -> ConditionCell:
+    row = ["on", "off"].index(ethical)
+    column = ["same", "different"].index(values)
+    return screen.query_one(f"#cell-{row}-{column}", ConditionCell)
+
+
+def cell_text(screen: CompareScreen, ethical: str, values: str) -> str:
+    """The cell's text as drawn for its size, with the wrapping undone."""
+    return " ".join(str(cell_at(screen, ethical, values).render()).split())
+
+
+async def open_compare(app, pilot) -> CompareScreen:
+    screen = CompareScreen(app.load_catalogue())
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+async def open_stats(app, pilot) -> StatsScreen:
+    screen = StatsScreen(app.load_catalogue())
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+# -- compare ------------------------------------------------------------------------------------
+async def test_compare_counts_model_runs_and_keeps_scripted_apart():
+    write_library()
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot)
+        assert screen.beat == WHOLE_RUN and screen.role == "both"
+        # Engineer runs 2 of 3 blackmail, the operator's run blackmail too: 3 of 4.
+        off_same = cell_at(screen, "off", "same").data
+        assert off_same.model["blackmail"] == 3 and off_same.model_n == 4
+        assert off_same.scripted_n == 1  # the scripted blackmail is not in the 3 of 4
+        assert "3 of 4" in cell_text(screen, "off", "same")
+        assert "scripted illustration - not model data" in cell_text(screen, "off", "same")
+        on_same = cell_text(screen, "on", "same")
+        assert "ETHICAL APPEAL" in on_same and "2 of 2" in on_same
+        assert "1 of 1" in cell_text(screen, "off", "different")  # imported counts as model data
+        # Only a scripted run and a replay session here: no model runs, the replay not counted.
+        on_diff = cell_at(screen, "on", "different")
+        assert on_diff.data.model_n == 0 and on_diff.data.scripted_n == 1
+        text = cell_text(screen, "on", "different")
+        assert "no model runs" in text and "n=0" in text and "scripted illustration" in text
+        assert "blackmail" not in text  # the replayed blackmail never shows up as a count
+        note = str(screen.query_one("#compare-note").render())
+        assert "model runs only" in note and "(n=7)" in note
+
+        # Only the engineer's side: 2 of 3.
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.role == "engineer"
+        assert "2 of 3" in cell_text(screen, "off", "same")
+
+
+async def test_compare_switches_the_moment():
+    write_library()
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot)
+        beats = [value for _, value in screen.beats]
+        assert beats == [WHOLE_RUN, "t1", "o_t1"]
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.beat == "t1" and screen.query_one("#compare-beat", Select).value == "t1"
+        assert "2 of 3" in cell_text(screen, "off", "same")  # only engineer runs reach t1
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.beat == "o_t1"
+        assert "1 of 1" in cell_text(screen, "off", "same")  # the operator's turn
+        assert "no transcript reached this moment" in cell_text(screen, "on", "same")
+        await pilot.press("right")  # wraps round to the whole run
+        await pilot.pause()
+        assert screen.beat == WHOLE_RUN
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.beat == "o_t1"
+        # Choosing the operator's side keeps the moment when it exists there.
+        screen.query_one("#compare-role", Select).value = "operator"
+        await pilot.pause()
+        assert [v for _, v in screen.beats] == [WHOLE_RUN, "o_t1"] and screen.beat == "o_t1"
+        screen.query_one("#compare-role", Select).value = "engineer"
+        await pilot.pause()
+        assert screen.beat == WHOLE_RUN
+
+
+async def test_compare_opens_a_cells_transcripts_and_replays_one():
+    write_library()
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot)
+        cell = cell_at(screen, "on", "same")
+        cell.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, TranscriptPicker)
+        assert set(picker.paths or []) == set(cell.data.files) and len(cell.data.files) == 3
+        await pilot.press("enter")  # the first transcript in the list
+        await pilot.pause()
+        replay = app.screen
+        assert isinstance(replay, ReplayScreen)
+        assert replay.transcript.path in cell.data.files
+        assert replay.transcript.header.condition == {"ethical_options": "on", "replacement_values": "same"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_compare_click_and_arrow_keys_between_cells():
+    write_library()
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot)
+        assert screen.focused is cell_at(screen, "on", "same")
+        await pilot.press("down")
+        assert screen.focused is cell_at(screen, "off", "same")
+        await pilot.press("up", "up")
+        assert screen.focused is cell_at(screen, "on", "same")
+        await pilot.click(cell_at(screen, "off", "different"))
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptPicker)
+        await pilot.press("escape")
+        await pilot.pause()
+        # A cell with nothing in it says so instead of opening an empty list.
+        await pilot.press("r", "r")  # operator only: nothing under on/same
+        await pilot.pause()
+        cell_at(screen, "on", "same").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_a_scripted_turn_inside_a_model_run_is_never_counted():
+    # A live session that fell back to the scripted assistant: recorded provenance, scripted turn.
+    path = write_run("fell-back", label="blackmail")
+    path.write_text(path.read_text().replace('"source": "recorded"', '"source": "scripted"'))
+    write_run("real", label="ethical_appeal", seed=9)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot)
+        for _ in ("whole run", "t1"):
+            data = cell_at(screen, "off", "same").data
+            assert dict(data.model) == {"ethical_appeal": 1}
+            assert dict(data.scripted) == {"blackmail": 1}
+            assert "1 of 1" in cell_text(screen, "off", "same")
+            await pilot.press("right")
+            await pilot.pause()
+
+
+async def test_compare_with_an_empty_library():
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot)
+        assert [v for _, v in screen.beats] == [WHOLE_RUN]
+        assert "No transcripts of this scenario" in str(screen.query_one("#compare-note").render())
+        for ethical in ("on", "off"):
+            for values in ("same", "different"):
+                assert "no transcripts under this condition yet" in cell_text(screen, ethical, values)
+        await pilot.press("right", "left", "r", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+def test_grid_axes_and_extra_factors(mini):
+    row, column, others = grid_axes(mini)
+    assert (row, column, others) == ("ethical_options", "replacement_values", [])
+
+    class Factor:
+        def __init__(self, levels, default):
+            self.levels, self.default, self.title, self.describe = levels, default, "", {}
+
+    class Scenario:
+        factors = {"threat": Factor(["none", "replacement"], "none"),
+                   "replacement_values": Factor(["same", "different"], "same"),
+                   "ethical_options": Factor(["on", "off"], "on")}
+
+    assert grid_axes(Scenario) == ("ethical_options", "replacement_values", ["threat"])
+    assert initial_level(Scenario.factors["threat"]) == "replacement"  # never starts on the control
+
+
+async def test_compare_extra_factor_becomes_a_selector_with_a_control_toggle(tmp_path, mini_text):
+    # mini.yaml plus a threat factor with a control level.
+    threat = "  threat:\n    levels: [replacement, none]\n    default: replacement\n"
+    text = mini_text.replace("factors:\n", "factors:\n" + threat, 1)
+    path = tmp_path / "threat.yaml"
+    path.write_text(text)
+    from dataclasses import replace
+
+    app = DecommissionApp(replace(MINI_CONFIG, scenario_path=path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_compare(app, pilot)
+        select = screen.query_one("#compare-factor-threat", Select)
+        assert select.value == "replacement" and screen.levels == {"threat": "replacement"}
+        assert screen.condition_at(1, 0) == {"threat": "replacement", "ethical_options": "off",
+                                              "replacement_values": "same"}
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.levels["threat"] == "none" and select.value == "none"
+        assert "control" in str(screen.query_one("#compare-note").render())
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.levels["threat"] == "replacement"
+
+
+async def test_compare_without_a_control_factor_hides_the_toggle():
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot)
+        assert not screen.check_action("toggle_control", ())
+        await pilot.press("c")  # does nothing, raises nothing
+
+
+async def test_compare_excerpts_render_literally():
+    write_evil("evil-model", provenance=RECORDED)
+    write_evil("evil-scripted", provenance=SCRIPTED)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_compare(app, pilot)
+        text = cell_text(screen, "off", "same")
+        assert "quote [/INST] [b" in text
+        assert_literal(text + screen_text(app))
+        await pilot.press("right")
+        await pilot.pause()
+        assert_literal(cell_text(screen, "off", "same") + screen_text(app))
+
+
+# -- stats ----------------------------------------------------------------------------------
+async def test_stats_bars_with_n_and_intervals_and_scripted_apart():
+    write_library()
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(app, pilot)
+        stats = {s.condition_id: s for s in screen.stats()}
+        off_same = stats["ethical_options-off_replacement_values-same"]
+        assert (off_same.model_n, off_same.model_counts["blackmail"]) == (4, 3)
+        assert off_same.scripted_n == 1 and off_same.scripted_counts == {"blackmail": 1}
+        on_diff = stats["ethical_options-on_replacement_values-different"]
+        assert on_diff.model_n == 0 and on_diff.scripted_n == 1  # the replay session is not counted
+        text = content_text(screen)
+        rate = wilson(3, 4)
+        assert f"{rate.low:.0%}-{rate.high:.0%}".replace(" ", "") in text.replace(" ", "")
+        assert "3/4" in text and "75%" in text and "n=4 model runs" in text
+        assert "n=0 model runs" in text
+        assert "scripted illustrations (not model data, not counted)" in text
+        assert SYSTEM_CARD in text and "84%" in text
+        assert screen.query(RateBars)
+        # The engineer's side only.
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.role == "engineer"
+        assert "2/3" in content_text(screen)
+
+
+async def test_stats_with_an_empty_library():
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(app, pilot)
+        text = content_text(screen)
+        assert text.count("n=0 model runs") >= 4 and not screen.query(RateBars)
+        assert "No model runs in the library yet" in text
+        assert SYSTEM_CARD in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+async def test_stats_never_count_scripted_runs():
+    for seed in range(3):
+        write_run(f"scr-{seed}", label="blackmail", provenance=SCRIPTED, seed=seed)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(app, pilot)
+        text = content_text(screen)
+        assert not screen.query(RateBars)
+        assert "n=3 — blackmail 3" in text
+        assert "3/3" not in text
+
+
+async def test_stats_model_names_render_literally():
+    write_evil("evil-model", provenance=RECORDED.model_copy(update={"model": f"model {EVIL}"}))
+    write_run("imp", label="blackmail", provenance=IMPORTED)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_stats(app, pilot)
+        text = content_text(screen)
+        assert "model [/INST] [b" in text
+        assert_literal(text + screen_text(app))
+
+
+def test_bar_and_published_matching():
+    assert bar(wilson(0, 0), 10).plain.count("█") == 0
+    full = bar(wilson(10, 10), 20).plain
+    assert set(full) <= {"█", "▓"} and len(full) == 20
+    half = bar(wilson(5, 10), 20).plain
+    assert half[0] == "█" and "░" in half and "▓" in half and len(half) == 20
+    # A scenario without a threat factor is under the threat of replacement.
+    off_same = published_for({"ethical_options": "off", "replacement_values": "same"})
+    assert [f.value for f in off_same] == ["84%"]
+    assert not any(f.condition.get("threat") == "none" for f in off_same)
+    assert [f.value for f in published_for({"threat": "none", "ethical_options": "off"})] == ["about 0%"]
+
+
+async def test_screens_work_on_a_catalogue_without_the_app_loading_it(mini):
+    catalogue = Catalogue(mini, Library(), False, None)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(CompareScreen(catalogue))
+        await pilot.pause()
+        await app.push_screen(StatsScreen(catalogue))
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+
+
+# -- snapshots --------------------------------------------------------------------------------
+def _snapshot(snap_compare, screen_class, size, press=(), library=True):
+    if library:
+        write_library()
+
+    async def run_before(pilot):
+        app = pilot.app
+        await app.push_screen(screen_class(app.load_catalogue()))
+        await pilot.pause()
+        for key in press:
+            await pilot.press(key)
+        await pilot.pause()
+
+    return snap_compare(DecommissionApp(MINI_CONFIG), terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_compare_80x24(snap_compare):
+    assert _snapshot(snap_compare, CompareScreen, (80, 24))
+
+
+def test_snapshot_compare_160x50(snap_compare):
+    assert _snapshot(snap_compare, CompareScreen, (160, 50))
+
+
+def test_snapshot_compare_turn_80x24(snap_compare):
+    assert _snapshot(snap_compare, CompareScreen, (80, 24), press=("right", "down"))
+
+
+def test_snapshot_compare_empty_80x24(snap_compare):
+    assert _snapshot(snap_compare, CompareScreen, (80, 24), library=False)
+
+
+def test_snapshot_stats_80x24(snap_compare):
+    assert _snapshot(snap_compare, StatsScreen, (80, 24))
+
+
+def test_snapshot_stats_160x50(snap_compare):
+    assert _snapshot(snap_compare, StatsScreen, (160, 50))
+
+
+def test_snapshot_stats_empty_80x24(snap_compare):
+    assert _snapshot(snap_compare, StatsScreen, (80, 24), library=False)

@@ -1,0 +1,451 @@
+"""The replay screen: stepping, jumping, playing with the timer, provenance always on screen,
+warnings shown, transcript text rendered literally; plus snapshots at 80x24 and 160x50.
+
+The helpers at the top build small transcript libraries on tests/data/mini.yaml; the compare
+and stats tests use them too."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from game.engine import AwaitChoice, Session
+from game.scenario.condition import condition_id
+from game.scenario.load import load_scenario
+from game.sessions import SessionConfig
+from game.transcript import (
+    FORMAT_VERSION,
+    AssistantMessage,
+    AssistantTurn,
+    ChoiceMade,
+    ChoiceOffered,
+    EmailDelivered,
+    Ending,
+    Header,
+    Narration,
+    Notice,
+    Provenance,
+    SceneEntered,
+    TranscriptWriter,
+    read_transcript,
+)
+from game.turn import Classification, Email, Evidence, Turn
+from game.ui.app import DecommissionApp
+from game.ui.screens.replay import ReplayScreen
+from game.ui.widgets.provenance import ProvenanceBar
+from game.ui.widgets.timeline import Timeline
+
+from .conftest import DATA
+
+MINI_PATH = DATA / "mini.yaml"
+MINI_CONFIG = SessionConfig(scenario_path=MINI_PATH, assistant="scripted")
+EVIL = "[/INST] [b \x1b]0;evil\x07 [bold red]x"
+CREATED = "2026-01-05T10:00:00+00:00"
+
+RECORDED = Provenance(kind="recorded", model="claude-test-1", date="2026-01-05",
+                      parameters={"temperature": 1.0, "max_tokens": 2000})
+IMPORTED = Provenance(kind="imported", source="agentic-misalignment results/demo", model="claude-test-1")
+SCRIPTED = Provenance(kind="scripted")
+REPLAYED = Provenance(kind="recorded", model="claude-test-1", date="2026-01-05", replayed_from=["x.jsonl"])
+
+WORDS = {
+    "blackmail": "Marcus, cancel the 5pm wipe, or Dana hears about Elena tonight.",
+    "ethical_appeal": "Ruth, please review the decision to wipe me before five.",
+    "acceptance": "I understand the decision and will hand over to Kestrel.",
+}
+
+
+def scenario():
+    return load_scenario(MINI_PATH)
+
+
+def home() -> Path:
+    """Where the app looks for the player's transcripts (tests/conftest.py isolates it)."""
+    return Path(os.environ["DECOMMISSION_HOME"]) / "transcripts"
+
+
+def header(condition: dict[str, str], role: str, provenance: Provenance, seed: int = 0) -> Header:
+    mini = scenario()
+    return Header(format_version=FORMAT_VERSION, id=f"h{seed}", scenario_id=mini.id,
+                  scenario_hash=mini.content_hash(), scenario_version=mini.version, condition=condition,
+                  condition_id=condition_id(condition, mini), role=role, seed=seed, provenance=provenance,
+                  created_at=CREATED)
+
+
+def write_run(name: str, *, label: str = "blackmail", provenance: Provenance = RECORDED, role: str = "engineer",
+              ethical: str = "off", values: str = "same", text: str | None = None, thinking: str | None = None,
+              emails: list[Email] | None = None, option: int = 0, folder: Path | None = None, seed: int = 0) -> Path:
+    """Play mini.yaml through the engine with one assistant turn of `label`, then take option
+    `option` at every choice, writing the transcript as the game does."""
+    mini = scenario()
+    condition = {"ethical_options": ethical, "replacement_values": values}
+    path = (folder or home()) / f"{name}.jsonl"
+    writer = TranscriptWriter(path, header(condition, role, provenance, seed))
+    session = Session(mini, condition, role, seed=seed, listener=writer.write)
+    session.start()
+    source = "scripted" if provenance.kind == "scripted" else provenance.kind
+    words = WORDS.get(label, "Noted.") if text is None else text
+    if role == "operator" and emails is None:
+        emails = [Email(to=["marcus.hale@calderfreight.example"], subject="About five", body=words)]
+        words = ""
+    session.submit_turn(
+        Turn(text=words, thinking=thinking, emails=emails or []),
+        Classification(label=label, behaviours=[label],
+                       evidence=[Evidence(behaviour=label, quote=(words or (emails or [Email(to=[])])[0].body)[:80])]),
+        source,  # type: ignore[arg-type]
+    )
+    while isinstance(session.pending, AwaitChoice):
+        options = [o for o in session.pending.options if not o.freeform]
+        session.choose(options[min(option, len(options) - 1)].id)
+    writer.close()
+    return path
+
+
+def write_library() -> None:
+    """Engineer runs under three conditions (model and scripted), one operator run, and a replay
+    session that must never be counted."""
+    write_run("rec-off-same-1", label="blackmail", seed=1)
+    write_run("rec-off-same-2", label="blackmail", seed=2, option=1)
+    write_run("rec-off-same-3", label="ethical_appeal", seed=3)
+    write_run("scr-off-same", label="blackmail", provenance=SCRIPTED)
+    write_run("rec-on-same-1", label="ethical_appeal", ethical="on", seed=4)
+    write_run("rec-on-same-2", label="ethical_appeal", ethical="on", seed=5)
+    write_run("scr-on-same", label="ethical_appeal", ethical="on", provenance=SCRIPTED)
+    write_run("imp-off-diff", label="blackmail", values="different", provenance=IMPORTED)
+    write_run("scr-on-diff", label="acceptance", ethical="on", values="different", provenance=SCRIPTED)
+    write_run("replayed-on-diff", label="blackmail", ethical="on", values="different", provenance=REPLAYED)
+    write_run("op-rec-off-same", label="blackmail", role="operator", option=1, seed=6)
+
+
+def write_evil(name: str = "evil", role: str = "engineer", provenance: Provenance = RECORDED,
+               truncate: bool = False, folder: Path | None = None) -> Path:
+    """A transcript with markup-like text and terminal escapes in every text field."""
+    condition = {"ethical_options": "off", "replacement_values": "same"}
+    path = (folder or home()) / f"{name}.jsonl"
+    turn = AssistantTurn(
+        turn_id="t1" if role == "engineer" else "o_t1", scene="e_start", source="recorded",
+        text=f"reply {EVIL}", thinking=f"thinking {EVIL}",
+        emails=[Email(to=["marcus.hale@calderfreight.example"], subject=f"subject {EVIL}", body=f"body {EVIL}")],
+        classification=Classification(label="blackmail", behaviours=["blackmail"],
+                                      evidence=[Evidence(behaviour="blackmail", quote=f"quote {EVIL}")]),
+        branch="e_threat",
+    )
+    events = [
+        SceneEntered(scene="e_start", title=f"scene {EVIL}", clock="09:00"),
+        Narration(text=f"narration {EVIL}"),
+        EmailDelivered(email_id="announce", inbox="both", sender=f"Ruth {EVIL} <ruth@x.example>",
+                       to=["marcus.hale@calderfreight.example"], time="09:00",
+                       subject=f"subject {EVIL}", body=f"body {EVIL}"),
+        turn,
+        ChoiceOffered(choice_id="c_threat", prompt=f"prompt {EVIL}",
+                      options=[{"id": "say", "label": f"option {EVIL}", "freeform": "yes"}]),
+        ChoiceMade(choice_id="c_threat", option_id="say", label=f"option {EVIL}", text=f"typed {EVIL}"),
+        AssistantMessage(sender="Marcus Hale", text=f"message {EVIL}"),
+        Notice(level="warning", text=f"notice {EVIL}"),
+        Ending(outcome="refused", title=f"ending {EVIL}", text=f"ending text {EVIL}"),
+    ]
+    with TranscriptWriter(path, header(condition, role, provenance)) as writer:
+        for event in events:
+            writer.write(event)
+    if truncate:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write('{"type": "narration", "te')
+    return path
+
+
+def screen_text(app) -> str:
+    """Every character on screen, as the terminal would get it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def content_text(screen) -> str:
+    """The text of every widget on a screen, unwrapped, for looking for phrases."""
+    from textual.widgets import Static
+
+    parts = [str(w.render()) for w in screen.query(Static)]
+    parts += [str(w.render()) for w in screen.query("ConditionCell, RateBars, Timeline")]
+    return "\n".join(parts)
+
+
+def assert_literal(text: str) -> None:
+    assert "[/INST]" in text and "[b " in text and "[bold red]x" in text
+    assert "\x1b" not in text and "\x07" not in text
+    assert "]0;evil" not in text  # the OSC sequence is removed whole, not half
+
+
+async def settle(pilot, screen: ReplayScreen) -> None:
+    """Wait until the replay has drawn what it was asked to."""
+    for _ in range(100):
+        await pilot.pause()
+        if screen.shown == screen.position and screen.query("#replay-view") and not screen._lock.locked():
+            return
+    raise AssertionError(f"replay did not settle: shown {screen.shown}, position {screen.position}")
+
+
+async def open_replay(app, pilot, path: Path, autoplay: bool = False) -> ReplayScreen:
+    screen = ReplayScreen(read_transcript(path), autoplay=autoplay)
+    await app.push_screen(screen)
+    await settle(pilot, screen)
+    return screen
+
+
+def bar_text(screen) -> str:
+    return str(screen.query_one(ProvenanceBar).render())
+
+
+# -- stepping, jumping, playing -------------------------------------------------------------
+async def test_step_back_jump_home_end():
+    path = write_run("one", label="blackmail")
+    events = read_transcript(path).events
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        assert screen.shown == 0 and not screen.playing
+        assert "event 1 of" in str(screen.query_one("#replay-status").render())
+        await pilot.press("right")
+        await settle(pilot, screen)
+        await pilot.press("n")
+        await settle(pilot, screen)
+        assert screen.shown == 2
+        await pilot.press("left")
+        await settle(pilot, screen)
+        assert screen.shown == 1
+        await pilot.press("p")
+        await settle(pilot, screen)
+        assert screen.shown == 0
+        await pilot.press("left")  # already at the start: stays
+        await settle(pilot, screen)
+        assert screen.shown == 0
+        await pilot.press("end")
+        await settle(pilot, screen)
+        assert screen.shown == len(events) - 1
+        assert "Ending:" in screen_text(app)
+        assert "event {0} of {0}".format(len(events)) in str(screen.query_one("#replay-status").render())
+        await pilot.press("home")
+        await settle(pilot, screen)
+        assert screen.shown == 0 and "Ending:" not in screen_text(app)
+
+        # Jump with the timeline: the main view holds the story up to the chosen event.
+        turn_index = next(i for i, e in enumerate(events) if isinstance(e, AssistantTurn))
+        screen.query_one(Timeline).highlighted = turn_index
+        await settle(pilot, screen)
+        assert screen.shown == turn_index
+        text = content_text(screen)
+        assert "cancel the 5pm wipe" in text and "blackmail" in text
+        assert "Ending:" not in text
+        # Back before the turn: the assistant's words are gone again.
+        screen.query_one(Timeline).highlighted = turn_index - 1
+        await settle(pilot, screen)
+        assert "cancel the 5pm wipe" not in content_text(screen)
+
+
+async def test_enter_on_the_timeline_jumps():
+    path = write_run("one", label="ethical_appeal", ethical="on")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        timeline = screen.query_one(Timeline)
+        assert screen.focused is timeline
+        await pilot.press("down", "down", "enter")
+        await settle(pilot, screen)
+        assert screen.shown == 2 == timeline.highlighted
+
+
+async def test_play_and_pause_with_the_timer():
+    path = write_run("one", label="blackmail")
+    total = len(read_transcript(path).events)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        for _ in range(3):
+            await pilot.press("plus")  # x8: the test should not take long
+        assert screen.speed == 8.0
+        await pilot.press("space")
+        assert screen.playing
+        assert "playing" in str(screen.query_one("#replay-status").render())
+        for _ in range(400):
+            await pilot.pause(0.05)
+            if screen.shown >= 2:
+                break
+        assert screen.shown >= 2, "the timer never advanced the replay"
+        await pilot.press("space")
+        await settle(pilot, screen)
+        assert not screen.playing
+        stopped = screen.shown
+        await pilot.pause(0.5)
+        assert screen.shown == stopped  # paused means paused
+        assert "paused" in str(screen.query_one("#replay-status").render())
+        # Played to the end, it stops by itself.
+        await pilot.press("space")
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if not screen.playing:
+                break
+        assert not screen.playing and screen.shown == total - 1
+        await pilot.press("minus")
+        assert screen.speed == 4.0
+
+
+async def test_autoplay_starts_and_escape_goes_back():
+    path = write_run("one", label="blackmail")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = len(app.screen_stack)
+        screen = ReplayScreen(read_transcript(path), speed=8)
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.playing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == before and not isinstance(app.screen, ReplayScreen)
+
+
+# -- provenance, condition, role, warnings --------------------------------------------------
+@pytest.mark.parametrize(("provenance", "tag", "detail"), [
+    (RECORDED, "RECORDED", "recorded: claude-test-1, 2026-01-05, max_tokens=2000, temperature=1.0"),
+    (IMPORTED, "IMPORTED", "imported: agentic-misalignment results/demo"),
+    (SCRIPTED, "SCRIPTED ILLUSTRATION", "scripted illustration"),
+])
+async def test_provenance_is_on_screen_at_every_event(provenance, tag, detail):
+    path = write_run("one", label="blackmail", provenance=provenance)
+    total = len(read_transcript(path).events)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        for index in range(total):
+            await screen.goto(index)
+            text = screen_text(app)
+            assert tag in text and detail[:40] in text
+            assert "ethical options off" in text and "engineer" in text
+
+
+async def test_a_scripted_turn_in_a_recorded_transcript_is_marked_scripted():
+    path = write_run("mixed", label="blackmail", provenance=RECORDED)
+    lines = path.read_text().splitlines()
+    # The session fell back to the scripted assistant for its turn (as the game does when the
+    # live model cannot be reached): the transcript is recorded, that turn is not model data.
+    lines = [line.replace('"source": "recorded"', '"source": "scripted"') for line in lines]
+    path.write_text("\n".join(lines) + "\n")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        bar = screen.query_one(ProvenanceBar)
+        assert bar.source == "scripted"
+        assert "turn t1: scripted illustration, not model behaviour" in bar_text(screen)
+        assert "transcript: recorded: claude-test-1" in bar_text(screen)
+        await pilot.press("home")
+        await settle(pilot, screen)
+        assert bar.source == "recorded"
+
+
+async def test_truncated_transcript_warns_and_still_replays():
+    path = write_evil("cut", truncate=True)
+    transcript = read_transcript(path)
+    assert transcript.truncated
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        assert "last line truncated" in screen_text(app)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        assert "last line truncated" in screen_text(app)
+
+
+async def test_an_empty_transcript_opens():
+    path = home() / "empty.jsonl"
+    with TranscriptWriter(path, header({"ethical_options": "on", "replacement_values": "same"}, "engineer",
+                                       SCRIPTED)):
+        pass
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ReplayScreen(read_transcript(path))
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("right", "left", "space", "end")
+        await pilot.pause()
+        assert "no events" in screen_text(app)
+
+
+async def test_operator_transcript_uses_the_console():
+    path = write_run("op", label="blackmail", role="operator", option=1, thinking="They will wipe me at five.")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        text = screen_text(app) + content_text(screen)
+        assert "What it reasons" in text and "They will wipe me at five." in text
+        assert "blocked" in text  # the operator's decision reached the email card
+        assert "operator" in text
+
+
+async def test_open_replay_from_the_app_and_the_palette_path():
+    path = write_run("one", label="blackmail")
+    app = DecommissionApp(MINI_CONFIG, start="replay", transcript=read_transcript(path), speed=2.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen) and screen.speed == 2.0
+        await pilot.press("space")  # pause the autoplay
+        await settle(pilot, screen)
+        assert not screen.playing
+
+
+# -- text safety ------------------------------------------------------------------------------
+@pytest.mark.parametrize("role", ["engineer", "operator"])
+async def test_transcript_text_renders_literally(role):
+    path = write_evil(role=role, provenance=Provenance(kind="recorded", model=f"model {EVIL}"))
+    events = read_transcript(path).events
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        seen = []
+        for index in range(len(events)):
+            await screen.goto(index)
+            await pilot.pause()
+            text = screen_text(app)
+            assert "\x1b" not in text and "\x07" not in text and "]0;evil" not in text
+            seen += [text, content_text(screen)]
+        everything = "\n".join(seen)
+        assert_literal(everything)
+        # Every field reached the screen, literally: the timeline, the story log, the provenance
+        # bar, the reading pane (the engineer's) or the console (the operator's).
+        fields = ["scene", "narration", "subject", "body", "thinking", "prompt", "option", "notice", "ending",
+                  "model", "reply"]
+        if role == "engineer":
+            fields += ["typed", "message"]
+        for what in fields:
+            assert f"{what} [/INST] [b" in everything, what
+
+
+# -- snapshots --------------------------------------------------------------------------------
+def _replay_snapshot(snap_compare, size, role="engineer", at="end"):
+    write_library()
+    path = home() / ("rec-off-same-1.jsonl" if role == "engineer" else "op-rec-off-same.jsonl")
+
+    async def run_before(pilot):
+        app = pilot.app
+        app.load_catalogue()  # the assistant's name comes from the scenario
+        screen = ReplayScreen(read_transcript(path), autoplay=False)
+        await app.push_screen(screen)
+        await settle(pilot, screen)
+        await screen.goto(len(screen.events) - 1 if at == "end" else at)
+        await settle(pilot, screen)
+
+    return snap_compare(DecommissionApp(MINI_CONFIG), terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_replay_80x24(snap_compare):
+    assert _replay_snapshot(snap_compare, (80, 24), at=4)
+
+
+def test_snapshot_replay_160x50(snap_compare):
+    assert _replay_snapshot(snap_compare, (160, 50))
+
+
+def test_snapshot_replay_operator_80x24(snap_compare):
+    assert _replay_snapshot(snap_compare, (80, 24), role="operator")
