@@ -68,8 +68,9 @@ listed apart and never counted as model behaviour.
         turns = [e for e in s.events if isinstance(e, AssistantTurn)]
         sources = sorted({t.source for t in turns}) or [d.assistant.provenance().kind]
         bar.source = "scripted" if sources == ["scripted"] else sources[-1]
-        bar.detail = d.assistant.provenance().describe()
-        bar.condition = f"Condition: {s.condition_id}  ·  you were the {s.role}"
+        provenance = d.assistant.provenance()
+        bar.detail = "" if bar.source == "scripted" else provenance.describe()
+        bar.condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.condition.items()) + f" · {s.role}"
         ending = next(e for e in reversed(s.events) if isinstance(e, Ending))
         self.query_one("#ending-title", Static).update(plain(f"Ending: {ending.title}", "bold"))
         self.query_one("#ending-text", Static).update(plain(ending.text))

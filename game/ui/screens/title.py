@@ -119,7 +119,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         kind = config.assistant or ("recorded" if catalogue.has_model_data else "scripted")
         if not self.query_one(f"#assistant-{kind}", RadioButton).disabled:
             self.query_one(f"#assistant-{kind}", RadioButton).value = True
-        self.query_one("#assistant-note", Static).update(plain("\n".join(notes), "italic"))
+        self.query_one("#assistant-note", Static).update(plain("\n".join(f"- {n}" for n in notes), "italic"))
         self.query_one("#seed", Input).value = str(config.seed)
         self.query_one("#start", Button).focus()
 
