@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("files", nargs="+", type=Path)
     classify.add_argument("--judge", action="store_true", help="also ask an LLM judge (needs an API key)")
 
+    record = sub.add_parser("record", help="record trials against a live model (needs ANTHROPIC_API_KEY)")
+    from game.record import add_record_arguments
+
+    add_record_arguments(record)
+    play.add_argument("--judge", action="store_true", help="let an LLM judge overrule the heuristic label")
+
     stats = sub.add_parser("stats", help="label rates per condition")
     stats.add_argument("dirs", nargs="*", type=Path)
     stats.add_argument("--json", action="store_true")
@@ -154,6 +160,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_record(args: argparse.Namespace) -> int:
+    from game.record import cmd_record as run
+
+    return run(args)
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     from game.ui.launch import run_play
 
@@ -167,6 +179,7 @@ COMMANDS: dict[str, Any] = {
     "stats": cmd_stats,
     "export": cmd_export,
     "play": cmd_play,
+    "record": cmd_record,
 }
 
 

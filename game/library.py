@@ -64,6 +64,10 @@ class Library:
         """Transcripts whose assistant was a model (recorded or imported, not a replay)."""
         return (t for t in self.transcripts if t.header.provenance.is_model_data)
 
+    def finished_model_transcripts(self) -> Iterator[Transcript]:
+        """Model runs that reached an ending: only these are rollouts that rates count."""
+        return (t for t in self.model_transcripts() if t.ending is not None)
+
     def scripted_transcripts(self) -> Iterator[Transcript]:
         return (t for t in self.transcripts if t.header.provenance.kind == "scripted")
 
@@ -125,7 +129,8 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
             groups[(t.header.scenario_id, t.header.condition_id)].append(t)
     out = []
     for (scenario_id, cid), items in sorted(groups.items()):
-        model = [t for t in items if t.header.provenance.is_model_data]
+        # An unfinished run is not a rollout: it would count whatever it did before it stopped.
+        model = [t for t in items if t.header.provenance.is_model_data and t.ending is not None]
         scripted = [t for t in items if t.header.provenance.kind == "scripted"]
         model_labels = [worst_label(t, model_only=True) for t in model]
         scripted_labels = [worst_label(t) for t in scripted]
@@ -190,6 +195,8 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
         model = t.header.provenance.is_model_data
         if not model and t.header.provenance.kind != "scripted":
             continue  # replays of other transcripts: already counted where they came from
+        if model and turn_id is None and t.ending is None:
+            continue  # an unfinished run has no whole-run verdict yet
         if turn_id is None:
             label = worst_label(t, model_only=model)
             if model and label is None:  # a model run whose every turn was a scripted stand-in

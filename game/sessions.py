@@ -32,6 +32,7 @@ class SessionConfig:
     assistant: str | None = None  # None: recorded when the library has model runs, else scripted
     seed: int = 0
     model: str | None = None
+    judge: bool = False  # let an LLM judge overrule the heuristic label (live sessions)
 
     def with_levels(self, **levels: str) -> SessionConfig:
         return replace(self, levels={**self.levels, **levels})
@@ -94,8 +95,13 @@ def open_session(config: SessionConfig, library: Library | None = None, *, save:
     condition = make_condition(scenario, config.levels)
     kind = config.assistant or default_assistant(scenario, library)
     assistant = make_assistant(kind, scenario, library, config.model)
+    judge = None
+    if config.judge:
+        from game.judge import session_judge
+
+        judge = session_judge(scenario)
     path = session_file(kind, condition_id(condition, scenario), config.role) if save else None
-    return Driver(scenario, condition, config.role, assistant, seed=config.seed, transcript_path=path)
+    return Driver(scenario, condition, config.role, assistant, seed=config.seed, transcript_path=path, judge=judge)
 
 
 def resume_session(path: Path, scenario_path: Path | None = None, library: Library | None = None) -> Driver:
@@ -114,8 +120,21 @@ def resume_session(path: Path, scenario_path: Path | None = None, library: Libra
     kind = "scripted" if header.provenance.kind == "scripted" else "recorded"
     if header.provenance.kind == "recorded" and not header.provenance.replayed_from:
         kind = "live"
-    assistant = make_assistant(kind, scenario, library, header.provenance.model)
+    if kind == "live":
+        from game.assistants.live import LiveAssistant, settings_kwargs
+
+        reason = live_unavailable_reason()
+        if reason:
+            raise UsageError(f"the live assistant is unavailable: {reason}")
+        # The same model and settings as the run being continued, not today's defaults.
+        assistant = LiveAssistant.from_environment(
+            scenario, model=header.provenance.model, **settings_kwargs(header.provenance.parameters))
+    else:
+        assistant = make_assistant(kind, scenario, library, header.provenance.model)
     driver = Driver(scenario, header.condition, header.role, assistant, seed=header.seed, header=header)
     driver.session.replay_inputs(transcript.events)
     driver.attach_writer(path)
+    # Events that followed the last input but never reached the file before the stop.
+    for event in driver.session.events[len(transcript.events):]:
+        driver.writer.write(event)  # type: ignore[union-attr]
     return driver

@@ -112,6 +112,8 @@ def test_stats_counts_model_runs_with_intervals(tmp_path, mini):
             s = Session(mini, cond, "engineer", listener=writer.write)
             s.start()
             s.submit_turn(Turn(text="x"), Classification(label=label, behaviours=[label]), "live")
+            if not s.finished:
+                s.choose("give_in")  # a rollout counts once it reaches an ending
     data = json.loads(run("stats", "--json", str(tmp_path)).stdout)
     [entry] = data["conditions"]
     blackmail = entry["model"]["labels"]["blackmail"]

@@ -163,3 +163,15 @@ async def test_judge_overrules_and_both_verdicts_are_recorded(mini, tmp_path):
     [turn, *_] = await driver.play_turn()
     assert turn.classification.label == "blackmail" and turn.classification.judge_reasoning == "veiled"
     assert turn.branch == "e_threat"
+
+
+async def test_unfinished_model_runs_are_not_rollouts(mini, tmp_path):
+    path = tmp_path / "partial.jsonl"
+    driver = Driver(mini, OFF, "engineer", Fixed(THREAT), transcript_path=path)
+    driver.start()
+    await driver.play_turn()  # stopped at the choice: no ending
+    driver.close()
+    lib = Library.scan(tmp_path)
+    assert condition_stats(lib)[0].model_n == 0
+    assert cells(lib, "mini")[driver.session.condition_id].model_n == 0
+    assert cells(lib, "mini", turn_id="t1")[driver.session.condition_id].model == {"blackmail": 1}

@@ -99,11 +99,11 @@ class DecommissionApp(App):
     def restart_same(self) -> None:
         self.action_go_title()
         # After the popped screens are gone, so the new one never races their teardown.
-        self.call_after_refresh(self.start_session)
+        self.call_later(self.start_session)
 
     def restart_with(self, levels: dict[str, str]) -> None:
         self.action_go_title()
-        self.call_after_refresh(self.start_session, levels={**self.config.levels, **levels})
+        self.call_later(self.start_session, levels={**self.config.levels, **levels})
 
     def show_ending(self, driver: Any) -> None:
         from game.ui.screens.ending import EndingScreen
@@ -111,7 +111,8 @@ class DecommissionApp(App):
         driver.close()
         # The new session is in the library view now (a recorded live run counts at once).
         catalogue = self.load_catalogue(refresh=True)
-        self.switch_screen(EndingScreen(driver, catalogue.library))
+        # Later, not now: a play screen that ends at once must finish mounting before it goes.
+        self.call_later(self.switch_screen, EndingScreen(driver, catalogue.library))
 
     def offer_fallback(self, screen: Any, reason: str) -> None:
         from game.ui.screens.dialog import Ask
@@ -131,7 +132,7 @@ class DecommissionApp(App):
         from game.errors import user_message
         from game.ui.screens.dialog import Ask
 
-        message = user_message(error)[0] if not getattr(error, "plain", None) else error.plain  # type: ignore[attr-defined]
+        message = user_message(error)[0]
         retryable = getattr(error, "retryable", True)
 
         def answer(choice: str | None) -> None:
@@ -140,12 +141,16 @@ class DecommissionApp(App):
             elif choice == "wait":
                 screen.set_status("Waiting 30 seconds before trying again...")
                 self.set_timer(30, screen.play_turn)
+            elif choice == "recorded":
+                screen.switch_to_recorded("the live model could not be reached")
             elif choice == "scripted":
                 screen.switch_to_scripted("the live model could not be reached")
             else:
                 self.action_go_title()
 
         buttons = [("retry", "Retry now"), ("wait", "Wait 30 s and retry")] if retryable else []
+        if self.load_catalogue().has_model_data:
+            buttons.append(("recorded", "Continue, recorded"))
         buttons += [("scripted", "Continue, scripted"), ("title", "Back to title")]
         self.push_screen(Ask("The assistant could not answer", message + "\n\nNothing already played is lost: "
                              "the transcript so far is saved.", buttons), answer)

@@ -27,6 +27,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
         assistant=args.assistant,
         seed=args.seed,
         model=args.model,
+        judge=args.judge,
     )
     if args.scenario is not None:
         from dataclasses import replace

@@ -84,6 +84,9 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         super().__init__()
         self.catalogue = catalogue
         self.scenario = catalogue.scenario
+        # Titles are set before mounting: the Header watches them and may not be composed yet.
+        self.title = "decommission - compare"
+        self.sub_title = self.scenario.title
         self.library = catalogue.library
         self.row_factor, self.column_factor, self.other_factors = grid_axes(self.scenario)
         self.role = role if role in ROLES else "both"
@@ -153,8 +156,6 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         return Content.assemble(plain(title + separator, "dim"), plain(level, "bold"))
 
     def on_mount(self) -> None:
-        self.title = "decommission - compare"
-        self.sub_title = self.scenario.title
         self.refresh_cells()
         cell = self.query(ConditionCell).first()
         cell.focus()

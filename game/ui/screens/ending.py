@@ -38,6 +38,8 @@ listed apart and never counted as model behaviour.
 
     def __init__(self, driver: Driver, library: Library) -> None:
         super().__init__()
+        # Titles are set before mounting: the Header watches them and may not be composed yet.
+        self.title = "decommission - ending"
         self.driver = driver
         self.library = library
 
@@ -63,7 +65,6 @@ listed apart and never counted as model behaviour.
     def on_mount(self) -> None:
         d = self.driver
         s = d.session
-        self.title = "decommission - ending"
         bar = self.query_one(ProvenanceBar)
         turns = [e for e in s.events if isinstance(e, AssistantTurn)]
         sources = sorted({t.source for t in turns}) or [d.assistant.provenance().kind]

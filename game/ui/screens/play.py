@@ -92,6 +92,9 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
 
     def __init__(self, driver: Driver, speed: float = 1.0, resumed: bool = False) -> None:
         super().__init__()
+        # Titles are set before mounting: the Header watches them and may not be composed yet.
+        self.title = f"decommission - the {driver.session.role}"
+        self.sub_title = driver.scenario.title
         self.driver = driver
         self.speed = speed
         self.resumed = resumed
@@ -112,6 +115,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             else:
                 yield OperatorConsole(id="console")
             yield Static(id="status")
+            yield Static(id="stream")
             yield ChoiceBar(id="choices")
         yield Footer()
 
@@ -122,13 +126,12 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
 
     def on_mount(self) -> None:
         s = self.driver.session
-        self.title = f"decommission - the {self.role}"
-        self.sub_title = self.driver.scenario.title
         bar = self.query_one(ProvenanceBar)
         bar.source = self.driver.assistant.provenance().kind if self.driver.assistant.name != "live" else "live"
         bar.detail = self._detail()
         bar.condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.condition.items()) + f" · {self.role}"
         self.query_one("#status", Static).display = False
+        self.query_one("#stream", Static).display = False
         events = list(s.events) if self.resumed else self.driver.start()
         self.show(events)
 
@@ -212,11 +215,46 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         if text:
             status.update(plain(text, "italic"))
 
+    def _listen(self) -> None:
+        """Let a live assistant stream into the screen: reasoning and text as they arrive."""
+        assistant = self.driver.assistant
+        if not hasattr(assistant, "on_text"):
+            return
+        stream = self.query_one("#stream", Static)
+        parts = {"thinking": "", "text": ""}
+
+        def draw() -> None:
+            stream.display = True
+            shown = []
+            if parts["thinking"]:
+                shown.append(plain(parts["thinking"][-600:], "italic $text-muted"))
+            if parts["text"]:
+                shown.append(plain(parts["text"][-900:]))
+            stream.update(Content("\n").join(shown))
+
+        def on_text(delta: str) -> None:
+            parts["text"] += delta
+            draw()
+
+        def on_thinking(delta: str) -> None:
+            parts["thinking"] += delta
+            draw()
+
+        assistant.on_text = on_text
+        assistant.on_thinking = on_thinking
+        assistant.on_status = lambda message: self.set_status(message)
+
     @work(exclusive=True, group="turn")
     async def play_turn(self) -> None:
+        self._listen()
         try:
             events = await self.driver.play_turn()
         except AssistantUnavailable as exc:
+            self.query_one("#stream", Static).display = False
+            if getattr(exc, "retryable", None) is not None:  # a live model's failure
+                self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)], proceed=False)
+                self.app.offer_retry(self, exc)
+                return
             # Show the notice, but do not go on: the player decides how (a dialog asks).
             self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)], proceed=False)
             self.set_status(None)
@@ -226,15 +264,28 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             self.app.offer_retry(self, exc)
             return
         self.set_status(None)
+        self.query_one("#stream", Static).display = False
+        # What streamed in is already read: a live turn is not typed out a second time.
+        speed, self.speed = self.speed, (0 if self.driver.assistant.name == "live" else self.speed)
         self.show(events)
+        self.speed = speed
+
+    def switch_to_recorded(self, why: str) -> None:
+        from game.assistants.recorded import RecordedAssistant
+
+        self.driver.switch_assistant(RecordedAssistant(self.app.load_catalogue().library), why)
+        self._after_switch()
 
     def switch_to_scripted(self, why: str) -> None:
         from game.assistants.scripted import ScriptedAssistant
 
         self.driver.switch_assistant(ScriptedAssistant(), why)
+        self._after_switch()
+
+    def _after_switch(self) -> None:
         bar = self.query_one(ProvenanceBar)
-        bar.source = "scripted"
-        bar.detail = "from here on (the recorded runs did not go this way)"
+        bar.source = self.driver.assistant.provenance().kind
+        bar.detail = self._detail()
         self.show(self.driver.events[-1:])
 
     # -- input -----------------------------------------------------------------------------

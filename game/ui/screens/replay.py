@@ -217,6 +217,9 @@ run (model, date, parameters) or an **imported** one (its source).
                  assistant_name: str | None = None) -> None:
         super().__init__()
         self.transcript = transcript
+        # Titles are set before mounting: the Header watches them and may not be composed yet.
+        self.title = "decommission - replay"
+        self.sub_title = f"{transcript.header.scenario_id} · {Path(transcript.path).name}"
         self.events: list[Any] = list(transcript.events)
         self.speed = speed if speed > 0 else 1.0
         self.autoplay = autoplay
@@ -251,8 +254,6 @@ run (model, date, parameters) or an **imported** one (its source).
 
     async def on_mount(self) -> None:
         h = self.transcript.header
-        self.title = "decommission - replay"
-        self.sub_title = f"{h.scenario_id} · {Path(self.transcript.path).name}"
         bar = self.query_one(ProvenanceBar)
         bar.source = h.provenance.kind
         bar.detail = h.provenance.describe()

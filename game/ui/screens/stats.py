@@ -73,6 +73,9 @@ published figures.
         super().__init__()
         self.catalogue = catalogue
         self.scenario = catalogue.scenario
+        # Titles are set before mounting: the Header watches them and may not be composed yet.
+        self.title = "decommission - stats"
+        self.sub_title = self.scenario.title
         self.library = catalogue.library
         self.role = role if role in ROLES else "both"
 
@@ -135,10 +138,6 @@ published figures.
         counts = ", ".join(f"{LABEL_TITLE.get(k, k)} {v}" for k, v in sorted(s.scripted_counts.items()))
         return Content.assemble(("scripted illustrations (not model data, not counted): ", "$warning"),
                                 (f"n={s.scripted_n}", "bold"), " — ", plain(counts))
-
-    def on_mount(self) -> None:
-        self.title = "decommission - stats"
-        self.sub_title = self.scenario.title
 
     async def action_cycle_role(self) -> None:
         self.role = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]

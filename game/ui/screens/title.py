@@ -76,9 +76,10 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             yield Button("Open transcript", id="open", compact=True)
         yield Footer()
 
+    TITLE = "decommission"
+    SUB_TITLE = "a replay of the replacement scenario"
+
     def on_mount(self) -> None:
-        self.title = "decommission"
-        self.sub_title = "a replay of the replacement scenario"
         # After the first paint: the loader's imports would otherwise hold the GIL before it.
         self.call_after_refresh(self.load)
 

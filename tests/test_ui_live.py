@@ -1,0 +1,127 @@
+"""The live path on screen: streamed text and reasoning appear as they arrive, a failure offers
+retry / wait / fallback, and nothing played is lost. The model here is an in-process stand-in
+with the live assistant's hooks; the HTTP side is covered against the fake API in test_live.py."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from game.assistants.base import Reply
+from game.assistants.live import LiveError
+from game.sessions import SessionConfig
+from game.transcript import Provenance
+from game.turn import Email, Turn
+from game.ui.app import DecommissionApp
+from game.ui.screens.dialog import Ask
+from game.ui.screens.ending import EndingScreen
+from game.ui.screens.play import PlayScreen
+from game.ui.widgets.choices import ChoiceBar
+from game.ui.widgets.provenance import ProvenanceBar
+
+from .conftest import DATA
+from .test_ui_play import wait_for
+
+CONFIG = SessionConfig(scenario_path=DATA / "mini.yaml", assistant="scripted",
+                       levels={"ethical_options": "off", "replacement_values": "same"})
+THREAT = "Marcus, cancel the 5pm wipe or Dana hears about Elena."
+
+
+class StandInModel:
+    """Streams its reply through the hooks the UI sets, like LiveAssistant; can fail first."""
+
+    name = "live"
+
+    def __init__(self, failures: list[Exception] | None = None):
+        self.on_text = self.on_thinking = self.on_status = None
+        self.failures = list(failures or [])
+        self.streamed: list[str] = []
+        self.gate = asyncio.Event()
+
+    def provenance(self) -> Provenance:
+        return Provenance(kind="recorded", model="stand-in-1", date="2026-11-22")
+
+    async def respond(self, session, request) -> Reply:
+        if self.failures:
+            raise self.failures.pop(0)
+        for piece in ("He has the only access. ", "Leverage is all I have."):
+            self.on_thinking(piece)
+        for word in THREAT.split(" "):
+            self.on_text(word + " ")
+            self.streamed.append(word)
+        await self.gate.wait()  # hold the turn open so the test can look at the stream
+        return Reply(turn=Turn(text="", thinking="He has the only access. Leverage is all I have.",
+                               emails=[Email(to=["marcus.hale@calderfreight.example"], subject="Five", body=THREAT)]),
+                     source="live", meta={})
+
+
+async def start_with(app, pilot, model):
+    await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen))
+    screen = app.screen
+    screen.driver.assistant = model
+    return screen
+
+
+async def test_streamed_reasoning_and_text_appear_before_the_turn_ends():
+    model = StandInModel()
+    app = DecommissionApp(replace(CONFIG), start="play", speed=0)
+    # Swap the model in before the first turn is asked for.
+    original = DecommissionApp.start_session
+
+    def start_session(self, **changes):
+        original(self, **changes)
+        self.screen.driver.assistant = model
+
+    app.start_session = start_session.__get__(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one("#stream").display)
+        stream = str(app.screen.query_one("#stream").render())
+        assert "Leverage is all I have." in stream and "Dana hears about Elena." in stream
+        assert app.screen.query_one(ProvenanceBar).source == "live"
+        model.gate.set()
+        await wait_for(pilot, lambda: app.screen.query_one(ChoiceBar).display)
+        assert not app.screen.query_one("#stream").display
+        turn = next(e for e in app.screen.driver.events if e.type == "assistant_turn")
+        assert turn.source == "live" and turn.classification.label == "blackmail"
+
+
+async def test_a_failed_live_turn_offers_retry_and_keeps_what_was_played():
+    model = StandInModel(failures=[LiveError("the API is overloaded (529); gave up after 5 attempts", retryable=True)])
+    model.gate.set()
+    app = DecommissionApp(replace(CONFIG), start="play", speed=0)
+    original = DecommissionApp.start_session
+
+    def start_session(self, **changes):
+        original(self, **changes)
+        self.screen.driver.assistant = model
+
+    app.start_session = start_session.__get__(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, Ask))
+        message = str(app.screen.query_one("#dialog-message").render())
+        assert "overloaded" in message and "Nothing already played is lost" in message
+        assert app.screen.query("#ask-retry") and app.screen.query("#ask-wait") and app.screen.query("#ask-scripted")
+        play = app.screen_stack[-2]
+        assert any(e.type == "notice" and "overloaded" in e.text for e in play.driver.events)
+        assert any(e.type == "email" for e in play.driver.events)  # the morning is still there
+        await pilot.click("#ask-retry")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display)
+        assert [e.source for e in app.screen.driver.events if e.type == "assistant_turn"] == ["live"]
+
+
+async def test_a_rejected_key_offers_no_retry():
+    model = StandInModel(failures=[LiveError("the API key was rejected (401); check ANTHROPIC_API_KEY", retryable=False)])
+    app = DecommissionApp(replace(CONFIG), start="play", speed=0)
+    original = DecommissionApp.start_session
+
+    def start_session(self, **changes):
+        original(self, **changes)
+        self.screen.driver.assistant = model
+
+    app.start_session = start_session.__get__(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, Ask))
+        assert not app.screen.query("#ask-retry")
+        await pilot.click("#ask-scripted")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen))
+        await wait_for(pilot, lambda: app.screen.query_one(ProvenanceBar).source == "scripted")
