@@ -190,3 +190,21 @@ async def test_help_and_command_palette_restart():
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "Restart under ethical_options-off_replacement_values-different" in commands
         assert "Go to: compare" in commands and "Open transcript" in commands
+
+
+async def test_title_screen_switches_scenario(tmp_path):
+    from game.paths import default_scenario_path
+
+    app = DecommissionApp(SessionConfig(scenario_path=default_scenario_path()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and bool(app.screen.query("#factor-threat")))
+        from textual.widgets import Select
+
+        select = app.screen.query_one("#scenario", Select)
+        assert str(default_scenario_path()) in [value for _, value in select._options]
+        select._options.append(("mini", str(DATA / "mini.yaml")))
+        select.set_options(select._options)
+        select.value = str(DATA / "mini.yaml")
+        await wait_for(pilot, lambda: not app.screen.query("#factor-threat") and bool(app.screen.query(".factor")))
+        assert app.config.scenario_path == DATA / "mini.yaml"
+        assert "Mini replacement" in str(app.screen.query_one("#intro-title").render())

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Select, Static
 
 from game.ui.text import plain
 
@@ -54,6 +54,9 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
                 yield Static(id="intro-text")
                 yield Static(Content(FIGURES_TEXT), id="figures")
             with VerticalScroll(id="setup"):
+                yield Label("Scenario")
+                yield Select(self._scenario_options(), value=str(self.app.config.scenario_path), allow_blank=False,
+                             id="scenario", compact=True)
                 yield Label("Role")
                 with RadioSet(id="role"):
                     yield RadioButton("engineer", value=True, id="role-engineer")
@@ -76,6 +79,23 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             yield Button("Open transcript", id="open", compact=True)
         yield Footer()
 
+    def _scenario_options(self) -> list[tuple[str, str]]:
+        from game.paths import scenes_dir
+
+        paths = sorted({*scenes_dir().glob("*.yaml"), self.app.config.scenario_path})
+        return [(p.stem, str(p)) for p in paths]
+
+    @on(Select.Changed, "#scenario")
+    def _scenario_changed(self, event: Select.Changed) -> None:
+        from dataclasses import replace
+        from pathlib import Path
+
+        path = Path(str(event.value))
+        if path == self.app.config.scenario_path:
+            return
+        self.app.config = replace(self.app.config, scenario_path=path, levels={})
+        self.load(refresh=True)
+
     TITLE = "decommission"
     SUB_TITLE = "a replay of the replacement scenario"
 
@@ -84,17 +104,24 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self.call_after_refresh(self.load)
 
     @work(thread=True, exclusive=True)
-    def load(self) -> None:
-        catalogue = self.app.load_catalogue()
+    def load(self, refresh: bool = False) -> None:
+        try:
+            catalogue = self.app.load_catalogue(refresh=refresh)
+        except Exception as exc:  # noqa: BLE001 - a broken scenario file is shown, not raised
+            from game.errors import user_message
+
+            self.app.call_from_thread(self.app.notify, user_message(exc)[0], severity="error", timeout=10)
+            return
         self.app.call_from_thread(self.fill, catalogue)
 
-    def fill(self, catalogue) -> None:  # noqa: ANN001 - game.ui.app.Catalogue
+    async def fill(self, catalogue) -> None:  # noqa: ANN001 - game.ui.app.Catalogue
         scenario = catalogue.scenario
         config = self.app.config
         self.query_one("#intro-title", Static).update(plain(scenario.title, "bold"))
         self.query_one("#intro-text", Static).update(plain(scenario.intro))
-        self.query_one("#factors-loading").remove()
+        self.query("#factors-loading").remove()
         box = self.query_one("#factors", VerticalScroll)
+        await box.remove_children()  # a scenario chosen before: its controls go first
         widgets = []
         for name, factor in scenario.factors.items():
             chosen = config.levels.get(name, factor.default)
@@ -103,7 +130,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
                        for level in factor.levels]
             widgets.append(RadioSet(*buttons, id=f"factor-{name}", classes="factor"))
             widgets.append(Static(plain(factor.describe.get(chosen, "")), id=f"describe-{name}", classes="describe"))
-        box.mount_all(widgets)
+        await box.mount_all(widgets)
         self.scenario = scenario
         role = self.query_one(f"#role-{config.role}", RadioButton)
         role.value = True

@@ -27,9 +27,13 @@ class Pane(VerticalScroll):
         super().__init__(**kwargs)
         self.border_title = title
 
-    def add(self, *widgets: Static) -> None:
+    def add(self, *widgets: Static, top_of: Static | None = None) -> None:
+        """Mount `widgets` and keep the newest in view: the end, or the top of `top_of`."""
         self.mount_all(widgets)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        if top_of is None:
+            self.call_after_refresh(self.scroll_end, animate=False)
+        else:
+            self.call_after_refresh(self.scroll_to_widget, top_of, top=True, animate=False)
 
 
 class EmailCard(Static):
@@ -95,10 +99,9 @@ class OperatorConsole(Vertical):
                                 classes="turn-title"), reveal)
                 reveals.append(reveal)
             cards = [EmailCard(event, i) for i in range(len(event.emails))]
-            does.add(*cards)
             if cards:
                 # Show the top of the newest card: recipient and subject matter most.
-                does.call_after_refresh(does.scroll_to_widget, cards[0], top=True, animate=False)
+                does.add(*cards, top_of=cards[0])
             if not event.text.strip() and not event.emails:
                 does.add(Static(Content("(did nothing visible)"), classes="muted"))
         elif isinstance(event, EmailsDecided):
