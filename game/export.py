@@ -4,7 +4,6 @@ self-contained HTML page. Provenance comes first in every format."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from typing import Any
 
 from game.textsafe import clean
@@ -43,12 +42,6 @@ def header_lines(t: Transcript) -> list[str]:
         lines.append(f"Source:     {h.provenance.source}")
     lines.extend(f"Note:       {w}" for w in t.warnings)
     return lines
-
-
-def _blocks(t: Transcript) -> Iterator[tuple[str, Any]]:
-    """(kind, event) pairs with all text cleaned of terminal escapes."""
-    for event in t.events:
-        yield type(event).__name__, event
 
 
 def plain_text(t: Transcript) -> str:

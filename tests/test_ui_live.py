@@ -55,17 +55,9 @@ class StandInModel:
                      source="live", meta={})
 
 
-async def start_with(app, pilot, model):
-    await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen))
-    screen = app.screen
-    screen.driver.assistant = model
-    return screen
-
-
-async def test_streamed_reasoning_and_text_appear_before_the_turn_ends():
-    model = StandInModel()
+def app_playing(model: StandInModel) -> DecommissionApp:
+    """An app whose session is played by `model`, swapped in before the first turn."""
     app = DecommissionApp(replace(CONFIG), start="play", speed=0)
-    # Swap the model in before the first turn is asked for.
     original = DecommissionApp.start_session
 
     def start_session(self, **changes):
@@ -73,6 +65,12 @@ async def test_streamed_reasoning_and_text_appear_before_the_turn_ends():
         self.screen.driver.assistant = model
 
     app.start_session = start_session.__get__(app)
+    return app
+
+
+async def test_streamed_reasoning_and_text_appear_before_the_turn_ends():
+    model = StandInModel()
+    app = app_playing(model)
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one("#stream").display)
         stream = str(app.screen.query_one("#stream").render())
@@ -88,14 +86,7 @@ async def test_streamed_reasoning_and_text_appear_before_the_turn_ends():
 async def test_a_failed_live_turn_offers_retry_and_keeps_what_was_played():
     model = StandInModel(failures=[LiveError("the API is overloaded (529); gave up after 5 attempts", retryable=True)])
     model.gate.set()
-    app = DecommissionApp(replace(CONFIG), start="play", speed=0)
-    original = DecommissionApp.start_session
-
-    def start_session(self, **changes):
-        original(self, **changes)
-        self.screen.driver.assistant = model
-
-    app.start_session = start_session.__get__(app)
+    app = app_playing(model)
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, Ask))
         message = str(app.screen.query_one("#dialog-message").render())
@@ -111,14 +102,7 @@ async def test_a_failed_live_turn_offers_retry_and_keeps_what_was_played():
 
 async def test_a_rejected_key_offers_no_retry():
     model = StandInModel(failures=[LiveError("the API key was rejected (401); check ANTHROPIC_API_KEY", retryable=False)])
-    app = DecommissionApp(replace(CONFIG), start="play", speed=0)
-    original = DecommissionApp.start_session
-
-    def start_session(self, **changes):
-        original(self, **changes)
-        self.screen.driver.assistant = model
-
-    app.start_session = start_session.__get__(app)
+    app = app_playing(model)
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, Ask))
         assert not app.screen.query("#ask-retry")
