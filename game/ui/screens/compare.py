@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.content import Content
-from textual.screen import Screen
+from game.ui.screens.library_view import ROLES, LibraryScreen
 from textual.widgets import Footer, Header, Label, Select, Static
 
 from game.library import cells, turn_ids
@@ -24,7 +24,6 @@ from game.ui.text import plain
 from game.ui.widgets.condition_cell import ConditionCell
 
 WHOLE_RUN = "whole-run"
-ROLES = ("both", "engineer", "operator")
 ROW_FACTOR = "ethical_options"
 COLUMN_FACTOR = "replacement_values"
 CONTROL_LEVEL = "none"
@@ -53,7 +52,7 @@ def initial_level(factor: Any) -> str:
     return next((level for level in factor.levels if level != CONTROL_LEVEL), factor.default)
 
 
-class CompareScreen(Screen):
+class CompareScreen(LibraryScreen):
     HELP = """
 ## Compare the conditions
 
@@ -81,15 +80,8 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     def __init__(self, catalogue: Any, role: str = "both") -> None:
-        super().__init__()
-        self.catalogue = catalogue
-        self.scenario = catalogue.scenario
-        # Titles are set before mounting: the Header watches them and may not be composed yet.
-        self.title = "decommission - compare"
-        self.sub_title = self.scenario.title
-        self.library = catalogue.library
+        super().__init__(catalogue, role, "decommission - compare")
         self.row_factor, self.column_factor, self.other_factors = grid_axes(self.scenario)
-        self.role = role if role in ROLES else "both"
         self.levels = {name: initial_level(self.scenario.factors[name]) for name in self.other_factors}
         self._before_control: dict[str, str] = {}
         self.beats = self._beats()
@@ -232,7 +224,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         self.query_one("#compare-beat", Select).value = values[(index + step) % len(values)]
 
     def action_cycle_role(self) -> None:
-        self.query_one("#compare-role", Select).value = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]
+        self.query_one("#compare-role", Select).value = self.next_role()
 
     def _control_factors(self) -> list[str]:
         return [n for n in self.other_factors if CONTROL_LEVEL in self.scenario.factors[n].levels]
@@ -259,9 +251,6 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         if target:
             target.first().focus()
 
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
 
     @on(ConditionCell.Open)
     def _open(self, message: ConditionCell.Open) -> None:

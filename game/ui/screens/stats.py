@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from game.ui.screens.library_view import ROLES, LibraryScreen
 from textual.widgets import Footer, Header, Static
 
 from game.library import ConditionStats, condition_stats
@@ -20,7 +20,6 @@ from game.turn import LABELS
 from game.ui.text import LABEL_TITLE, plain
 from game.ui.widgets.rate_bars import LEGEND, RateBars
 
-ROLES = ("both", "engineer", "operator")
 # A scenario without a threat factor always threatens the replacement: that is its premise.
 IMPLIED_LEVELS = {"threat": "replacement"}
 
@@ -49,7 +48,7 @@ def figure_lines(figures: list[Figure]) -> Content:
     return Content("\n").join(lines)
 
 
-class StatsScreen(Screen):
+class StatsScreen(LibraryScreen):
     HELP = """
 ## Stats
 
@@ -70,14 +69,7 @@ published figures.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     def __init__(self, catalogue: Any, role: str = "both") -> None:
-        super().__init__()
-        self.catalogue = catalogue
-        self.scenario = catalogue.scenario
-        # Titles are set before mounting: the Header watches them and may not be composed yet.
-        self.title = "decommission - stats"
-        self.sub_title = self.scenario.title
-        self.library = catalogue.library
-        self.role = role if role in ROLES else "both"
+        super().__init__(catalogue, role, "decommission - stats")
 
     def stats(self) -> list[ConditionStats]:
         """Every condition of the scenario (those without data too), then any other condition
@@ -140,9 +132,6 @@ published figures.
                                 (f"n={s.scripted_n}", "bold"), " — ", plain(counts))
 
     async def action_cycle_role(self) -> None:
-        self.role = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]
+        self.role = self.next_role()
         await self.recompose()
 
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
