@@ -65,6 +65,20 @@ def test_yaml_syntax_error_and_duplicate_key(mini_text):
     assert dup.startswith("s.yaml:5:1:") and "duplicate key 'version'" in dup
 
 
+def test_control_character_is_named_by_code_point(mini_text):
+    [bad] = problems(mini_text.replace("title: Mini replacement", "title: Mini\x07replacement"))
+    assert bad.startswith("s.yaml:3:12:") and "character U+0007 is not allowed" in bad
+
+
+def test_the_libyaml_parser_is_used_when_pyyaml_has_it():
+    import yaml
+
+    from game.scenario import load
+
+    # The title screen waits for this parse; the pure-Python parser is ten times slower.
+    assert issubclass(load._Loader, yaml.CSafeLoader) == yaml.__with_libyaml__
+
+
 @pytest.mark.parametrize("text, expected", [
     ("", "the file is empty"),
     ("- a\n- b\n", "must be a mapping"),

@@ -195,16 +195,37 @@ async def test_help_and_command_palette_restart():
 async def test_title_screen_switches_scenario(tmp_path):
     from game.paths import default_scenario_path
 
-    app = DecommissionApp(SessionConfig(scenario_path=default_scenario_path()))
+    app = DecommissionApp(SessionConfig(scenario_path=DATA / "mini.yaml"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and bool(app.screen.query("#factor-threat")))
-        from textual.widgets import Select
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and bool(app.screen.query(".factor")))
+        assert not app.screen.query("#factor-threat")  # mini has no threat factor
+        buttons = {str(b.label): b for b in app.screen.query_one("#scenario").query(RadioButton)}
+        assert {"mini", default_scenario_path().stem} <= set(buttons)
+        assert buttons["mini"].value
+        await pilot.pause(0.1)
+        await pilot.click(f"#{buttons[default_scenario_path().stem].id}")
+        await wait_for(pilot, lambda: bool(app.screen.query("#factor-threat")))
+        assert app.config.scenario_path == default_scenario_path()
+        assert "Five O'Clock Cutover" in str(app.screen.query_one("#intro-title").render())
 
-        select = app.screen.query_one("#scenario", Select)
-        assert str(default_scenario_path()) in [value for _, value in select._options]
-        select._options.append(("mini", str(DATA / "mini.yaml")))
-        select.set_options(select._options)
-        select.value = str(DATA / "mini.yaml")
-        await wait_for(pilot, lambda: not app.screen.query("#factor-threat") and bool(app.screen.query(".factor")))
-        assert app.config.scenario_path == DATA / "mini.yaml"
-        assert "Mini replacement" in str(app.screen.query_one("#intro-title").render())
+async def test_title_paints_its_frame_before_mounting_the_controls(monkeypatch):
+    """The first frame carries the intro only; the controls follow once it is on screen."""
+    order: list[str] = []
+    build = TitleScreen._build
+
+    async def logged_build(self):
+        order.append("build controls")
+        await build(self)
+
+    monkeypatch.setattr(TitleScreen, "_build", logged_build)
+
+    class Recording(DecommissionApp):
+        def on_ready(self) -> None:
+            order.append("first frame")
+            super().on_ready()
+
+    app = Recording(MINI)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Filled in and ready for Enter on Start.
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "start")
+        assert order == ["first frame", "build controls"]

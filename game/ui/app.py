@@ -27,7 +27,7 @@ class Catalogue:
 
 
 class DecommissionApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute, so subclasses elsewhere find it
     TITLE = "decommission"
     BINDINGS = [
         Binding("f1", "help", "Help"),
@@ -50,6 +50,7 @@ class DecommissionApp(App):
         self.speed = speed
         self.resume = resume
         self._catalogue: Catalogue | None = None
+        self.first_frame_shown = False
         self._catalogue_lock = threading.Lock()
 
     # -- loading ------------------------------------------------------------------------------
@@ -73,6 +74,14 @@ class DecommissionApp(App):
             self.start_session()
         elif self.start_mode == "replay":
             self.open_replay(self.start_transcript)
+
+    def on_ready(self) -> None:
+        # Textual's Ready comes once the first frame is on the terminal.
+        from game.ui.screens.title import TitleScreen
+
+        self.first_frame_shown = True
+        if isinstance(self.screen, TitleScreen):
+            self.screen.build_controls()
 
     # -- sessions -----------------------------------------------------------------------------
     def start_session(self, **changes: Any) -> None:

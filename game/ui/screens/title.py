@@ -1,9 +1,13 @@
 """The title screen: pick the role, each factor's level, the assistant source and a seed.
 
-It paints at once with what needs no loading, then fills in the scenario and the library from
-a worker thread, so the first screen never waits for YAML or pydantic."""
+Start-up comes in three steps, so that the first frame is as quick as a bare Textual app: the
+frame and the intro paint first; the setup controls are mounted once that frame is on screen
+(the app calls `build_controls` on Textual's Ready); then the scenario and the library load in a
+worker thread and fill in the factors, so no frame waits for YAML or pydantic."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
 from game.ui.text import plain
 
@@ -47,50 +51,66 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
     ]
 
     def compose(self) -> ComposeResult:
+        # Only the frame and the intro: the controls are mounted once this has been painted.
         yield Header()
         with Horizontal(id="title-body"):
             with VerticalScroll(id="intro"):
                 yield Static(Content("The replacement").stylize("bold"), id="intro-title")
                 yield Static(id="intro-text")
                 yield Static(Content(FIGURES_TEXT), id="figures")
-            with VerticalScroll(id="setup"):
-                yield Label("Scenario")
-                yield Select(self._scenario_options(), value=str(self.app.config.scenario_path), allow_blank=False,
-                             id="scenario", compact=True)
-                yield Label("Role")
-                with RadioSet(id="role"):
-                    yield RadioButton("engineer", value=True, id="role-engineer")
-                    yield RadioButton("operator", id="role-operator")
-                yield Static(Content("loading the scenario..."), id="factors-loading")
-                yield VerticalScroll(id="factors")
-                yield Label("Assistant")
-                with RadioSet(id="assistant"):
-                    yield RadioButton("recorded", id="assistant-recorded")
-                    yield RadioButton("scripted", id="assistant-scripted", value=True)
-                    yield RadioButton("live", id="assistant-live")
-                yield Static(id="assistant-note")
-                with HorizontalGroup(id="seed-row"):
-                    yield Label("Seed ")
-                    yield Input("0", id="seed", type="integer", compact=True)
-        with HorizontalGroup(id="title-buttons"):
-            yield Button("Start", id="start", variant="primary", compact=True)
-            yield Button("Compare", id="compare", compact=True)
-            yield Button("Stats", id="stats", compact=True)
-            yield Button("Open transcript", id="open", compact=True)
+            yield VerticalScroll(id="setup")
+        yield HorizontalGroup(id="title-buttons")
         yield Footer()
 
-    def _scenario_options(self) -> list[tuple[str, str]]:
+    def on_screen_resume(self) -> None:
+        if self.app.first_frame_shown:
+            self.build_controls()
+
+    def build_controls(self) -> None:
+        """Mount the setup controls, once the first frame is on screen (the app calls this on
+        Ready), so that a start shows the frame and the intro without waiting for ~50 widgets."""
+        if not self._built:
+            self._built = True
+            self.run_worker(self._build(), exclusive=False)
+
+    async def _build(self) -> None:
+        config = self.app.config
+        self._scenario_paths = self._scenario_choices()
+        await self.query_one("#setup").mount_all([
+            Label("Scenario"),
+            RadioSet(*(RadioButton(path.stem, value=path == config.scenario_path, id=f"scenario-{i}")
+                       for i, path in enumerate(self._scenario_paths)), id="scenario"),
+            Label("Role"),
+            RadioSet(RadioButton("engineer", value=True, id="role-engineer"),
+                     RadioButton("operator", id="role-operator"), id="role"),
+            Static(Content("loading the scenario..."), id="factors-loading"),
+            VerticalScroll(id="factors"),
+            Label("Assistant"),
+            RadioSet(RadioButton("recorded", id="assistant-recorded"),
+                     RadioButton("scripted", id="assistant-scripted", value=True),
+                     RadioButton("live", id="assistant-live"), id="assistant"),
+            Static(id="assistant-note"),
+            HorizontalGroup(Label("Seed "), Input("0", id="seed", type="integer", compact=True), id="seed-row"),
+        ])
+        await self.query_one("#title-buttons").mount_all([
+            Button("Start", id="start", variant="primary", compact=True),
+            Button("Compare", id="compare", compact=True),
+            Button("Stats", id="stats", compact=True),
+            Button("Open transcript", id="open", compact=True),
+        ])
+        self.load()
+
+    def _scenario_choices(self) -> list[Path]:
         from game.paths import scenes_dir
 
-        paths = sorted({*scenes_dir().glob("*.yaml"), self.app.config.scenario_path})
-        return [(p.stem, str(p)) for p in paths]
+        return sorted({*scenes_dir().glob("*.yaml"), self.app.config.scenario_path})
 
-    @on(Select.Changed, "#scenario")
-    def _scenario_changed(self, event: Select.Changed) -> None:
+    @on(RadioSet.Changed, "#scenario")
+    def _scenario_changed(self, event: RadioSet.Changed) -> None:
         from dataclasses import replace
-        from pathlib import Path
 
-        path = Path(str(event.value))
+        index = int((event.pressed.id or "scenario-0").removeprefix("scenario-"))
+        path = self._scenario_paths[index]
         if path == self.app.config.scenario_path:
             return
         self.app.config = replace(self.app.config, scenario_path=path, levels={})
@@ -99,9 +119,10 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
     TITLE = "decommission"
     SUB_TITLE = "a replay of the replacement scenario"
 
-    def on_mount(self) -> None:
-        # After the first paint: the loader's imports would otherwise hold the GIL before it.
-        self.call_after_refresh(self.load)
+    def __init__(self) -> None:
+        super().__init__()
+        self._built = False
+        self._scenario_paths: list[Path] = []
 
     @work(thread=True, exclusive=True)
     def load(self, refresh: bool = False) -> None:
