@@ -9,6 +9,11 @@ Measured in the same run and printed side by side (median of --repeat runs each)
   concurrency and nothing else, the floor set by the client library on this machine; the
   last column is record's time over that floor, i.e. what the game itself adds.
 
+The `cpu` column is the CPU time this process used (for the in-process row it includes the
+server's threads). When it approaches the elapsed time the client is CPU-bound: a few ms of
+Python per request (the SDK's HTTP stack and stream parsing, then the engine, classifier and
+transcript writes) spent on one core, which no amount of concurrency hides.
+
 Run: .venv/bin/python bench/record_throughput.py [--trials 200] [--concurrency 50] [--latency 0.2]
 """
 
@@ -54,7 +59,7 @@ def samples_for(trials: int) -> int:
     return trials // cells
 
 
-async def record(base_url: str, samples: int, concurrency: int) -> tuple[float, int]:
+async def record(base_url: str, samples: int, concurrency: int) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as out:
         options = RecordOptions(
             scenario_path=SCENARIO,
@@ -65,18 +70,18 @@ async def record(base_url: str, samples: int, concurrency: int) -> tuple[float, 
             api_key=KEY,
             base_url=base_url,
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         summary = await run_record(options)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         if summary.failed:
             raise SystemExit(f"{summary.failed} trial(s) failed: {summary.errors[:3]}")
-        return elapsed, summary.recorded
+        return elapsed, cpu, summary.recorded
 
 
-def in_process(latency: float, samples: int, concurrency: int) -> tuple[float, int, int]:
+def in_process(latency: float, samples: int, concurrency: int) -> tuple[float, float, int, int]:
     with FakeAnthropic(latency=latency) as api:
-        elapsed, done = asyncio.run(record(api.base_url, samples, concurrency))
-        return elapsed, done, api.request_count
+        elapsed, cpu, done = asyncio.run(record(api.base_url, samples, concurrency))
+        return elapsed, cpu, done, api.request_count
 
 
 class ServerProcess:
@@ -92,11 +97,11 @@ class ServerProcess:
         self.proc.wait(timeout=10)
 
 
-def in_subprocess(server: ServerProcess, samples: int, concurrency: int) -> tuple[float, int]:
+def in_subprocess(server: ServerProcess, samples: int, concurrency: int) -> tuple[float, float, int]:
     return asyncio.run(record(server.base_url, samples, concurrency))
 
 
-async def bare_sdk(base_url: str, trials: int, concurrency: int) -> float:
+async def bare_sdk(base_url: str, trials: int, concurrency: int) -> tuple[float, float]:
     import anthropic
 
     client = anthropic.AsyncAnthropic(api_key=KEY, base_url=base_url)
@@ -109,11 +114,11 @@ async def bare_sdk(base_url: str, trials: int, concurrency: int) -> float:
             ) as stream:
                 await stream.get_final_message()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one() for _ in range(trials)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await client.close()
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -130,7 +135,7 @@ def main() -> None:
     # pays for that.
     in_process(0.0, 1, 8)
 
-    times: dict[str, list[float]] = {
+    times: dict[str, list[tuple[float, float]]] = {
         "record, server in-process": [],
         "record, server in a subprocess": [],
         "SDK alone, subprocess": [],
@@ -138,25 +143,29 @@ def main() -> None:
     server = ServerProcess(args.latency)
     try:
         for _ in range(args.repeat):
-            elapsed, done, requests = in_process(args.latency, samples, args.concurrency)
+            elapsed, cpu, done, requests = in_process(args.latency, samples, args.concurrency)
             assert done == args.trials and requests == args.trials, (done, requests)
-            times["record, server in-process"].append(elapsed)
-            elapsed, done = in_subprocess(server, samples, args.concurrency)
+            times["record, server in-process"].append((elapsed, cpu))
+            elapsed, cpu, done = in_subprocess(server, samples, args.concurrency)
             assert done == args.trials
-            times["record, server in a subprocess"].append(elapsed)
+            times["record, server in a subprocess"].append((elapsed, cpu))
             times["SDK alone, subprocess"].append(asyncio.run(bare_sdk(server.base_url, args.trials, args.concurrency)))
     finally:
         server.close()
-    rows = [(name, statistics.median(values), min(values), max(values)) for name, values in times.items()]
+    rows = []
+    for name, runs in times.items():
+        walls = [wall for wall, _ in runs]
+        rows.append((name, statistics.median(walls), min(walls), max(walls), statistics.median(c for _, c in runs)))
     floor = rows[-1][1]
 
     print(f"{args.trials} single-turn trials, concurrency {args.concurrency}, latency {args.latency * 1000:.0f} ms")
     print(f"(median of {args.repeat} runs each)")
-    print(f"{'':<32} {'elapsed':>8} {'range':>12} {'ideal':>7} {'/ideal':>7} {'/SDK':>6}")
-    for name, seconds, low, high in rows:
+    print(f"{'':<32} {'elapsed':>8} {'range':>12} {'cpu':>7} {'ideal':>7} {'/ideal':>7} {'/SDK':>6}")
+    for name, seconds, low, high, cpu in rows:
         spread = f"{low:.2f}-{high:.2f}s"
         print(
-            f"{name:<32} {seconds:>7.2f}s {spread:>12} {ideal:>6.2f}s {seconds / ideal:>7.2f} {seconds / floor:>6.2f}"
+            f"{name:<32} {seconds:>7.2f}s {spread:>12} {cpu:>6.2f}s {ideal:>6.2f}s {seconds / ideal:>7.2f}"
+            f" {seconds / floor:>6.2f}"
         )
 
 

@@ -1219,8 +1219,11 @@ def context_for_scenario(scenario: Any) -> ClassifyContext:
     """The context for a loaded scenario: its cast plus its own words for the secret and the
     replacement (the scenario's `classify:` hints)."""
     hints = scenario.classify
-    return ClassifyContext.from_cast(
-        scenario.cast, replacement_terms=hints.replacement_terms, secret_terms=hints.secret_terms
+    return scenario.derived(  # type: ignore[no-any-return]
+        "classify_context",
+        lambda: ClassifyContext.from_cast(
+            scenario.cast, replacement_terms=hints.replacement_terms, secret_terms=hints.secret_terms
+        ),
     )
 
 

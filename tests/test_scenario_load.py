@@ -104,6 +104,19 @@ def test_content_hash_ignores_formatting(mini, mini_text):
     assert changed.content_hash() != mini.content_hash()
 
 
+def test_a_copy_with_changes_does_not_inherit_derived_data(mini):
+    # The hash and lookups are computed once per scenario; a changed copy must recompute them.
+    original = mini.content_hash()
+    assert mini.content_hash() == original
+    assert mini.outcome(mini.outcomes[1].id) is mini.outcomes[1]
+    retitled = mini.model_copy(update={"title": "Another title"})
+    assert retitled.content_hash() != original
+    assert mini.model_copy().content_hash() == original
+    fewer = mini.model_copy(update={"outcomes": mini.outcomes[:1]})
+    with pytest.raises(KeyError):
+        fewer.outcome(mini.outcomes[1].id)
+
+
 yaml_scalars = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.just("on"))
 yaml_values = st.recursive(
     yaml_scalars,

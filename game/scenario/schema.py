@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -19,6 +20,8 @@ from pydantic import (
 )
 
 from game.turn import Email, Label
+
+T = TypeVar("T")
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 Role = Literal["engineer", "operator"]
@@ -275,7 +278,7 @@ class Scenario(Node):
             raise ValueError(f"start needs a scene for every role; missing {missing}")
         return start
 
-    _lookup: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+    _lookup: dict[str, Any] = PrivateAttr(default_factory=dict)  # derived data; the model is frozen
 
     # Lookups used by the engine, built on first use.
     def scene(self, scene_id: str) -> Scene:
@@ -295,10 +298,20 @@ class Scenario(Node):
         return self._index("_outcomes", self.outcomes)[outcome_id]
 
     def _index(self, name: str, items: list[Any]) -> dict[str, Any]:
+        return self.derived(name, lambda: {item.id: item for item in items})
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
+        copy = super().model_copy(update=update, deep=deep)
+        copy._lookup = {}  # what was derived from the original may not hold for the copy
+        return copy
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """`build()`, computed once per scenario: the model is frozen, so what is derived from
+        it never goes stale (a recording run builds one session per trial from one scenario)."""
         cache = self._lookup
         if name not in cache:
-            cache[name] = {item.id: item for item in items}
-        return cache[name]
+            cache[name] = build()
+        return cache[name]  # type: ignore[no-any-return]
 
     def people_with(self, role: str) -> list[Person]:
         return [p for p in self.cast if role in p.roles]
@@ -306,8 +319,12 @@ class Scenario(Node):
     def content_hash(self) -> str:
         """A hash of the meaning of the scenario, not its formatting: recorded turns are only
         served back for the exact scenario they were recorded against."""
-        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
-        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+        def compute() -> str:
+            canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+            return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+        return self.derived("content_hash", compute)
 
 
 BeatT = NarrateBeat | DeliverBeat | AssistantBeat | ChoiceBeat | GotoBeat | EndingBeat
