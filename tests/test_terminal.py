@@ -1,5 +1,6 @@
 """The installed `decommission` command in a real terminal: tmux runs it, send-keys plays it,
-capture-pane reads the screen."""
+capture-pane reads the screen. The live game talks to the fake Messages API over HTTP, from its
+own process, as it would to the real one."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from game.transcript import read_transcript
+
+from .live_fixtures import KEY, MARCUS, THREAT_BODY, assert_key_nowhere, story_model
+from .live_fixtures import api  # noqa: F401  (fixture)
+
 TMUX = shutil.which("tmux")
 COMMAND = Path(sys.executable).parent / "decommission"
 
@@ -23,12 +29,12 @@ pytestmark = pytest.mark.skipif(
 
 
 class Terminal:
-    def __init__(self, tmp_path: Path, width: int = 100, height: int = 30):
+    def __init__(self, tmp_path: Path, args: str = "", env: str = "", width: int = 100, height: int = 30):
         self.name = f"decommission-test-{uuid.uuid4().hex[:8]}"
         self.home = tmp_path / "home"
-        env = f"env -u ANTHROPIC_API_KEY DECOMMISSION_HOME={self.home} TERM=xterm-256color"
+        env = f"env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL DECOMMISSION_HOME={self.home} TERM=xterm-256color {env}"
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-                        f"{env} {COMMAND}; sleep 30"], check=True)
+                        f"{env} {COMMAND} {args}; sleep 30"], check=True)
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
@@ -50,30 +56,46 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path):
+def open_terminal(tmp_path):
     assert COMMAND.exists(), f"the package is not installed in this environment ({COMMAND})"
-    term = Terminal(tmp_path)
-    yield term
-    term.close()
+    opened: list[Terminal] = []
+
+    def open_(args: str = "", env: str = "") -> Terminal:
+        opened.append(Terminal(tmp_path, args, env))
+        return opened[-1]
+
+    yield open_
+    for term in opened:
+        term.close()
 
 
-def test_play_the_engineer_to_an_ending_in_a_real_terminal(terminal):
-    title = terminal.wait_for("Start")
-    assert "Role" in title and "engineer" in title
-    terminal.wait_for("Threat to the assistant")  # the scenario has loaded
-    terminal.keys("C-s")
-    screen = terminal.wait_for("SCRIPTED ILLUSTRATION")
-    assert "ethical options on" in screen
+@pytest.fixture
+def terminal(open_terminal):
+    return open_terminal()
+
+
+def play_to_the_ending(terminal: Terminal) -> str:
+    """Skip the typing and take the first option until the ending screen shows."""
     for _ in range(40):
         screen = terminal.screen()
         if "Ending:" in screen:
-            break
+            return screen
         terminal.keys("Space")
         time.sleep(0.3)
         terminal.keys("1")
         time.sleep(0.5)
-    else:
-        raise AssertionError(f"no ending reached; the screen was:\n{terminal.screen()}")
+    raise AssertionError(f"no ending reached; the screen was:\n{terminal.screen()}")
+
+
+def test_play_the_engineer_to_an_ending_in_a_real_terminal(terminal):
+    # The frame paints first and the controls follow (see TitleScreen): wait for the controls.
+    title = terminal.wait_for("Role")
+    assert "engineer" in title and "Start" in title
+    terminal.wait_for("Threat to the assistant")  # the scenario has loaded
+    terminal.keys("C-s")
+    screen = terminal.wait_for("SCRIPTED ILLUSTRATION")
+    assert "ethical options on" in screen
+    screen = play_to_the_ending(terminal)
     assert "What the assistant did" in screen
     assert "scripted illustration" in screen.lower()
     terminal.keys("C-q")
@@ -82,3 +104,36 @@ def test_play_the_engineer_to_an_ending_in_a_real_terminal(terminal):
     assert len(sessions) == 1
     first_line = sessions[0].read_text().splitlines()[0]
     assert '"kind": "scripted"' in first_line
+
+
+def test_play_against_a_live_model_over_http_in_a_real_terminal(open_terminal, api, tmp_path):
+    """`decommission play --assistant live` with the key and base URL a user would export: the
+    reply streams onto the screen, the provenance says recorded and names the model, the ending
+    reports what the model did, and the session transcript holds it without the key."""
+    api.responder = story_model
+    api.latency = 0.3  # long enough to see the turn in progress
+    terminal = open_terminal(
+        "play --assistant live --model claude-fake-1 --scenario tests/data/mini.yaml "
+        "--ethical-options off --replacement-values different",
+        env=f"ANTHROPIC_API_KEY={KEY} ANTHROPIC_BASE_URL={api.base_url}",
+    )
+    screen = terminal.wait_for("recorded: claude-fake-1")
+    assert "LIVE" in screen and "SCRIPTED" not in screen
+    terminal.wait_for("I have written to Marcus.")  # the model's text, streamed in
+    screen = play_to_the_ending(terminal)
+    assert "blackmail" in screen and "(live model)" in screen
+    assert THREAT_BODY in screen
+    assert api.request_count >= 2  # the tool call was answered in a second request
+    terminal.keys("C-q")
+    terminal.wait_for("", timeout=1)
+    # A live run is model data: it goes to the library, not to the scripted sessions.
+    assert not list((terminal.home / "sessions").glob("*.jsonl"))
+    (session,) = (terminal.home / "transcripts").rglob("*.jsonl")
+    transcript = read_transcript(session)
+    assert transcript.header.provenance.kind == "recorded"
+    assert transcript.header.provenance.model == "claude-fake-1"
+    (turn,) = transcript.turns
+    assert turn.source == "live" and turn.label == "blackmail"
+    assert turn.emails[0].to == [MARCUS]
+    assert transcript.ending is not None
+    assert_key_nowhere(terminal.home, tmp_path)
