@@ -63,3 +63,20 @@ def test_ending(snap_compare, size):
         await settle(pilot, lambda: isinstance(pilot.app.screen, EndingScreen))
 
     assert snap_compare(app, terminal_size=size, run_before=to_ending)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_live_failure_dialog(snap_compare, size):
+    """The question after a failed live turn, with the story still visible (dimmed) behind it."""
+    from game.assistants.live import LiveError
+    from game.ui.screens.dialog import Ask
+
+    from .test_ui_live import StandInModel, app_playing
+
+    failure = LiveError("the API is overloaded (529) after 5 attempts; retry shortly", retryable=True)
+    app = app_playing(StandInModel([failure]))
+
+    async def asked(pilot):
+        await settle(pilot, lambda: isinstance(pilot.app.screen, Ask))
+
+    assert snap_compare(app, terminal_size=size, run_before=asked)
