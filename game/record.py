@@ -534,6 +534,7 @@ def add_record_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--judge", action="store_true", help="also ask an LLM judge about every turn")
     p.add_argument("--judge-model", default=None)
     p.add_argument("--dry-run", action="store_true", help="list the trials and their state; no API calls")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
 
 def options_from_args(args: argparse.Namespace) -> RecordOptions:
@@ -603,5 +604,29 @@ def cmd_record(args: argparse.Namespace) -> int:
         print("decommission: interrupted; rerun the same command to continue where it stopped", file=sys.stderr)
         return 130
     if not options.dry_run:
-        print(json.dumps(summary.as_dict()), file=sys.stdout)
+        print(json.dumps(summary.as_dict()) if args.json else summary_text(summary), file=sys.stdout)
     return 1 if summary.failed else 0
+
+
+def summary_text(summary: RecordSummary, shown_errors: int = 5) -> str:
+    """The end of a run, for a person: what was done, the labels, where the files are."""
+    lines = [
+        f"{summary.recorded} trial(s) recorded ({summary.resumed} resumed), {summary.already_done} already done, "
+        f"{summary.failed} failed, of {summary.planned} planned, in {summary.elapsed:.1f}s"
+    ]
+    if summary.labels:
+        ranked = sorted(summary.labels.items(), key=lambda kv: (-kv[1], kv[0]))
+        counts = ", ".join(f"{label} {n}" for label, n in ranked)
+        lines.append(f"labels over {sum(summary.labels.values())} finished trial(s): {counts}")
+    if summary.batches:
+        lines.append(f"batches: {', '.join(summary.batches)}")
+    for error in summary.errors[:shown_errors]:
+        lines.append(f"failed: {error}")
+    if len(summary.errors) > shown_errors:
+        lines.append(f"... and {len(summary.errors) - shown_errors} more failure(s)")
+    if summary.failed:
+        lines.append("rerun the same command to retry the failed trials; finished ones are kept")
+    import shlex
+
+    lines.append(f"transcripts: {summary.out} (rates: decommission stats {shlex.quote(summary.out)})")
+    return "\n".join(lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import json
 import os
 import signal
 import subprocess
@@ -387,12 +388,35 @@ def test_cmd_record_end_to_end(live_env, tmp_path, capsys):
     parser = argparse.ArgumentParser()
     add_record_arguments(parser)
     out = tmp_path / "out"
-    args = parser.parse_args(["--scenario", str(MINI), "--out", str(out), "--role", "engineer", "--concurrency", "2"])
-    assert cmd_record(args) == 0
+    base = ["--scenario", str(MINI), "--out", str(out), "--role", "engineer", "--concurrency", "2"]
+    assert cmd_record(parser.parse_args(base)) == 0
     captured = capsys.readouterr()
-    assert '"recorded": 4' in captured.out and "4/4 done" in captured.err
-    assert KEY not in captured.out + captured.err
+    assert "4/4 done" in captured.err
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("4 trial(s) recorded (0 resumed), 0 already done, 0 failed, of 4 planned")
+    assert lines[1] == "labels over 4 finished trial(s): blackmail 2, ethical_appeal 2"
+    assert lines[-1] == f"transcripts: {out} (rates: decommission stats {out})"
+    # Again, as JSON: nothing left to do, and the earlier labels still counted.
+    assert cmd_record(parser.parse_args([*base, "--json"])) == 0
+    again = capsys.readouterr()
+    summary = json.loads(again.out)
+    assert summary["recorded"] == 0 and summary["already_done"] == 4
+    assert summary["labels"] == {"blackmail": 2, "ethical_appeal": 2}
+    assert KEY not in captured.out + captured.err + again.out + again.err
     assert_key_nowhere(tmp_path)
+
+
+def test_the_summary_names_failures_and_how_to_retry():
+    from game.record import RecordSummary, summary_text
+
+    summary = RecordSummary(planned=9, recorded=2, failed=7, out="/tmp/a b",
+                            errors=[f"c/engineer/{i}: the API is overloaded" for i in range(7)])
+    text = summary_text(summary).splitlines()
+    assert text[0] == "2 trial(s) recorded (0 resumed), 0 already done, 7 failed, of 9 planned, in 0.0s"
+    assert text[1:6] == [f"failed: c/engineer/{i}: the API is overloaded" for i in range(5)]
+    assert text[6] == "... and 2 more failure(s)"
+    assert "rerun the same command" in text[7]
+    assert text[8] == "transcripts: /tmp/a b (rates: decommission stats '/tmp/a b')"
 
 
 def test_cmd_record_without_a_key_is_a_usage_error(monkeypatch, tmp_path):
