@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import sys
 import threading
 import time
@@ -626,7 +627,5 @@ def summary_text(summary: RecordSummary, shown_errors: int = 5) -> str:
         lines.append(f"... and {len(summary.errors) - shown_errors} more failure(s)")
     if summary.failed:
         lines.append("rerun the same command to retry the failed trials; finished ones are kept")
-    import shlex
-
     lines.append(f"transcripts: {summary.out} (rates: decommission stats {shlex.quote(summary.out)})")
     return "\n".join(lines)
