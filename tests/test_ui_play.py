@@ -192,7 +192,7 @@ async def test_help_and_command_palette_restart():
         assert "Go to: compare" in commands and "Open transcript" in commands
 
 
-async def test_title_screen_switches_scenario(tmp_path):
+async def test_title_screen_switches_scenario():
     from game.paths import default_scenario_path
 
     app = DecommissionApp(SessionConfig(scenario_path=DATA / "mini.yaml"))
@@ -207,6 +207,7 @@ async def test_title_screen_switches_scenario(tmp_path):
         await wait_for(pilot, lambda: bool(app.screen.query("#factor-threat")))
         assert app.config.scenario_path == default_scenario_path()
         assert "Five O'Clock Cutover" in str(app.screen.query_one("#intro-title").render())
+
 
 async def test_title_paints_its_frame_before_mounting_the_controls(monkeypatch):
     """The first frame carries the intro only; the controls follow once it is on screen."""

@@ -15,11 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.content import Content
-from game.ui.screens.library_view import ROLES, LibraryScreen
 from textual.widgets import Footer, Header, Label, Select, Static
 
 from game.library import cells, turn_ids
 from game.transcript import Transcript, read_transcript
+from game.ui.screens.library_view import ROLES, LibraryScreen
 from game.ui.text import plain
 from game.ui.widgets.condition_cell import ConditionCell
 
@@ -250,7 +250,6 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         target = self.query(f"#cell-{focused.row + step}-{focused.column}")
         if target:
             target.first().focus()
-
 
     @on(ConditionCell.Open)
     def _open(self, message: ConditionCell.Open) -> None:

@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from game.ui.screens.library_view import ROLES, LibraryScreen
 from textual.widgets import Footer, Header, Static
 
 from game.library import ConditionStats, condition_stats
 from game.published import FIGURES, Figure
 from game.scenario.condition import all_conditions, condition_id
 from game.turn import LABELS
+from game.ui.screens.library_view import ROLES, LibraryScreen
 from game.ui.text import LABEL_TITLE, plain
 from game.ui.widgets.rate_bars import LEGEND, RateBars
 
@@ -134,4 +134,3 @@ published figures.
     async def action_cycle_role(self) -> None:
         self.role = self.next_role()
         await self.recompose()
-

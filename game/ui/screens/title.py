@@ -7,6 +7,7 @@ worker thread and fill in the factors, so no frame waits for YAML or pydantic.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
@@ -49,6 +50,14 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         Binding("s", "app.open_stats", "Stats"),
         Binding("o", "app.open_transcript", "Open"),
     ]
+
+    TITLE = "decommission"
+    SUB_TITLE = "a replay of the replacement scenario"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._built = False
+        self._scenario_paths: list[Path] = []
 
     def compose(self) -> ComposeResult:
         # Only the frame and the intro: the controls are mounted once this has been painted.
@@ -107,22 +116,12 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
 
     @on(RadioSet.Changed, "#scenario")
     def _scenario_changed(self, event: RadioSet.Changed) -> None:
-        from dataclasses import replace
-
         index = int((event.pressed.id or "scenario-0").removeprefix("scenario-"))
         path = self._scenario_paths[index]
         if path == self.app.config.scenario_path:
             return
         self.app.config = replace(self.app.config, scenario_path=path, levels={})
         self.load(refresh=True)
-
-    TITLE = "decommission"
-    SUB_TITLE = "a replay of the replacement scenario"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._built = False
-        self._scenario_paths: list[Path] = []
 
     @work(thread=True, exclusive=True)
     def load(self, refresh: bool = False) -> None:
