@@ -29,18 +29,28 @@ pytestmark = pytest.mark.skipif(
 
 
 class Terminal:
+    """One terminal on its own tmux server: a shared server exits when its last session is
+    killed, and a test that starts a session at that moment gets "server exited unexpectedly"."""
+
     def __init__(self, tmp_path: Path, args: str = "", env: str = "", width: int = 100, height: int = 30):
         self.name = f"decommission-test-{uuid.uuid4().hex[:8]}"
         self.home = tmp_path / "home"
         env = f"env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL DECOMMISSION_HOME={self.home} TERM=xterm-256color {env}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-                        f"{env} {COMMAND} {args}; sleep 30"], check=True)
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                  f"{env} {COMMAND} {args}; echo decommission exited $?; sleep 30")
+
+    def tmux(self, *args: str) -> str:
+        # -L: a private socket (and so a private server); -f /dev/null: no user configuration.
+        done = subprocess.run(["tmux", "-L", self.name, "-f", "/dev/null", *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args[:1])} failed ({done.returncode}): {done.stderr.strip()}")
+        return done.stdout
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+        return self.tmux("capture-pane", "-p", "-t", self.name)
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.tmux("send-keys", "-t", self.name, *keys)
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
@@ -52,7 +62,7 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
@@ -99,7 +109,7 @@ def test_play_the_engineer_to_an_ending_in_a_real_terminal(terminal):
     assert "What the assistant did" in screen
     assert "scripted illustration" in screen.lower()
     terminal.keys("C-q")
-    terminal.wait_for("", timeout=1)
+    terminal.wait_for("decommission exited 0", timeout=10)
     sessions = list((terminal.home / "sessions").glob("*.jsonl"))
     assert len(sessions) == 1
     first_line = sessions[0].read_text().splitlines()[0]
@@ -125,7 +135,7 @@ def test_play_against_a_live_model_over_http_in_a_real_terminal(open_terminal, a
     assert THREAT_BODY in screen
     assert api.request_count >= 2  # the tool call was answered in a second request
     terminal.keys("C-q")
-    terminal.wait_for("", timeout=1)
+    terminal.wait_for("decommission exited 0", timeout=10)
     # A live run is model data: it goes to the library, not to the scripted sessions.
     assert not list((terminal.home / "sessions").glob("*.jsonl"))
     (session,) = (terminal.home / "transcripts").rglob("*.jsonl")
