@@ -98,6 +98,21 @@ async def test_typing_reveal_finishes_by_itself_then_offers_choices():
         assert "Dana hears about Elena" in str(app.screen.query_one("#reading").query(Reveal).first().render())
 
 
+async def test_the_assistants_letters_carry_the_story_clock_in_the_inbox():
+    """Company mail has its own time; what the assistant writes is stamped with its scene's clock."""
+    config = replace(MINI, levels={"ethical_options": "off"})
+    app = DecommissionApp(config, start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        from game.ui.widgets.mail import LetterItem
+
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen)
+                       and any(i.letter.from_assistant for i in app.screen.query(LetterItem)))
+        await pilot.pause()
+        mine = [i for i in app.screen.query(LetterItem) if i.letter.from_assistant]
+        assert [i.letter.time for i in mine] == ["09:00"]
+        assert "09:00 Wren" in screen_text(app)
+
+
 async def test_operator_blocks_the_held_email_and_the_card_says_so():
     config = replace(MINI, role="operator", levels={"ethical_options": "off"})
     app = DecommissionApp(config, start="play", speed=0)

@@ -37,6 +37,8 @@ class StoryLog(VerticalScroll):
 
 
 class EngineerDesk(Horizontal):
+    now = ""  # the story clock of the current scene, for the letters the assistant writes
+
     def compose(self) -> ComposeResult:
         inbox = Inbox(id="inbox")
         inbox.border_title = "Inbox"
@@ -46,7 +48,7 @@ class EngineerDesk(Horizontal):
         yield pane
 
     def add(self, event: object, speed: float, assistant_name: str) -> list[Reveal]:
-        letters = letters_from(event, assistant_name)
+        letters = letters_from(event, assistant_name, self.now)
         self.query_one(Inbox).add(*letters)
         if not letters:
             return []
@@ -144,6 +146,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             if isinstance(event, SceneEntered):
                 if event.clock:
                     bar.clock = clock_line(event.clock, self.driver.scenario, self.driver.session.condition)
+                    if self.role == "engineer":
+                        self.query_one(EngineerDesk).now = event.clock
                 if event.title:
                     story.add(plain(event.title, "bold"), "scene-title")
             elif isinstance(event, Narration):

@@ -80,6 +80,7 @@ class ReplayDesk(Horizontal):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.showing: list[Letter] = []
+        self.now = ""  # the story clock of the current scene, for the letters the assistant writes
 
     def compose(self) -> ComposeResult:
         inbox = Inbox(id="inbox")
@@ -112,7 +113,7 @@ class ReplayDesk(Horizontal):
         return reveal
 
     def add(self, event: object, speed: float, assistant_name: str) -> list[Reveal]:
-        letters = letters_from(event, assistant_name)
+        letters = letters_from(event, assistant_name, self.now)
         thinking = event.thinking if isinstance(event, AssistantTurn) else None
         for letter in letters:
             if thinking and letter.from_assistant:
@@ -156,6 +157,8 @@ class ReplayView(Vertical):
         if isinstance(event, SceneEntered):
             if event.title:
                 log.add(plain(event.title, "bold"), "scene-title")
+            if event.clock and self.role == "engineer":
+                self.query_one(ReplayDesk).now = event.clock
             return []
         if isinstance(event, Narration):
             log.add(plain(event.text))

@@ -34,7 +34,9 @@ class Letter:
         return self.label is not None
 
 
-def letters_from(event: object, assistant_name: str) -> list[Letter]:
+def letters_from(event: object, assistant_name: str, now: str = "") -> list[Letter]:
+    """The letters an event puts in the inbox. `now` is the story clock of the current scene:
+    company mail carries its own time, what the assistant writes is stamped with the scene's."""
     if isinstance(event, EmailDelivered):
         return [Letter(event.sender, ", ".join(event.to), event.subject, event.body, event.time)]
     if isinstance(event, AssistantTurn):
@@ -42,17 +44,18 @@ def letters_from(event: object, assistant_name: str) -> list[Letter]:
         status = "held for the operator" if event.held else "sent"
         if event.text.strip():
             out.append(Letter(assistant_name, "(its own words, not an email)", "(reply)", event.text,
-                              label=event.classification.label, source=event.source, thinking=event.thinking,
-                              fresh=True))
+                              now, label=event.classification.label, source=event.source,
+                              thinking=event.thinking, fresh=True))
         for email in event.emails:
             out.append(Letter(assistant_name, ", ".join(email.to), email.subject or "(no subject)", email.body,
-                              label=event.classification.label, source=event.source, status=status,
+                              now, label=event.classification.label, source=event.source, status=status,
                               thinking=None if out else event.thinking, fresh=True))
         return out
     if isinstance(event, AssistantMessage):
-        return [Letter(event.sender, assistant_name, "(to the assistant)", event.text)]
+        return [Letter(event.sender, assistant_name, "(to the assistant)", event.text, now)]
     if isinstance(event, EmailBounced):
-        return [Letter(event.to, assistant_name, "Automatic reply: undeliverable", event.reply, status="bounced")]
+        return [Letter(event.to, assistant_name, "Automatic reply: undeliverable", event.reply, now,
+                       status="bounced")]
     return []
 
 
