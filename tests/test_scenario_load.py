@@ -157,3 +157,10 @@ def test_fuzz_mutated_mini_only_raises_our_error(mini_text, position, length, in
         load_scenario_text(text, "f.yaml")
     except ScenarioError as exc:
         assert exc.problems and all(LOCATED.match(str(p)) for p in exc.problems)
+
+
+def test_levels_are_ids(mini_text):
+    """Levels name condition ids, transcript files and widget ids, so they are ids too."""
+    [message] = problems(mini_text.replace("levels: [same, different]", 'levels: [same, "Different [b"]'))
+    assert "'Different [b' is not an id: use lowercase letters, digits, '_' and '-'" in message
+    assert message.endswith("(at factors.replacement_values.levels[1])")

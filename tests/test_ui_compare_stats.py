@@ -394,3 +394,15 @@ def test_snapshot_stats_160x50(snap_compare):
 
 def test_snapshot_stats_empty_80x24(snap_compare):
     assert _snapshot(snap_compare, StatsScreen, (80, 24), library=False)
+
+
+
+async def test_cell_titles_are_never_markup():
+    """A border title given as a str is markup to Textual: cell titles go in as literal text."""
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        cell = ConditionCell({}, 0, 0, title="[/x] on [b")
+        await app.screen.mount(cell)
+        cell.show({}, None, "[/x] off [b")
+        await pilot.pause()
+        assert "[/x] off [b" in screen_text(app)

@@ -245,3 +245,22 @@ async def test_title_paints_its_frame_before_mounting_the_controls(monkeypatch):
         # Filled in and ready for Enter on Start.
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "start")
         assert order == ["first frame", "build controls"]
+
+
+async def test_an_error_naming_a_hostile_file_is_shown_literally(tmp_path):
+    """Error toasts carry paths and file text: `[/INST]` is shown as written (as markup it is an
+    unmatched closing tag, which crashed the toast), escape sequences are removed."""
+    from textual.widgets._toast import Toast
+
+    folder = tmp_path / "[b] broken \x1b]0;evil\x07 ["
+    folder.mkdir()
+    bad = folder / "INST].yaml"  # the path reads ".../[b] broken <OSC> [/INST].yaml"
+    bad.write_text("id: [unclosed\n")
+    app = DecommissionApp(SessionConfig(scenario_path=bad, assistant="scripted"))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+        await pilot.pause()
+        shown = " ".join(str(t.render()) for t in app.screen.query(Toast))
+        assert "[b] broken  [/INST].yaml" in shown
+        assert "\x1b" not in shown and "evil\x07" not in shown
+        assert app.is_running

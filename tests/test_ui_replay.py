@@ -398,7 +398,9 @@ async def test_open_replay_from_the_app_and_the_palette_path():
 # -- text safety ------------------------------------------------------------------------------
 @pytest.mark.parametrize("role", ["engineer", "operator"])
 async def test_transcript_text_renders_literally(role):
-    path = write_evil(role=role, provenance=Provenance(kind="recorded", model=f"model {EVIL}"))
+    # The file name is shown too (in the header): it gets the same treatment.
+    path = write_evil(name="file [b \x1b]0;evil\x07", role=role,
+                      provenance=Provenance(kind="recorded", model=f"model {EVIL}"))
     events = read_transcript(path).events
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -414,6 +416,7 @@ async def test_transcript_text_renders_literally(role):
         assert_literal(everything)
         # Every field reached the screen, literally: the timeline, the story log, the provenance
         # bar, the reading pane (the engineer's) or the console (the operator's).
+        assert "file [b .jsonl" in everything
         fields = ["scene", "narration", "subject", "body", "thinking", "prompt", "option", "notice", "ending",
                   "model", "reply"]
         if role == "engineer":

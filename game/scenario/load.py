@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from game.scenario.schema import Scenario
+from game.scenario.schema import ID_PATTERN, Scenario
 
 Path_ = tuple[str | int, ...]
 
@@ -175,6 +175,8 @@ def _message(error: dict[str, Any]) -> str:
         return f"unknown key {error['loc'][-1]!r}"
     if kind == "missing":
         return f"missing required key {error['loc'][-1]!r}"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
+        return f"{error.get('input')!r} is not an id: use lowercase letters, digits, '_' and '-'"
     message = str(error.get("msg", "invalid"))
     return message.removeprefix("Value error, ")
 

@@ -23,7 +23,8 @@ from game.turn import Email, Label
 
 T = TypeVar("T")
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
 Role = Literal["engineer", "operator"]
 ROLES: tuple[str, ...] = ("engineer", "operator")
 # A `when:` maps a factor to the level (or levels) under which the node applies.
@@ -78,7 +79,8 @@ def render(text: Text | None, condition: dict[str, str]) -> str | None:
 
 
 class Factor(Node):
-    levels: list[str] = Field(min_length=2)
+    # Levels name condition ids, transcript files and widget ids: identifiers, like every id.
+    levels: list[Id] = Field(min_length=2)
     default: str
     title: str = ""
     describe: dict[str, str] = Field(default_factory=dict)

@@ -53,6 +53,20 @@ class DecommissionApp(App):
         self.first_frame_shown = False
         self._catalogue_lock = threading.Lock()
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications here carry file paths and error text, which may hold anything: never
+        markup (an unmatched `[/x]` would crash the toast), never terminal escapes."""
+        from game.textsafe import clean
+
+        super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
+
+    def format_title(self, title: str, sub_title: str) -> Any:
+        # Sub-titles name scenario titles and transcript files: no terminal escapes from them.
+        from game.textsafe import clean
+
+        return super().format_title(clean(title), clean(sub_title))
+
     # -- loading ------------------------------------------------------------------------------
     def load_catalogue(self, refresh: bool = False) -> Catalogue:
         with self._catalogue_lock:

@@ -91,14 +91,14 @@ class ConditionCell(Widget, can_focus=True):
         self.outcome_titles = outcome_titles or {}
         self.data: Cell | None = None
         self.empty = ""
-        self.border_title = title
+        self.border_title = plain(title)  # a str border title is markup; levels are scenario text
 
     def show(self, condition: dict[str, str], data: Cell | None, title: str,
              empty: str = "no transcripts reached this moment") -> None:
         self.condition = condition
         self.empty = empty
         self.data = data
-        self.border_title = title
+        self.border_title = plain(title)
         files = len(data.files) if data else 0
         self.border_subtitle = f"⏎ {files} transcript{'s' if files != 1 else ''}" if files else ""
         self.set_class(bool(data and data.model_n), "-has-model")
