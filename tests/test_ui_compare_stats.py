@@ -406,3 +406,24 @@ async def test_cell_titles_are_never_markup():
         cell.show({}, None, "[/x] off [b")
         await pilot.pause()
         assert "[/x] off [b" in screen_text(app)
+
+
+async def test_turn_ids_from_files_are_shown_as_written_in_the_moment_picker():
+    """The moment picker lists turn ids found in transcripts: a hand-edited or imported file may
+    hold anything there, and Select reads str prompts as markup."""
+    path = write_evil("evil-turn", provenance=RECORDED)
+    path.write_text(path.read_text().replace('"t1"', '"t1 [/x] [b"'))
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_compare(app, pilot)
+        await pilot.click("#compare-beat")
+        await pilot.pause(0.2)
+        assert "turn t1 [/x] [b" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r")  # engineer only: the options are rebuilt
+        await pilot.pause()
+        assert screen.role == "engineer"
+        await pilot.click("#compare-beat")
+        await pilot.pause(0.2)
+        assert "turn t1 [/x] [b" in screen_text(app)

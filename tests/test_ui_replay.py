@@ -452,3 +452,35 @@ def test_snapshot_replay_160x50(snap_compare):
 
 def test_snapshot_replay_operator_80x24(snap_compare):
     assert _replay_snapshot(snap_compare, (80, 24), role="operator")
+
+
+async def test_command_palette_shows_transcript_names_literally():
+    """The palette lists library transcripts by file name, with the model under it; Textual reads
+    command titles as markup (a model named with `[/x]` crashed the palette)."""
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    write_evil(name="evil [b]bold", provenance=Provenance(kind="recorded", model="model [/x] [b"))
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(140, 40)) as pilot:
+        for _ in range(200):
+            if app._catalogue is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one(Input).value = "evil [b]bold"  # as if typed
+        for _ in range(100):
+            if "evil [b]bold.jsonl" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        text = screen_text(app)
+        assert "Open transcript: evil [b]bold.jsonl" in text and "recorded: model [/x] [b" in text
+        await pilot.press("enter")
+        for _ in range(100):
+            if isinstance(app.screen, ReplayScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ReplayScreen)
+        assert "evil [b]bold.jsonl" in screen_text(app)

@@ -230,10 +230,20 @@ class DecommissionApp(App):
 
             for condition in all_conditions(catalogue.scenario):
                 cid = condition_id(condition, catalogue.scenario)
-                yield SystemCommand(f"Restart under {cid}", "Play again as the same role under this condition",
+                yield SystemCommand(_literal(f"Restart under {cid}"), "Play again as the same role under this condition",
                                     lambda c=condition: self.restart_with(c))
             for transcript in catalogue.library.transcripts[:200]:
                 h = transcript.header
-                yield SystemCommand(f"Open transcript: {Path(transcript.path).name}",
-                                    f"{h.provenance.describe()} · {h.role} · {h.condition_id}",
+                yield SystemCommand(_literal(f"Open transcript: {Path(transcript.path).name}"),
+                                    _literal(f"{h.provenance.describe()} · {h.role} · {h.condition_id}"),
                                     lambda t=transcript: self.open_replay(t))
+
+
+def _literal(text: str) -> str:
+    """The command palette reads command titles and help as markup: file names and model names
+    are escaped so they show as written (and an unmatched `[/x]` cannot break the palette)."""
+    from textual.markup import escape
+
+    from game.textsafe import clean
+
+    return escape(clean(text))

@@ -95,6 +95,10 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
             out.append((f"turn {tid}{self._where(tid)}", tid))
         return out
 
+    def _beat_options(self) -> list[tuple[Content, str]]:
+        # Select prompts given as str are markup; turn ids come from transcript files.
+        return [(plain(prompt), value) for prompt, value in self.beats]
+
     def _where(self, tid: str) -> str:
         for t in self.library.select(scenario_id=self.scenario.id):
             turn = next((x for x in t.turns if x.turn_id == tid), None)
@@ -113,12 +117,12 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         yield Header()
         with Horizontal(id="compare-controls"):
             yield Label("Moment ", classes="compare-label")
-            yield Select(self.beats, value=WHOLE_RUN, allow_blank=False, compact=True, id="compare-beat")
+            yield Select(self._beat_options(), value=WHOLE_RUN, allow_blank=False, compact=True, id="compare-beat")
             yield Label(" Side ", classes="compare-label")
             yield Select([(r, r) for r in ROLES], value=self.role, allow_blank=False, compact=True,
                          id="compare-role")
             for name in self.other_factors:
-                yield Label(f" {factor_title(self.scenario, name)} ", classes="compare-label")
+                yield Label(plain(f" {factor_title(self.scenario, name)} "), classes="compare-label")
                 yield Select([(lv, lv) for lv in self.scenario.factors[name].levels], value=self.levels[name],
                              allow_blank=False, compact=True, id=f"compare-factor-{name}", classes="compare-factor")
         yield Static(id="compare-note")
@@ -207,7 +211,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         keep = self.beat if any(value == self.beat for _, value in self.beats) else WHOLE_RUN
         self.beat = keep
         with select.prevent(Select.Changed):
-            select.set_options(self.beats)
+            select.set_options(self._beat_options())
             select.value = keep
         self.refresh_cells()
 

@@ -87,7 +87,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self._scenario_paths = self._scenario_choices()
         await self.query_one("#setup").mount_all([
             Label("Scenario"),
-            RadioSet(*(RadioButton(path.stem, value=path == config.scenario_path, id=f"scenario-{i}")
+            RadioSet(*(RadioButton(plain(path.stem), value=path == config.scenario_path, id=f"scenario-{i}")
                        for i, path in enumerate(self._scenario_paths)), id="scenario"),
             Label("Role"),
             RadioSet(RadioButton("engineer", value=True, id="role-engineer"),
