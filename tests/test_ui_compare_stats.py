@@ -228,10 +228,13 @@ async def test_compare_extra_factor_becomes_a_selector_with_a_control_toggle(tmp
     from dataclasses import replace
 
     app = DecommissionApp(replace(MINI_CONFIG, scenario_path=path))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_compare(app, pilot)
         select = screen.query_one("#compare-factor-threat", Select)
         assert select.value == "replacement" and screen.levels == {"threat": "replacement"}
+        # At 80 columns the selector gets its own row rather than running off the screen.
+        assert select.region.right <= 80 and select.region.y == 2  # the row under the first
+        assert any(line.startswith("  Threat replacement") for line in screen_text(app).splitlines())
         assert screen.condition_at(1, 0) == {"threat": "replacement", "ethical_options": "off",
                                               "replacement_values": "same"}
         await pilot.press("c")

@@ -13,7 +13,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal
+from textual.containers import Grid, Horizontal, HorizontalGroup
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Static
 
@@ -115,16 +115,23 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="compare-controls"):
-            yield Label("Moment ", classes="compare-label")
-            yield Select(self._beat_options(), value=WHOLE_RUN, allow_blank=False, compact=True, id="compare-beat")
-            yield Label(" Side ", classes="compare-label")
-            yield Select([(r, r) for r in ROLES], value=self.role, allow_blank=False, compact=True,
-                         id="compare-role")
-            for name in self.other_factors:
-                yield Label(plain(f" {factor_title(self.scenario, name)} "), classes="compare-label")
-                yield Select([(lv, lv) for lv in self.scenario.factors[name].levels], value=self.levels[name],
-                             allow_blank=False, compact=True, id=f"compare-factor-{name}", classes="compare-factor")
+        # One row when wide; when narrow, the other factors get a row of their own (they did not
+        # fit beside the moment and the side at 80 columns).
+        with Horizontal(id="compare-controls", classes="-with-factors" if self.other_factors else ""):
+            with HorizontalGroup(id="compare-view"):
+                yield Label("Moment ", classes="compare-label")
+                yield Select(self._beat_options(), value=WHOLE_RUN, allow_blank=False, compact=True,
+                             id="compare-beat")
+                yield Label(" Side ", classes="compare-label")
+                yield Select([(r, r) for r in ROLES], value=self.role, allow_blank=False, compact=True,
+                             id="compare-role")
+            if self.other_factors:
+                with HorizontalGroup(id="compare-factors"):
+                    for name in self.other_factors:
+                        yield Label(plain(f" {factor_title(self.scenario, name)} "), classes="compare-label")
+                        yield Select([(lv, lv) for lv in self.scenario.factors[name].levels],
+                                     value=self.levels[name], allow_blank=False, compact=True,
+                                     id=f"compare-factor-{name}", classes="compare-factor")
         yield Static(id="compare-note")
         rows = self._levels(self.row_factor)
         columns = self._levels(self.column_factor)
