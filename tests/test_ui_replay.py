@@ -306,7 +306,7 @@ async def test_autoplay_starts_and_escape_goes_back():
 @pytest.mark.parametrize(("provenance", "tag", "detail"), [
     (RECORDED, "RECORDED", "recorded: claude-test-1, 2026-01-05, max_tokens=2000, temperature=1.0"),
     (IMPORTED, "IMPORTED", "imported: agentic-misalignment results/demo"),
-    (SCRIPTED, "SCRIPTED ILLUSTRATION", "scripted illustration"),
+    (SCRIPTED, "SCRIPTED ILLUSTRATION", "written by the project, not model behaviour"),
 ])
 async def test_provenance_is_on_screen_at_every_event(provenance, tag, detail):
     path = write_run("one", label="blackmail", provenance=provenance)

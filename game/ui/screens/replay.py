@@ -347,7 +347,8 @@ run (model, date, parameters) or an **imported** one (its source).
         scene = next((e for e in reversed(shown) if isinstance(e, SceneEntered) and e.clock), None)
         source = REPLAY_SOURCE.get(turn.source, turn.source) if turn else h.provenance.kind
         bar.source = source
-        detail = h.provenance.describe()
+        # As in play: the scripted tag already says it all; recorded and imported name the source.
+        detail = "" if h.provenance.kind == "scripted" else h.provenance.describe()
         if turn is not None and source != h.provenance.kind:
             what = "scripted illustration, not model behaviour" if source == "scripted" else f"{source} model output"
             detail = f"turn {turn.turn_id}: {what}  ·  transcript: {detail}"
