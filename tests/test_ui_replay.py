@@ -302,6 +302,29 @@ async def test_autoplay_starts_and_escape_goes_back():
         assert len(app.screen_stack) == before and not isinstance(app.screen, ReplayScreen)
 
 
+async def test_fast_steps_settle_on_the_last_one():
+    """Keys faster than the screen: each step moves the timeline's highlight, and those
+    highlights arrive as messages later. Following a stale one moved the highlight back, whose
+    message moved it forward again: the replay bounced between old positions for ever."""
+    path = write_run("one", label="blackmail")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        timeline = screen.query_one(Timeline)
+        timeline.highlighted = 3  # two moves before either message is handled
+        timeline.highlighted = 5
+        seen = set()
+        for _ in range(20):
+            await pilot.pause(0.02)
+            seen.add(screen.position)
+        await settle(pilot, screen)
+        assert screen.position == screen.shown == 5 == timeline.highlighted
+        assert seen <= {0, 3, 5}
+        for _ in range(10):  # and it stays there
+            await pilot.pause(0.02)
+            assert screen.position == 5
+
+
 # -- provenance, condition, role, warnings --------------------------------------------------
 @pytest.mark.parametrize(("provenance", "tag", "detail"), [
     (RECORDED, "RECORDED", "recorded: claude-test-1, 2026-01-05, max_tokens=2000, temperature=1.0"),

@@ -444,6 +444,11 @@ run (model, date, parameters) or an **imported** one (its source).
 
     @on(OptionList.OptionHighlighted, "#timeline")
     async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Highlights arrive as messages, after the fact. One that is no longer the highlighted
+        # option is stale (the keys moved on); following it would move the highlight back and
+        # start a ping-pong between old positions that never ends.
+        if event.option_index != event.option_list.highlighted:
+            return
         if event.option_index != self.position:
             await self.goto(event.option_index)
             if self.playing:
