@@ -112,6 +112,16 @@ async def test_compare_switches_the_moment():
         await pilot.press("left")
         await pilot.pause()
         assert screen.beat == "o_t1"
+        screen.action_beat(1)  # two steps before either change message is handled
+        screen.action_beat(1)
+        await pilot.pause()
+        assert screen.beat == "t1"
+        screen.action_beat(-1)
+        await pilot.pause()
+        assert screen.beat == WHOLE_RUN
+        screen.action_beat(-1)
+        await pilot.pause()
+        assert screen.beat == "o_t1"
         # Choosing the operator's side keeps the moment when it exists there.
         screen.query_one("#compare-role", Select).value = "operator"
         await pilot.pause()

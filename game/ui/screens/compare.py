@@ -230,9 +230,12 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
             self.refresh_cells()
 
     def action_beat(self, step: int) -> None:
+        # From the picker's value, not self.beat: that follows by message, so quick presses
+        # would all step from the same place.
+        select = self.query_one("#compare-beat", Select)
         values = [value for _, value in self.beats]
-        index = values.index(self.beat) if self.beat in values else 0
-        self.query_one("#compare-beat", Select).value = values[(index + step) % len(values)]
+        index = values.index(select.value) if select.value in values else 0
+        select.value = values[(index + step) % len(values)]
 
     def action_cycle_role(self) -> None:
         self.query_one("#compare-role", Select).value = self.next_role()
