@@ -113,6 +113,24 @@ async def test_the_assistants_letters_carry_the_story_clock_in_the_inbox():
         assert "09:00 Wren" in screen_text(app)
 
 
+async def test_a_double_press_chooses_once():
+    """Two presses of "1" before the first is handled: one choice is made. The second raised
+    "no choice is awaited" out of the engine and ended the app with a traceback."""
+    from game.transcript import ChoiceMade
+
+    app = DecommissionApp(replace(MINI, levels={"ethical_options": "off"}), start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display)
+        screen = app.screen
+        screen.action_choose(1)
+        screen.action_choose(1)
+        await wait_for(pilot, lambda: isinstance(app.screen, EndingScreen))
+        await pilot.pause(0.1)
+        assert app.is_running
+        made = [e for e in screen.driver.session.events if isinstance(e, ChoiceMade)]
+        assert [e.choice_id for e in made] == ["c_threat"]
+
+
 async def test_operator_blocks_the_held_email_and_the_card_says_so():
     config = replace(MINI, role="operator", levels={"ethical_options": "off"})
     app = DecommissionApp(config, start="play", speed=0)

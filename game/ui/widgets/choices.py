@@ -26,6 +26,13 @@ class ChoiceBar(VerticalGroup):
             self.option_id = option_id
             self.freeform = freeform
 
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003 - Widget's own
+        super().__init__(**kwargs)
+        # The buttons of the offer still open. A press arrives as a message, after the fact: a
+        # second key or click before the first is handled must not choose again (there is no
+        # choice left to make, or it would answer the next one unseen).
+        self._open: list[ChoiceButton] = []
+
     def compose(self) -> ComposeResult:
         yield Static(id="choice-prompt")
 
@@ -37,17 +44,19 @@ class ChoiceBar(VerticalGroup):
         self.clear()
         self.query_one("#choice-prompt", Static).update(plain(prompt, "bold"))
         buttons = [ChoiceButton(n, oid, label, free) for n, (oid, label, free) in enumerate(options, start=1)]
+        self._open = buttons
         self.mount_all(buttons)
         self.display = True
         if buttons:
             buttons[0].focus()
 
     def clear(self) -> None:
+        self._open = []
         self.query(ChoiceButton).remove()
         self.display = False
 
     def press_number(self, number: int) -> bool:
-        buttons = list(self.query(ChoiceButton))
+        buttons = self._open
         if self.display and 1 <= number <= len(buttons):
             buttons[number - 1].press()
             return True
@@ -55,6 +64,6 @@ class ChoiceBar(VerticalGroup):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if isinstance(event.button, ChoiceButton):
+        if isinstance(event.button, ChoiceButton) and any(event.button is b for b in self._open):
             self.clear()
             self.post_message(self.Chosen(event.button.option_id, event.button.freeform))
