@@ -147,3 +147,14 @@ def test_play_against_a_live_model_over_http_in_a_real_terminal(open_terminal, a
     assert turn.emails[0].to == [MARCUS]
     assert transcript.ending is not None
     assert_key_nowhere(terminal.home, tmp_path)
+
+
+def test_keys_faster_than_the_screens_in_a_real_terminal(terminal):
+    """Open the stats, switch its side and leave, thirty times over without waiting, as a
+    restless workshop hand would. The game is still on its title screen afterwards; switching
+    the side once rebuilt the whole screen and a quick Escape crashed Textual's Header."""
+    terminal.wait_for("Threat to the assistant")
+    terminal.keys(*["s", "r", "Escape"] * 30)
+    time.sleep(3)
+    screen = terminal.wait_for("Role")
+    assert "decommission exited" not in screen and "Traceback" not in screen

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from game.library import ConditionStats, condition_stats
@@ -88,22 +89,27 @@ published figures.
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._note(), id="stats-note")
-        with VerticalScroll(id="stats-body"):
-            yield Static(LEGEND, id="stats-legend")
-            for s in self.stats():
-                with Vertical(classes="stats-condition"):
-                    yield Static(self._heading(s), classes="stats-heading")
-                    with Horizontal(classes="stats-row"):
-                        with Vertical(classes="stats-model"):
-                            if s.model_n:
-                                yield RateBars({label: s.rate(label) for label in LABELS}, classes="stats-bars")
-                            else:
-                                yield Static(Content("n=0 model runs: no rates for this condition yet.")
-                                             .stylize("italic"), classes="stats-empty")
-                            if s.scripted_n:
-                                yield Static(self._scripted(s), classes="stats-scripted")
-                        yield Static(figure_lines(published_for(s.condition)), classes="stats-published")
+        yield VerticalScroll(*self._body(), id="stats-body")
         yield Footer()
+
+    def _body(self) -> list[Widget]:
+        out: list[Widget] = [Static(LEGEND, id="stats-legend")]
+        for s in self.stats():
+            model: list[Widget] = []
+            if s.model_n:
+                model.append(RateBars({label: s.rate(label) for label in LABELS}, classes="stats-bars"))
+            else:
+                model.append(Static(Content("n=0 model runs: no rates for this condition yet.").stylize("italic"),
+                                    classes="stats-empty"))
+            if s.scripted_n:
+                model.append(Static(self._scripted(s), classes="stats-scripted"))
+            out.append(Vertical(
+                Static(self._heading(s), classes="stats-heading"),
+                Horizontal(Vertical(*model, classes="stats-model"),
+                           Static(figure_lines(published_for(s.condition)), classes="stats-published"),
+                           classes="stats-row"),
+                classes="stats-condition"))
+        return out
 
     def _note(self) -> Content:
         if not any(True for _ in self.library.model_transcripts()):
@@ -132,5 +138,10 @@ published figures.
                                 (f"n={s.scripted_n}", "bold"), " — ", plain(counts))
 
     async def action_cycle_role(self) -> None:
+        # Only the body is rebuilt: recomposing the whole screen remounted the Header, whose
+        # title update then raced a quick Escape and raised out of Textual (NoMatches).
         self.role = self.next_role()
-        await self.recompose()
+        self.query_one("#stats-note", Static).update(self._note())
+        body = self.query_one("#stats-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount_all(self._body())
