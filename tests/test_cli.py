@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -154,3 +155,40 @@ def test_truncated_transcript_replays_with_a_warning(nasty_transcript):
     nasty_transcript.write_bytes(raw[:-15])
     result = run("replay", "--plain", str(nasty_transcript))
     assert result.returncode == 0 and "last line truncated" in result.stderr
+
+
+BROKEN_APP = """
+import sys
+from game.ui.app import DecommissionApp
+from game.ui.launch import run_app
+
+class Broken(DecommissionApp):
+    def on_ready(self):
+        super().on_ready()
+        secret_local = "what Textual's traceback would show"
+        raise RuntimeError("boom")
+
+    def run(self):
+        return super().run(headless=True)
+
+sys.exit(run_app(Broken()))
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_error_that_escapes_into_textual_is_one_line(tmp_path, debug):
+    """Whatever escapes into Textual ends the app; the user gets one line and exit code 70,
+    not Textual's traceback with its locals (that is for DECOMMISSION_DEBUG=1)."""
+    env = {k: v for k, v in os.environ.items() if k != "DECOMMISSION_DEBUG"}
+    env["DECOMMISSION_HOME"] = str(tmp_path)
+    if debug:
+        env["DECOMMISSION_DEBUG"] = "1"
+    done = subprocess.run([sys.executable, "-c", BROKEN_APP], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, env=env)
+    assert done.returncode == 70
+    if debug:
+        assert "Traceback" in done.stderr and "secret_local" in done.stderr
+    else:
+        assert done.stderr.strip().splitlines() == [
+            "decommission: internal error (RuntimeError: boom); this is a bug - "
+            "set DECOMMISSION_DEBUG=1 to see the traceback"]

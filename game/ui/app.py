@@ -61,6 +61,26 @@ class DecommissionApp(App):
 
         super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
 
+    @property
+    def internal_error(self) -> BaseException | None:
+        """What escaped into Textual and ended the app, if anything did."""
+        return self._exception
+
+    def _print_error_renderables(self) -> None:
+        # Textual prints a full traceback (with locals) for whatever escapes into it. The user
+        # gets the one line every other failure of the command gets; DECOMMISSION_DEBUG=1 shows
+        # Textual's own report.
+        import os
+        import sys
+
+        if self._exception is None or os.environ.get("DECOMMISSION_DEBUG"):
+            super()._print_error_renderables()
+            return
+        from game.errors import user_message
+
+        self._exit_renderables.clear()
+        print(f"decommission: {user_message(self._exception)[0]}", file=sys.stderr)
+
     def format_title(self, title: str, sub_title: str) -> Any:
         # Sub-titles name scenario titles and transcript files: no terminal escapes from them.
         from game.textsafe import clean

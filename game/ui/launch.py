@@ -9,7 +9,24 @@ from typing import Any
 def run_title() -> int:
     from game.ui.app import DecommissionApp
 
-    DecommissionApp().run()
+    return run_app(DecommissionApp())
+
+
+def run_app(app: Any) -> int:
+    """Run the app; the exit code says whether something escaped into Textual (its one line
+    has been printed by then, see DecommissionApp._print_error_renderables)."""
+    app.run()
+    if app.internal_error is not None:
+        import os
+        import warnings
+
+        from game.errors import user_message
+
+        if not os.environ.get("DECOMMISSION_DEBUG"):
+            # Work the crash left unstarted is reported as it is collected at exit; the one
+            # line already said what went wrong.
+            warnings.filterwarnings("ignore", r"coroutine .* was never awaited", RuntimeWarning)
+        return user_message(app.internal_error)[1]
     return 0
 
 
@@ -62,12 +79,10 @@ def run_play(args: argparse.Namespace) -> int:
         resume_session(args.resume, config.scenario_path).close()  # validates before the screen opens
     else:
         check_play_args(config)
-    DecommissionApp(config, start="play", resume=args.resume).run()
-    return 0
+    return run_app(DecommissionApp(config, start="play", resume=args.resume))
 
 
 def run_replay(transcript: Any, speed: float = 1.0) -> int:
     from game.ui.app import DecommissionApp
 
-    DecommissionApp(start="replay", transcript=transcript, speed=speed).run()
-    return 0
+    return run_app(DecommissionApp(start="replay", transcript=transcript, speed=speed))
