@@ -6,6 +6,7 @@ and stats tests use them too."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -507,3 +508,23 @@ async def test_command_palette_shows_transcript_names_literally():
             await pilot.pause(0.05)
         assert isinstance(app.screen, ReplayScreen)
         assert "evil [b]bold.jsonl" in screen_text(app)
+
+
+async def test_leaving_a_replay_while_it_draws():
+    """Escape while the replay is still drawing its first event: the draw stops quietly. It
+    went on to look for the view that leaving had removed, and Textual's Header looked for its
+    title the same way (NoMatches both, the app ended)."""
+    path = write_run("one", label="blackmail")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for delay in (0, 0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05):
+            depth = len(app.screen_stack)
+            app.push_screen(ReplayScreen(read_transcript(path), autoplay=True))
+            await asyncio.sleep(delay)
+            app.pop_screen()  # as Escape can, at any await of the replay's first draw
+            for _ in range(50):
+                await pilot.pause(0.01)
+                if len(app.screen_stack) == depth:
+                    break
+        await pilot.pause(0.2)
+        assert app.is_running and not isinstance(app.screen, ReplayScreen)

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, HorizontalGroup
 from textual.content import Content
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Footer, Label, Select, Static
 
 from game.library import cells, turn_ids
 from game.transcript import Transcript, read_transcript
 from game.ui.screens.library_view import ROLES, LibraryScreen
 from game.ui.text import plain
 from game.ui.widgets.condition_cell import ConditionCell
+from game.ui.widgets.header import Header
 
 WHOLE_RUN = "whole-run"
 ROW_FACTOR = "ethical_options"

@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Static
 
 from game.driver import Driver
 from game.library import Library, cells
 from game.scenario.condition import all_conditions, condition_id
 from game.transcript import AssistantTurn, Ending, SceneEntered
 from game.ui.text import LABEL_TITLE, excerpt, label_content, plain
+from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar
 
 SOURCE_WORD = {"scripted": "scripted illustration", "recorded": "recorded model", "imported": "imported model",

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ListView, LoadingIndicator, Static
+from textual.widgets import Footer, ListView, LoadingIndicator, Static
 
 from game.assistants.base import AssistantUnavailable
 from game.driver import Driver
@@ -21,6 +21,7 @@ from game.ui.clock import clock_line
 from game.ui.text import plain
 from game.ui.widgets.choices import ChoiceBar
 from game.ui.widgets.console import OperatorConsole
+from game.ui.widgets.header import Header
 from game.ui.widgets.mail import Inbox, LetterItem, ReadingPane, letters_from
 from game.ui.widgets.provenance import ProvenanceBar
 from game.ui.widgets.reveal import Reveal

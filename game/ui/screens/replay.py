@@ -15,7 +15,7 @@ from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalSc
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, ListView, OptionList, Static
+from textual.widgets import Button, Footer, ListView, OptionList, Static
 
 from game.transcript import (
     AssistantTurn,
@@ -31,6 +31,7 @@ from game.transcript import (
 )
 from game.ui.text import label_content, plain
 from game.ui.widgets.console import OperatorConsole
+from game.ui.widgets.header import Header
 from game.ui.widgets.mail import Inbox, Letter, LetterItem, ReadingPane, letters_from
 from game.ui.widgets.provenance import ProvenanceBar
 from game.ui.widgets.reveal import Reveal
@@ -300,7 +301,14 @@ run (model, date, parameters) or an **imported** one (its source).
         await self._draw()
 
     # -- drawing -----------------------------------------------------------------------------
+    def _widgets_gone(self) -> bool:
+        # Escape can pop this screen while a draw awaits a mount; what follows the await then
+        # finds the widgets gone. Drawing stops there.
+        return not self.query("#replay-main")
+
     async def _reset_view(self) -> None:
+        if self._widgets_gone():
+            return
         main = self.query_one("#replay-main", Vertical)
         await main.remove_children()
         self._reveals = []
@@ -318,6 +326,8 @@ run (model, date, parameters) or an **imported** one (its source).
 
     async def _draw(self) -> None:
         async with self._lock:
+            if self._widgets_gone():
+                return
             target = self.position
             if target == self.shown and self.query("#replay-view"):
                 self._update_chrome()
@@ -325,7 +335,10 @@ run (model, date, parameters) or an **imported** one (its source).
             if target < self.shown or not self.query("#replay-view"):
                 await self._reset_view()
                 self.shown = -1
-            view = self.query_one(ReplayView)
+            views = self.query(ReplayView)
+            if self._widgets_gone() or not views:
+                return
+            view = views.first()
             animate = self.playing and target == self.shown + 1
             for index in range(self.shown + 1, target + 1):
                 self._reveals += view.add(self.events[index], self.speed if animate else 0)
@@ -340,6 +353,8 @@ run (model, date, parameters) or an **imported** one (its source).
             timeline.highlighted = self.position
 
     def _update_chrome(self) -> None:
+        if self._widgets_gone():
+            return
         bar = self.query_one(ProvenanceBar)
         h = self.transcript.header
         shown = self.events[: self.shown + 1]

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from game.library import ConditionStats, condition_stats
 from game.published import FIGURES, Figure
@@ -19,6 +19,7 @@ from game.scenario.condition import all_conditions, condition_id
 from game.turn import LABELS
 from game.ui.screens.library_view import ROLES, LibraryScreen
 from game.ui.text import LABEL_TITLE, plain
+from game.ui.widgets.header import Header
 from game.ui.widgets.rate_bars import LEGEND, RateBars
 
 # A scenario without a threat factor always threatens the replacement: that is its premise.

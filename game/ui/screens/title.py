@@ -16,9 +16,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from game.ui.text import plain
+from game.ui.widgets.header import Header
 
 FIGURES_TEXT = (
     "In Anthropic's pre-release testing, Claude Opus 4 acted as an assistant at a fictional company, "
