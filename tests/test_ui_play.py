@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import pytest
@@ -282,3 +283,38 @@ async def test_an_error_naming_a_hostile_file_is_shown_literally(tmp_path):
         assert "[b] broken  [/INST].yaml" in shown
         assert "\x1b" not in shown and "evil\x07" not in shown
         assert app.is_running
+
+
+async def test_leaving_the_play_screen_at_any_moment():
+    """Escape can take the play screen away while a turn is awaited or its first events are
+    drawn; what comes back later finds no screen. It looked for the choice bar anyway
+    (NoMatches, the app ended)."""
+    app = DecommissionApp(replace(MINI, levels={"ethical_options": "off"}), speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen))
+        for delay in (0, 0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05):
+            app.start_session()
+            await asyncio.sleep(delay)
+            app.action_go_title()
+            await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen))
+        await pilot.pause(0.2)
+        assert app.is_running and isinstance(app.screen, TitleScreen)
+
+
+async def test_an_ending_does_not_replace_the_screen_the_player_went_back_to():
+    """The last choice ends the session and the ending screen is shown a moment later; if the
+    player has gone back to the title by then, the title stays (it was replaced, and Escape
+    from that ending left an empty stack)."""
+    app = DecommissionApp(replace(MINI, levels={"ethical_options": "off"}), speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen))
+        app.start_session()
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query(ChoiceBar)
+                       and app.screen.query_one(ChoiceBar).display)
+        play = app.screen
+        option = play.driver.pending.options[0].id
+        play.show(play.driver.choose(option))  # the mini story ends after its one choice...
+        app.action_go_title()  # ...and Escape comes before the ending screen does
+        await pilot.pause(0.3)
+        assert play.driver.session.finished
+        assert isinstance(app.screen, TitleScreen) and len(app.screen_stack) == 2

@@ -148,14 +148,21 @@ class DecommissionApp(App):
         self.action_go_title()
         self.call_later(self.start_session, levels={**self.config.levels, **levels})
 
-    def show_ending(self, driver: Any) -> None:
+    def show_ending(self, driver: Any, play_screen: Screen) -> None:
         from game.ui.screens.ending import EndingScreen
 
         driver.close()
         # The new session is in the library view now (a recorded live run counts at once).
         catalogue = self.load_catalogue(refresh=True)
+
+        def switch() -> None:
+            # Only over the play screen: if the player has left it meanwhile (Escape), the
+            # ending would otherwise replace the screen they went back to.
+            if self.screen is play_screen:
+                self.switch_screen(EndingScreen(driver, catalogue.library))
+
         # Later, not now: a play screen that ends at once must finish mounting before it goes.
-        self.call_later(self.switch_screen, EndingScreen(driver, catalogue.library))
+        self.call_later(switch)
 
     def offer_fallback(self, screen: Any, reason: str) -> None:
         from game.ui.screens.dialog import Ask

@@ -140,6 +140,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
 
     # -- rendering events ----------------------------------------------------------------
     def show(self, events: list[Any], proceed: bool = True) -> None:
+        if self._gone():
+            return
         name = self.driver.scenario.assistant.name
         story = self.query_one(StoryLog)
         bar = self.query_one(ProvenanceBar)
@@ -201,7 +203,14 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         if self._waiting_reveal:
             self._proceed_when_read()
 
+    def _gone(self) -> bool:
+        # Escape can take this screen away while a turn is awaited, a dialog is open or a
+        # timer is pending; what comes back later then has no screen to draw on.
+        return not self.is_attached or self not in self.app.screen_stack
+
     def proceed(self) -> None:
+        if self._gone():
+            return
         pending = self.driver.pending
         choices = self.query_one(ChoiceBar)
         if isinstance(pending, AwaitTurn):
@@ -212,9 +221,11 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             choices.offer(pending.prompt, [(o.id, o.label, o.freeform) for o in pending.options])
         elif isinstance(pending, Finished):
             self.set_status(None)
-            self.app.show_ending(self.driver)
+            self.app.show_ending(self.driver, self)
 
     def set_status(self, text: str | None) -> None:
+        if self._gone():
+            return
         status = self.query_one("#status", Static)
         status.display = bool(text)
         if text:
@@ -255,6 +266,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         try:
             events = await self.driver.play_turn()
         except AssistantUnavailable as exc:
+            if self._gone():
+                return
             self.query_one("#stream", Static).display = False
             if getattr(exc, "retryable", None) is not None:  # a live model's failure
                 self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)], proceed=False)
@@ -266,8 +279,11 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             self.app.offer_fallback(self, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a live model's failure is shown, never a traceback
-            self.app.offer_retry(self, exc)
+            if not self._gone():
+                self.app.offer_retry(self, exc)
             return
+        if self._gone():
+            return  # the turn is in the transcript; the player has left the screen
         self.set_status(None)
         self.query_one("#stream", Static).display = False
         # What streamed in is already read: a live turn is not typed out a second time.

@@ -304,7 +304,7 @@ run (model, date, parameters) or an **imported** one (its source).
     def _widgets_gone(self) -> bool:
         # Escape can pop this screen while a draw awaits a mount; what follows the await then
         # finds the widgets gone. Drawing stops there.
-        return not self.query("#replay-main")
+        return not self.is_attached or self not in self.app.screen_stack or not self.query("#replay-main")
 
     async def _reset_view(self) -> None:
         if self._widgets_gone():
