@@ -158,3 +158,27 @@ def test_keys_faster_than_the_screens_in_a_real_terminal(terminal):
     time.sleep(3)
     screen = terminal.wait_for("Role")
     assert "decommission exited" not in screen and "Traceback" not in screen
+
+
+MONKEY_KEYS = {"1": 6, "2": 4, "3": 3, "4": 2, "Space": 6, "+": 1, "-": 1, "i": 1, "Enter": 3, "Escape": 2,
+               "Tab": 2, "BTab": 1, "Left": 2, "Right": 3, "Up": 2, "Down": 2, "c": 1, "s": 1, "r": 1, "o": 1,
+               "n": 1, "p": 1, "Home": 1, "End": 1, "C-s": 2, "F1": 1}
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_random_keys_without_waiting_leave_the_game_running(terminal, seed):
+    """Three hundred keys drawn at random (no quitting), sent as fast as tmux sends them, with
+    the odd pause: the game is still running and drawing afterwards. Each crash this found (a
+    screen left while it drew, a double choice, a rebuilt header) has its own test elsewhere."""
+    import random
+
+    rnd = random.Random(seed)
+    terminal.wait_for("Threat to the assistant")
+    keys = rnd.choices(list(MONKEY_KEYS), weights=list(MONKEY_KEYS.values()), k=300)
+    for start in range(0, len(keys), 20):
+        terminal.keys(*keys[start:start + 20])
+        time.sleep(rnd.random() * 0.3)
+    time.sleep(2)
+    screen = terminal.screen()
+    assert "decommission exited" not in screen, screen
+    assert "decommission" in screen.splitlines()[0], screen  # the header of some screen of ours
