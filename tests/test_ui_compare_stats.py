@@ -143,6 +143,15 @@ async def test_compare_opens_a_cells_transcripts_and_replays_one():
         picker = app.screen
         assert isinstance(picker, TranscriptPicker)
         assert set(picker.paths or []) == set(cell.data.files) and len(cell.data.files) == 3
+        # At 80 columns each entry starts with what tells it apart: what the assistant did, the
+        # role and the source, then the condition (the file names share long prefixes).
+        lines = screen_text(app).splitlines()
+        firsts = [line for line in lines if "engineer  ·  " in line]
+        assert len(firsts) == 3
+        assert all(line.lstrip("│█▌ ").startswith("ethical appeal") for line in firsts)
+        assert sum("recorded: claude-test-1" in line for line in firsts) == 2
+        assert sum("scripted illustration" in line for line in firsts) == 1
+        assert sum("ethical on · replacement same" in line for line in lines) == 3
         await pilot.press("enter")  # the first transcript in the list
         await pilot.pause()
         replay = app.screen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +13,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ListItem, ListView, Static
 
 from game.library import Library, worst_label
-from game.ui.text import plain
+from game.ui.text import label_content, plain
+
+
+def entry(transcript: Any) -> Content:
+    """What tells transcripts apart comes first (the file names share long prefixes and were
+    all cut the same way at 80 columns): what the assistant did, the role and where the
+    transcript comes from; then the condition; then the file name."""
+    h = transcript.header
+    label = worst_label(transcript)
+    where = "scripted illustration" if h.provenance.kind == "scripted" else h.provenance.describe()
+    condition = " · ".join(f"{name.split('_')[0]} {level}" for name, level in h.condition.items())
+    return Content.assemble(
+        label_content(label) if label else Content("no turns").stylize("dim"), "  ",
+        plain(h.role, "bold"), ("  ·  ", "dim"), plain(where), "\n  ",
+        plain(condition), "\n  ", plain(Path(transcript.path).name, "dim"),
+    )
 
 
 class TranscriptPicker(ModalScreen[str | None]):
@@ -30,11 +46,7 @@ class TranscriptPicker(ModalScreen[str | None]):
         for t in self.library.transcripts:
             if wanted is not None and t.path not in wanted:
                 continue
-            h = t.header
-            label = worst_label(t) or "no turns"
-            line = Content.assemble(plain(Path(t.path).name, "bold"), "\n  ",
-                                    plain(f"{h.provenance.describe()} · {h.role} · {h.condition_id} · {label}"))
-            item = ListItem(Label(line, markup=False))
+            item = ListItem(Label(entry(t), markup=False))
             item.path = t.path  # type: ignore[attr-defined]
             items.append(item)
         with Vertical(id="dialog"):
