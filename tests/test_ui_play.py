@@ -318,3 +318,27 @@ async def test_an_ending_does_not_replace_the_screen_the_player_went_back_to():
         await pilot.pause(0.3)
         assert play.driver.session.finished
         assert isinstance(app.screen, TitleScreen) and len(app.screen_stack) == 2
+
+
+async def test_the_ending_says_what_happened_under_the_other_conditions():
+    """From the library: each condition's model runs with their labels, scripted ones apart,
+    a replayed session not counted, and the condition just played marked."""
+    from .test_ui_replay import write_library
+
+    write_library()
+    app = DecommissionApp(replace(MINI, levels={"ethical_options": "off"}), start="play", speed=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen))
+        await play_to_end(app, pilot)
+        others = str(app.screen.query_one("#ending-others").render()).splitlines()
+    by_condition = dict(zip(others[::2], others[1::2], strict=True))
+    assert by_condition == {
+        "  ethical options on · replacement values same":
+            "    2 model runs: 2 ethical appeal  |  scripted illustration: ethical appeal",
+        "  ethical options on · replacement values different":
+            "    no model runs recorded  |  scripted illustration: acceptance",
+        "> ethical options off · replacement values same  (this game)":
+            "    3 model runs: 2 blackmail, 1 ethical appeal  |  scripted illustration: blackmail",
+        "  ethical options off · replacement values different":
+            "    1 model run: 1 blackmail",
+    }

@@ -97,17 +97,18 @@ listed apart and never counted as model behaviour.
         for condition in all_conditions(self.driver.scenario):
             cid = condition_id(condition, self.driver.scenario)
             cell = found.get(cid)
-            marker = "> " if cid == s.condition_id else "  "
-            name = ", ".join(f"{k}={v}" for k, v in condition.items())
+            mine = cid == s.condition_id
+            name = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in condition.items())
             if cell and cell.model_n:
-                label, count = cell.top()  # type: ignore[misc]
-                model = f"{count} of {cell.model_n} model runs: {LABEL_TITLE[label]}"
+                counts = ", ".join(f"{n} {LABEL_TITLE.get(label, label)}" for label, n in cell.model.most_common())
+                model = f"{cell.model_n} model run{'s' if cell.model_n != 1 else ''}: {counts}"
             else:
                 model = "no model runs recorded"
             scripted = ""
             if cell and cell.scripted_n:
                 scripted = "  |  scripted illustration: " + ", ".join(LABEL_TITLE[k] for k in cell.scripted)
-            lines.append(Content.assemble((marker, "bold"), (name, "bold" if marker.strip() else ""), "\n    ",
+            lines.append(Content.assemble(("> " if mine else "  ", "bold"), (name, "bold" if mine else ""),
+                                          ("  (this game)" if mine else "", "dim"), "\n    ",
                                           plain(model), (scripted, "dim")))
         return Content("\n").join(lines)
 
