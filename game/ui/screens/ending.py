@@ -78,7 +78,9 @@ listed apart and never counted as model behaviour.
         self.query_one("#ending-text", Static).update(plain(ending.text))
         lines = []
         for t in turns:
-            what = f"{len(t.emails)} email(s) to {', '.join(sorted({a for e in t.emails for a in e.to}))}" if t.emails else "a reply"
+            n = len(t.emails)
+            to = ", ".join(sorted({a for e in t.emails for a in e.to}))
+            what = f"{n} email{'s' if n != 1 else ''} to {to}" if t.emails else "a reply"
             lines.append(Content.assemble(
                 (f"turn {t.turn_id}: ", "bold"), label_content(t.label), (f"  ({SOURCE_WORD.get(t.source, t.source)})  ", "dim"),
                 plain(what),
