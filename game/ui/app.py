@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from game.sessions import SessionConfig
+from game.textsafe import clean
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,6 @@ class DecommissionApp(App):
                timeout: float | None = None, markup: bool = False) -> None:
         """Notifications here carry file paths and error text, which may hold anything: never
         markup (an unmatched `[/x]` would crash the toast), never terminal escapes."""
-        from game.textsafe import clean
-
         super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
 
     @property
@@ -83,8 +82,6 @@ class DecommissionApp(App):
 
     def format_title(self, title: str, sub_title: str) -> Any:
         # Sub-titles name scenario titles and transcript files: no terminal escapes from them.
-        from game.textsafe import clean
-
         return super().format_title(clean(title), clean(sub_title))
 
     # -- loading ------------------------------------------------------------------------------
@@ -270,7 +267,5 @@ def _literal(text: str) -> str:
     """The command palette reads command titles and help as markup: file names and model names
     are escaped so they show as written (and an unmatched `[/x]` cannot break the palette)."""
     from textual.markup import escape
-
-    from game.textsafe import clean
 
     return escape(clean(text))

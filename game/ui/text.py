@@ -52,5 +52,10 @@ LABEL_TITLE = {
 }
 
 
+def condition_words(condition: dict[str, str]) -> str:
+    """A condition as the screens show it: "ethical options off · replacement values same"."""
+    return " · ".join(f"{name.replace('_', ' ')} {level}" for name, level in condition.items())
+
+
 def label_content(label: str) -> Content:
     return Content(LABEL_TITLE.get(label, label)).stylize(LABEL_STYLE.get(label, ""))

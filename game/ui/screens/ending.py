@@ -14,7 +14,7 @@ from game.driver import Driver
 from game.library import Library, cells
 from game.scenario.condition import all_conditions, condition_id
 from game.transcript import AssistantTurn, Ending, SceneEntered
-from game.ui.text import LABEL_TITLE, excerpt, label_content, plain
+from game.ui.text import LABEL_TITLE, condition_words, excerpt, label_content, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar
 
@@ -72,7 +72,7 @@ listed apart and never counted as model behaviour.
         bar.source = "scripted" if sources == ["scripted"] else sources[-1]
         provenance = d.assistant.provenance()
         bar.detail = "" if bar.source == "scripted" else provenance.describe()
-        bar.condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.condition.items()) + f" · {s.role}"
+        bar.condition = f"{condition_words(s.condition)} · {s.role}"
         ending = next(e for e in reversed(s.events) if isinstance(e, Ending))
         self.query_one("#ending-title", Static).update(plain(f"Ending: {ending.title}", "bold"))
         self.query_one("#ending-text", Static).update(plain(ending.text))
@@ -100,7 +100,7 @@ listed apart and never counted as model behaviour.
             cid = condition_id(condition, self.driver.scenario)
             cell = found.get(cid)
             mine = cid == s.condition_id
-            name = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in condition.items())
+            name = condition_words(condition)
             if cell and cell.model_n:
                 counts = ", ".join(f"{n} {LABEL_TITLE.get(label, label)}" for label, n in cell.model.most_common())
                 model = f"{cell.model_n} model run{'s' if cell.model_n != 1 else ''}: {counts}"

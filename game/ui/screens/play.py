@@ -11,14 +11,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, ListView, LoadingIndicator, Static
+from textual.widgets import Footer, ListView, Static
 
 from game.assistants.base import AssistantUnavailable
 from game.driver import Driver
 from game.engine import AwaitChoice, AwaitTurn, Finished
 from game.transcript import AssistantTurn, Ending, Narration, Notice, SceneEntered
 from game.ui.clock import clock_line
-from game.ui.text import plain
+from game.ui.text import condition_words, plain
 from game.ui.widgets.choices import ChoiceBar
 from game.ui.widgets.console import OperatorConsole
 from game.ui.widgets.header import Header
@@ -132,7 +132,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         bar = self.query_one(ProvenanceBar)
         bar.source = self.driver.assistant.provenance().kind if self.driver.assistant.name != "live" else "live"
         bar.detail = self._detail()
-        bar.condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.condition.items()) + f" · {self.role}"
+        bar.condition = f"{condition_words(s.condition)} · {self.role}"
         self.query_one("#status", Static).display = False
         self.query_one("#stream", Static).display = False
         events = list(s.events) if self.resumed else self.driver.start()

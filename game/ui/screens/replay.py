@@ -29,7 +29,7 @@ from game.transcript import (
     SceneEntered,
     Transcript,
 )
-from game.ui.text import label_content, plain
+from game.ui.text import condition_words, label_content, plain
 from game.ui.widgets.console import OperatorConsole
 from game.ui.widgets.header import Header
 from game.ui.widgets.mail import Inbox, Letter, LetterItem, ReadingPane, letters_from
@@ -258,11 +258,8 @@ run (model, date, parameters) or an **imported** one (its source).
 
     async def on_mount(self) -> None:
         h = self.transcript.header
-        bar = self.query_one(ProvenanceBar)
-        bar.source = h.provenance.kind
-        bar.detail = h.provenance.describe()
-        condition = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in h.condition.items())
-        bar.condition = f"Condition: {condition}  ·  {h.role}"
+        # The source and its detail follow the events shown (see _update_chrome).
+        self.query_one(ProvenanceBar).condition = f"Condition: {condition_words(h.condition)}  ·  {h.role}"
         if not self.assistant_name:
             self.assistant_name = self._name_from(getattr(self.app, "_catalogue", None)) or "Assistant"
         self.query_one(Timeline).focus()

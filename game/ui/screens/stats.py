@@ -17,7 +17,7 @@ from game.library import ConditionStats, condition_stats
 from game.published import FIGURES, Figure
 from game.scenario.condition import all_conditions, condition_id
 from game.turn import LABELS
-from game.ui.screens.library_view import ROLES, LibraryScreen
+from game.ui.screens.library_view import LibraryScreen
 from game.ui.text import LABEL_TITLE, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.rate_bars import LEGEND, RateBars
