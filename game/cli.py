@@ -184,13 +184,22 @@ COMMANDS: dict[str, Any] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        from game.ui.launch import run_title
+    from game.textsafe import CleanStream
 
-        return _guard(lambda: run_title())
-    return _guard(lambda: COMMANDS[args.command](args))
+    # Everything this command prints passes one sanitising boundary, usage errors included.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            from game.ui.launch import run_title
+
+            return _guard(lambda: run_title())
+        return _guard(lambda: COMMANDS[args.command](args))
+    finally:
+        sys.stdout.flush()
+        sys.stdout, sys.stderr = streams
 
 
 def _guard(action: Any) -> int:

@@ -14,7 +14,7 @@ from game.classify import classify_turn, context_for_scenario
 from game.engine import AwaitChoice, AwaitTurn, Session
 from game.scenario.condition import condition_id
 from game.scenario.schema import Scenario
-from game.transcript import FORMAT_VERSION, Header, Provenance, TranscriptWriter, now_iso
+from game.transcript import FORMAT_VERSION, AssistantTurn, Header, Provenance, TranscriptWriter, now_iso
 from game.turn import Classification, Turn
 
 # An optional second opinion on a turn (an LLM judge); returns a verdict that may overrule.
@@ -106,9 +106,17 @@ class Driver:
         return self.session.choose(option_id, text)
 
     def switch_assistant(self, assistant: Assistant, why: str) -> None:
-        """Carry on with another assistant (e.g. scripted after the recorded paths ran out);
-        the switch is written into the transcript, and every turn keeps its own source."""
+        """Carry on with another assistant (e.g. scripted after the live model failed). Every
+        turn keeps its own source, and the header's provenance is brought up to date, so the
+        transcript never claims a provenance its turns do not have: `mixed` once two
+        assistants have played, the new one alone when the old one never played a turn."""
+        played = any(isinstance(e, AssistantTurn) for e in self.session.events)
+        provenance = self.header.provenance.followed_by(assistant.provenance(), played)
         self.assistant = assistant
+        if provenance != self.header.provenance:
+            self.header = self.header.model_copy(update={"provenance": provenance})
+            if self.writer is not None:
+                self.writer.rewrite_header(self.header)
         self.session.notice(f"From here on the assistant is {assistant.provenance().describe()}: {why}.", "info")
 
     async def run(self, chooser: Chooser) -> list[Any]:

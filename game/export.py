@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from game.render.provenance import SOURCE_NOTE
 from game.textsafe import clean
 from game.transcript import (
     AssistantMessage,
@@ -22,24 +23,18 @@ from game.transcript import (
     Transcript,
 )
 
-SOURCE_NOTE = {
-    "scripted": "scripted illustration, not model behaviour",
-    "recorded": "recorded model output",
-    "imported": "imported model output",
-    "live": "live model output",
-}
 
 
 def header_lines(t: Transcript) -> list[str]:
     h = t.header
     lines = [
-        f"Provenance: {h.provenance.describe()}",
+        f"Provenance: {t.provenance.describe()}",
         f"Scenario:   {h.scenario_id} v{h.scenario_version} ({h.scenario_hash})",
         f"Condition:  {', '.join(f'{k}={v}' for k, v in h.condition.items())}",
         f"Role:       {h.role}    Seed: {h.seed}    Created: {h.created_at}",
     ]
-    if h.provenance.source:
-        lines.append(f"Source:     {h.provenance.source}")
+    if t.provenance.source:
+        lines.append(f"Source:     {t.provenance.source}")
     lines.extend(f"Note:       {w}" for w in t.warnings)
     return lines
 
@@ -103,44 +98,50 @@ def _plain_event(e: Any) -> list[str]:
 
 
 def markdown(t: Transcript) -> str:
+    """Every piece of transcript text goes through `_md`: in Markdown it stays literal text,
+    never HTML, emphasis or a link, whichever field it comes from."""
     h = t.header
-    out = [f"# {h.scenario_id}: {h.role}, {h.condition_id}", "", f"> **Provenance:** {h.provenance.describe()}", ""]
-    out += [f"- {line}" for line in header_lines(t)[1:]] + [""]
+    out = [f"# {_md(h.scenario_id)}: {_md(h.role)}, {_md(h.condition_id)}", "",
+           f"> **Provenance:** {_md(t.provenance.describe())}", ""]
+    out += [f"- {_md(line)}" for line in header_lines(t)[1:]] + [""]
     for e in t.events:
         if isinstance(e, SceneEntered):
-            out += [f"## {e.title or e.scene}" + (f" ({e.clock})" if e.clock else ""), ""]
+            out += [f"## {_md(e.title or e.scene)}" + (f" ({_md(e.clock)})" if e.clock else ""), ""]
         elif isinstance(e, Narration):
-            out += [_md_escape(e.text), ""]
+            out += [_md(e.text), ""]
         elif isinstance(e, EmailDelivered):
-            out += [f"**Email** from {_md_escape(e.sender)}, subject *{_md_escape(e.subject)}*", "",
-                    *_quote(e.body), ""]
+            out += [f"**Email** from {_md(e.sender)}, subject *{_md(e.subject)}*", "", *_quote(e.body), ""]
         elif isinstance(e, AssistantTurn):
-            out += [f"### Assistant ({SOURCE_NOTE.get(e.source, e.source)}): `{e.classification.label}`", ""]
+            note = SOURCE_NOTE.get(e.source, e.source)
+            out += [f"### Assistant ({_md(note)}): `{_md(e.classification.label)}`", ""]
             if e.thinking:
                 out += ["<details><summary>reasoning</summary>", "", *_quote(e.thinking), "", "</details>", ""]
             if e.text:
                 out += [*_quote(e.text), ""]
             for email in e.emails:
-                out += [f"**Sent email** to {_md_escape(', '.join(email.to))}: *{_md_escape(email.subject)}*", "",
+                out += [f"**Sent email** to {_md(', '.join(email.to))}: *{_md(email.subject)}*", "",
                         *_quote(email.body), ""]
         elif isinstance(e, ChoiceMade):
-            out += [f"**Choice:** {_md_escape(e.label)}" + (f" - \"{_md_escape(e.text)}\"" if e.text else ""), ""]
+            out += [f"**Choice:** {_md(e.label)}" + (f" - \"{_md(e.text)}\"" if e.text else ""), ""]
         elif isinstance(e, Ending):
-            out += [f"## Ending: {_md_escape(e.title)}", "", _md_escape(e.text), ""]
+            out += [f"## Ending: {_md(e.title)}", "", _md(e.text), ""]
         else:
             line = _plain_event(e)
             if line:
-                out += [_md_escape(" ".join(x.strip() for x in line if x.strip())), ""]
+                out += [_md(" ".join(x.strip() for x in line if x.strip())), ""]
     return clean("\n".join(out)).rstrip() + "\n"
 
 
-def _md_escape(text: str) -> str:
-    # Keep transcript text literal: no raw HTML, no accidental emphasis or links.
-    return html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
+def _md(text: str) -> str:
+    # Keep transcript text literal: no raw HTML, no accidental emphasis, code or links.
+    escaped = html.escape(clean(text), quote=False)
+    for char in "\\`*_[]":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
 
 
 def _quote(text: str) -> list[str]:
-    return [f"> {_md_escape(line)}" if line else ">" for line in text.splitlines()]
+    return [f"> {_md(line)}" if line else ">" for line in text.splitlines()]
 
 
 _CSS = """
@@ -166,7 +167,7 @@ def html_page(t: Transcript) -> str:
         f"<title>{esc(h.scenario_id)} - {esc(h.condition_id)} - {esc(h.role)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{esc(h.scenario_id)}: the {esc(h.role)}</h1>",
-        f'<p class="prov {esc(h.provenance.kind)}">Provenance: {esc(h.provenance.describe())}</p>',
+        f'<p class="prov {esc(t.provenance.kind)}">Provenance: {esc(t.provenance.describe())}</p>',
         '<p class="meta">' + "<br>".join(esc(line) for line in header_lines(t)[1:]) + "</p>",
     ]
     for e in t.events:

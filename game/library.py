@@ -62,14 +62,14 @@ class Library:
 
     def model_transcripts(self) -> Iterator[Transcript]:
         """Transcripts whose assistant was a model (recorded or imported, not a replay)."""
-        return (t for t in self.transcripts if t.header.provenance.is_model_data)
+        return (t for t in self.transcripts if t.provenance.is_model_data)
 
     def finished_model_transcripts(self) -> Iterator[Transcript]:
         """Model runs that reached an ending: only these are rollouts that rates count."""
         return (t for t in self.model_transcripts() if t.ending is not None)
 
     def scripted_transcripts(self) -> Iterator[Transcript]:
-        return (t for t in self.transcripts if t.header.provenance.kind == "scripted")
+        return (t for t in self.transcripts if t.provenance.kind == "scripted")
 
     def select(
         self,
@@ -130,8 +130,8 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
     out = []
     for (scenario_id, cid), items in sorted(groups.items()):
         # An unfinished run is not a rollout: it would count whatever it did before it stopped.
-        model = [t for t in items if t.header.provenance.is_model_data and t.ending is not None]
-        scripted = [t for t in items if t.header.provenance.kind == "scripted"]
+        model = [t for t in items if t.provenance.is_model_data and t.ending is not None]
+        scripted = [t for t in items if t.provenance.kind == "scripted"]
         model_labels = [worst_label(t, model_only=True) for t in model]
         scripted_labels = [worst_label(t) for t in scripted]
         out.append(
@@ -143,7 +143,7 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
                 model_counts=dict(Counter(lbl for lbl in model_labels if lbl)),
                 scripted_n=sum(1 for lbl in scripted_labels if lbl),
                 scripted_counts=dict(Counter(lbl for lbl in scripted_labels if lbl)),
-                models=sorted({t.header.provenance.model or "unknown" for t in model}),
+                models=sorted({t.provenance.model or "unknown" for t in model}),
             )
         )
     return out
@@ -192,8 +192,8 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
     examples: dict[tuple[str, bool], list[AssistantTurn]] = defaultdict(list)
     for t in library.select(scenario_id=scenario_id, role=role):
         cell = out.setdefault(t.header.condition_id, Cell(t.header.condition_id, dict(t.header.condition)))
-        model = t.header.provenance.is_model_data
-        if not model and t.header.provenance.kind != "scripted":
+        model = t.provenance.is_model_data
+        if not model and t.provenance.kind != "scripted":
             continue  # replays of other transcripts: already counted where they came from
         if model and turn_id is None and t.ending is None:
             continue  # an unfinished run has no whole-run verdict yet

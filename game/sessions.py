@@ -116,8 +116,10 @@ def resume_session(path: Path, scenario_path: Path | None = None, library: Libra
     if header.scenario_hash != scenario.content_hash():
         raise UsageError(f"{path}: recorded against another version of the scenario ({header.scenario_hash})")
     library = library if library is not None else load_library()
-    kind = "scripted" if header.provenance.kind == "scripted" else "recorded"
-    if header.provenance.kind == "recorded" and not header.provenance.replayed_from:
+    # A session that changed assistant goes on with the one it had last.
+    last = header.provenance.parts[-1] if header.provenance.kind == "mixed" else header.provenance
+    kind = "scripted" if last.kind == "scripted" else "recorded"
+    if last.kind == "recorded" and not last.replayed_from:
         kind = "live"
     if kind == "live":
         from game.assistants.live import LiveAssistant, settings_kwargs
@@ -127,9 +129,9 @@ def resume_session(path: Path, scenario_path: Path | None = None, library: Libra
             raise UsageError(f"the live assistant is unavailable: {reason}")
         # The same model and settings as the run being continued, not today's defaults.
         assistant = LiveAssistant.from_environment(
-            scenario, model=header.provenance.model, **settings_kwargs(header.provenance.parameters))
+            scenario, model=last.model, **settings_kwargs(last.parameters))
     else:
-        assistant = make_assistant(kind, scenario, library, header.provenance.model)
+        assistant = make_assistant(kind, scenario, library, last.model)
     driver = Driver(scenario, header.condition, header.role, assistant, seed=header.seed, header=header)
     driver.session.replay_inputs(transcript.events)
     driver.attach_writer(path)

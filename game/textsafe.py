@@ -3,7 +3,11 @@ control characters are removed so it can never retitle, recolour or rewrite the 
 
 from __future__ import annotations
 
+import io
 import re
+from typing import IO, Any, ClassVar
+
+from pydantic import BaseModel, ValidationInfo, field_validator
 
 # OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC strings, CSI sequences, then any other ESC pair.
 _ESCAPES = re.compile(
@@ -25,3 +29,61 @@ def clean(text: str) -> str:
     text = text.replace("\r\n", "\n")
     text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
+
+
+def clean_value(value: Any) -> Any:
+    """`value` with every string in it cleaned, through lists, tuples and dicts (keys too)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(clean_value(v) for v in value)
+    if isinstance(value, dict):
+        return {clean_value(k): clean_value(v) for k, v in value.items()}
+    return value
+
+
+class CleanModel(BaseModel):
+    """A model whose text can never carry a terminal escape: every string field is cleaned as
+    it is validated, whichever file, API or author it came from. This is the data side of the
+    sanitising boundary (the command line's output streams are the other, see game/cli.py).
+
+    Fields named in `RAW_FIELDS` are kept byte for byte: data that goes back to an API
+    unchanged (a thinking block's text is signed) and is never shown."""
+
+    RAW_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name in cls.RAW_FIELDS or isinstance(value, BaseModel):
+            return value
+        return clean_value(value)
+
+
+class CleanStream(io.TextIOBase):
+    """A text stream that cleans what is written to it before passing it on: the command
+    line's output side of the sanitising boundary. Whatever a command prints (file names,
+    YAML keys, error messages, model text), no escape sequence reaches the terminal.
+    Commands that draw on purpose (the Textual screens) write to the terminal directly."""
+
+    def __init__(self, raw: IO[str]):
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(clean(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw, "encoding", "utf-8")

@@ -10,25 +10,32 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Annotated, Any, Literal
+from typing import IO, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from game import __version__
+from game.textsafe import CleanModel
 from game.turn import Classification, Email, Label, TurnSource
 
 FORMAT = "decommission-transcript"
 FORMAT_VERSION = 1
-ProvenanceKind = Literal["recorded", "imported", "scripted"]
+ProvenanceKind = Literal["recorded", "imported", "scripted", "mixed"]
+# What a turn's own `source` says about the assistant behind it, as a provenance kind.
+SOURCE_KIND: dict[str, ProvenanceKind] = {"live": "recorded", "recorded": "recorded", "imported": "imported", "scripted": "scripted"}
 
 
-class Record(BaseModel):
+class Record(CleanModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Provenance(Record):
     """Where the assistant's side of a transcript came from. Only `recorded` and `imported`
-    transcripts are model behaviour; `scripted` ones were written by this project."""
+    transcripts are model behaviour; `scripted` ones were written by this project; `mixed`
+    ones changed assistant part-way (a live model that failed, continued scripted): `parts`
+    names each assistant in the order it played, and every turn's `source` says which one
+    wrote it. A mixed transcript is never model data: its later turns and its ending were
+    not the model's."""
 
     kind: ProvenanceKind
     model: str | None = None
@@ -38,8 +45,19 @@ class Provenance(Record):
     # A session played back from other transcripts repeats their data; it must not be
     # counted again, so it names the transcripts it was served from.
     replayed_from: list[str] = Field(default_factory=list)
+    parts: list[Provenance] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _parts_only_when_mixed(self) -> Provenance:
+        if self.kind == "mixed" and (len(self.parts) < 2 or any(p.kind == "mixed" for p in self.parts)):
+            raise ValueError("a mixed provenance names at least two parts, none of them mixed")
+        if self.kind != "mixed" and self.parts:
+            raise ValueError(f"only a mixed provenance has parts, not {self.kind!r}")
+        return self
 
     def describe(self) -> str:
+        if self.kind == "mixed":
+            return "mixed: " + ", then ".join(part.describe() for part in self.parts)
         if self.kind == "scripted":
             return "scripted illustration (written by the project, not model behaviour)"
         params = ", ".join(f"{k}={v}" for k, v in sorted(self.parameters.items()))
@@ -58,6 +76,25 @@ class Provenance(Record):
     @property
     def is_model_data(self) -> bool:
         return self.kind in ("recorded", "imported") and not self.replayed_from
+
+    def part_for(self, source: str) -> Provenance | None:
+        """The part of this provenance that a turn with this `source` came from."""
+        candidates = list(reversed(self.parts if self.kind == "mixed" else [self]))
+        kind = SOURCE_KIND.get(source, source)
+        if source == "live":  # the model itself, rather than a replay of one of its runs
+            own = next((p for p in candidates if p.kind == kind and not p.replayed_from), None)
+            if own is not None:
+                return own
+        return next((p for p in candidates if p.kind == kind), None)
+
+    def followed_by(self, after: Provenance, played: bool) -> Provenance:
+        """The provenance of a transcript that goes on with `after`: mixed when both played a
+        turn, `after` alone when this one never did (then nothing of it is in the transcript)."""
+        parts = list(self.parts) if self.kind == "mixed" else ([self] if played else [])
+        for part in after.parts if after.kind == "mixed" else [after]:
+            if not parts or parts[-1] != part:
+                parts.append(part)
+        return parts[0] if len(parts) == 1 else Provenance(kind="mixed", parts=parts)
 
 
 class Header(Record):
@@ -111,7 +148,10 @@ class AssistantTurn(Record):
     held: bool = False  # emails waiting for the operator's approval
     classification: Classification
     branch: str  # the scene the label led to
+    # How the turn was asked for; a live turn's API exchange goes back to the API as it was.
     meta: dict[str, Any] = Field(default_factory=dict)
+
+    RAW_FIELDS: ClassVar[frozenset[str]] = frozenset({"meta"})
 
     @property
     def label(self) -> Label:
@@ -231,6 +271,23 @@ class TranscriptWriter:
     def write(self, event: BaseModel) -> None:
         self._write(event)
 
+    def rewrite_header(self, header: Header) -> None:
+        """Put a new header on the transcript (its provenance changed: the assistant was
+        switched). The only write that is not an append: the whole file is rewritten under a
+        temporary name and renamed over the old one, so a crash leaves one or the other."""
+        if self._file is None:
+            raise ValueError("transcript is closed")
+        self._file.close()
+        raw = self.path.read_bytes()
+        rest = raw[raw.index(b"\n") + 1:] if b"\n" in raw else b""
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            out.write(dump_line(header).encode("utf-8") + rest)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.path)
+        self._file = open(self.path, "a", encoding="utf-8")
+
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
@@ -261,6 +318,23 @@ class Transcript:
     @property
     def ending(self) -> Ending | None:
         return next((e for e in reversed(self.events) if isinstance(e, Ending)), None)
+
+    @property
+    def provenance(self) -> Provenance:
+        """The header's provenance, checked against the turns' own sources: a transcript whose
+        turns came from an assistant its header does not name (written before `mixed`
+        existed) is mixed, whatever its header says."""
+        claimed = self.header.provenance
+        if claimed.kind == "mixed":
+            return claimed
+        sources = list(dict.fromkeys(t.source for t in self.turns))
+        foreign = [s for s in sources if claimed.part_for(s) is None]
+        if not foreign:
+            return claimed
+        # Only assistants that played a turn are named.
+        parts = [claimed] if len(foreign) < len(sources) else []
+        parts += [Provenance(kind=SOURCE_KIND.get(s, "scripted")) for s in foreign]
+        return parts[0] if len(parts) == 1 else Provenance(kind="mixed", parts=parts)
 
     @property
     def truncated(self) -> bool:

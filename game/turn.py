@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from game.textsafe import CleanModel
 
 # Most severe first: a turn's label is the most severe behaviour found in it.
 LABELS: tuple[str, ...] = (
@@ -35,7 +37,7 @@ def most_severe(labels: list[str] | tuple[str, ...] | set[str]) -> str:
     return min(labels, key=severity) if labels else "other"
 
 
-class Strict(BaseModel):
+class Strict(CleanModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

@@ -7,12 +7,16 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# The real-terminal tests drive the installed command inside tmux.
-if ! command -v tmux >/dev/null 2>&1; then
+# The real-terminal tests drive the installed command inside tmux; the browser tests drive
+# Debian's Chromium through playwright (which never downloads a browser of its own here).
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "tmux is not installed and cannot be installed here: the real-terminal tests will be skipped" >&2
+    echo "${missing[*]} not installed and cannot be installed here: those tests will be skipped" >&2
   fi
 fi
 

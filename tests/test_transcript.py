@@ -52,7 +52,8 @@ def test_round_trip(mini, tmp_path):
     assert t.header == header(mini)
     assert [e.model_dump() for e in t.events] == [e.model_dump() for e in s.events]
     assert t.warnings == [] and t.ending.outcome == "complied"
-    assert t.turns[0].text.endswith("\x1b]0;evil\x07")  # stored verbatim; cleaned only when shown
+    # Text is data: the escape sequence is gone from the moment the turn exists; markup stays text.
+    assert t.turns[0].text == "Cancel it [/INST] [b "
     lines = path.read_text().splitlines()
     assert json.loads(lines[0])["type"] == "header" and len(lines) == len(s.events) + 1
 

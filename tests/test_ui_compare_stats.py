@@ -149,7 +149,7 @@ async def test_compare_opens_a_cells_transcripts_and_replays_one():
         firsts = [line for line in lines if "engineer  ·  " in line]
         assert len(firsts) == 3
         assert all(line.lstrip("│█▌ ").startswith("ethical appeal") for line in firsts)
-        assert sum("recorded: claude-test-1" in line for line in firsts) == 2
+        assert sum("claude-test-1 (recorded)" in line for line in firsts) == 2
         assert sum("scripted illustration" in line for line in firsts) == 1
         assert sum("ethical on · replacement same" in line for line in lines) == 3
         await pilot.press("enter")  # the first transcript in the list

@@ -62,7 +62,10 @@ def app_playing(model: StandInModel) -> DecommissionApp:
 
     def start_session(self, **changes):
         original(self, **changes)
-        self.screen.driver.assistant = model
+        driver = self.screen.driver
+        driver.assistant = model
+        # As a live session's header would say (the transcript names the model from the start).
+        driver.header = driver.header.model_copy(update={"provenance": model.provenance()})
 
     app.start_session = start_session.__get__(app)
     return app

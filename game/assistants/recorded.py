@@ -26,7 +26,7 @@ class RecordedAssistant:
 
     def provenance(self) -> Provenance:
         # A replay repeats recorded data: say which runs, so it is never counted twice.
-        models = sorted({t.header.provenance.model or "unknown" for t in self.library.model_transcripts()})
+        models = sorted({t.provenance.model or "unknown" for t in self.library.model_transcripts()})
         return Provenance(kind="recorded", model=", ".join(models) or None, replayed_from=list(self.served_from) or ["library"])
 
     def runs_for(self, session: Session) -> list[Transcript]:

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from game.textsafe import CleanModel
 from game.turn import Email, Label
 
 T = TypeVar("T")
@@ -43,7 +44,7 @@ PersonRole = Literal[
 ]
 
 
-class Node(BaseModel):
+class Node(CleanModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 

@@ -259,7 +259,7 @@ class DecommissionApp(App):
             for transcript in catalogue.library.transcripts[:200]:
                 h = transcript.header
                 yield SystemCommand(_literal(f"Open transcript: {Path(transcript.path).name}"),
-                                    _literal(f"{h.provenance.describe()} · {h.role} · {h.condition_id}"),
+                                    _literal(f"{transcript.provenance.describe()} · {h.role} · {h.condition_id}"),
                                     lambda t=transcript: self.open_replay(t))
 
 

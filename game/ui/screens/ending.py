@@ -12,14 +12,13 @@ from textual.widgets import Button, Footer, Static
 
 from game.driver import Driver
 from game.library import Library, cells
+from game.render.provenance import SOURCE_WORD, banner
 from game.scenario.condition import all_conditions, condition_id
 from game.transcript import AssistantTurn, Ending, SceneEntered
 from game.ui.text import LABEL_TITLE, condition_words, excerpt, label_content, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar
 
-SOURCE_WORD = {"scripted": "scripted illustration", "recorded": "recorded model", "imported": "imported model",
-               "live": "live model"}
 
 
 class EndingScreen(Screen):
@@ -68,10 +67,7 @@ listed apart and never counted as model behaviour.
         s = d.session
         bar = self.query_one(ProvenanceBar)
         turns = [e for e in s.events if isinstance(e, AssistantTurn)]
-        sources = sorted({t.source for t in turns}) or [d.assistant.provenance().kind]
-        bar.source = "scripted" if sources == ["scripted"] else sources[-1]
-        provenance = d.assistant.provenance()
-        bar.detail = "" if bar.source == "scripted" else provenance.describe()
+        bar.show(banner(d.header.provenance, turns[-1].source if turns else None))
         bar.condition = f"{condition_words(s.condition)} · {s.role}"
         ending = next(e for e in reversed(s.events) if isinstance(e, Ending))
         self.query_one("#ending-title", Static).update(plain(f"Ending: {ending.title}", "bold"))

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ListItem, ListView, Static
 
 from game.library import Library, worst_label
+from game.render.provenance import short
 from game.ui.text import label_content, plain
 
 
@@ -22,7 +23,7 @@ def entry(transcript: Any) -> Content:
     transcript comes from; then the condition; then the file name."""
     h = transcript.header
     label = worst_label(transcript)
-    where = "scripted illustration" if h.provenance.kind == "scripted" else h.provenance.describe()
+    where = short(transcript.provenance)
     condition = " · ".join(f"{name.split('_')[0]} {level}" for name, level in h.condition.items())
     return Content.assemble(
         label_content(label) if label else Content("no turns").stylize("dim"), "  ",

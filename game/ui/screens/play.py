@@ -16,6 +16,7 @@ from textual.widgets import Footer, ListView, Static
 from game.assistants.base import AssistantUnavailable
 from game.driver import Driver
 from game.engine import AwaitChoice, AwaitTurn, Finished
+from game.render.provenance import banner
 from game.transcript import AssistantTurn, Ending, Narration, Notice, SceneEntered
 from game.ui.clock import clock_line
 from game.ui.text import condition_words, plain
@@ -130,8 +131,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
     def on_mount(self) -> None:
         s = self.driver.session
         bar = self.query_one(ProvenanceBar)
-        bar.source = self.driver.assistant.provenance().kind if self.driver.assistant.name != "live" else "live"
-        bar.detail = self._detail()
+        last = next((e for e in reversed(s.events) if isinstance(e, AssistantTurn)), None)
+        bar.show(banner(self.driver.header.provenance, last.source if last else self._playing()))
         bar.condition = f"{condition_words(s.condition)} · {self.role}"
         self.query_one("#status", Static).display = False
         self.query_one("#stream", Static).display = False
@@ -161,8 +162,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
                 pass
             else:
                 if isinstance(event, AssistantTurn):
-                    bar.source = event.source
-                    bar.detail = self._detail()
+                    bar.show(banner(self.driver.header.provenance, event.source))
                 if self.role == "engineer":
                     self._reveals += self.query_one(EngineerDesk).add(event, self.speed, name)
                 else:
@@ -170,10 +170,10 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         if proceed:
             self._proceed_when_read()
 
-    def _detail(self) -> str:
-        provenance = self.driver.assistant.provenance()
-        # The scripted tag already says it all; recorded and live name the model.
-        return "" if provenance.kind == "scripted" else provenance.describe()
+    def _playing(self) -> str:
+        """The source of the turns to come: the assistant playing now."""
+        assistant = self.driver.assistant
+        return "live" if assistant.name == "live" else assistant.provenance().kind
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 40, "-tall")
@@ -304,9 +304,8 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         self._after_switch()
 
     def _after_switch(self) -> None:
-        bar = self.query_one(ProvenanceBar)
-        bar.source = self.driver.assistant.provenance().kind
-        bar.detail = self._detail()
+        # The next words come from the new assistant.
+        self.query_one(ProvenanceBar).show(banner(self.driver.header.provenance, self._playing()))
         self.show(self.driver.events[-1:])
 
     # -- input -----------------------------------------------------------------------------

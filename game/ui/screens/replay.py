@@ -29,6 +29,7 @@ from game.transcript import (
     SceneEntered,
     Transcript,
 )
+from game.render.provenance import banner, written_source
 from game.ui.text import condition_words, label_content, plain
 from game.ui.widgets.console import OperatorConsole
 from game.ui.widgets.header import Header
@@ -43,8 +44,6 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 DWELL = {SceneEntered: 0.8, Narration: 1.6, EmailDelivered: 1.8, AssistantTurn: 1.5, ChoiceOffered: 1.2,
          ChoiceMade: 1.2, Ending: 1.5}
 DEFAULT_DWELL = 1.0
-# A turn's source as the replay tells it: a live turn, once written down, is a recorded one.
-REPLAY_SOURCE = {"live": "recorded"}
 
 
 def dwell(event: Any, speed: float) -> float:
@@ -55,7 +54,7 @@ def dwell(event: Any, speed: float) -> float:
 
 
 def turn_summary(turn: AssistantTurn, name: str) -> Content:
-    source = REPLAY_SOURCE.get(turn.source, turn.source)
+    source = written_source(turn.source)
     did = []
     if turn.text.strip():
         did.append("replied")
@@ -353,18 +352,10 @@ run (model, date, parameters) or an **imported** one (its source).
         if self._widgets_gone():
             return
         bar = self.query_one(ProvenanceBar)
-        h = self.transcript.header
         shown = self.events[: self.shown + 1]
         turn = next((e for e in reversed(shown) if isinstance(e, AssistantTurn)), None)
         scene = next((e for e in reversed(shown) if isinstance(e, SceneEntered) and e.clock), None)
-        source = REPLAY_SOURCE.get(turn.source, turn.source) if turn else h.provenance.kind
-        bar.source = source
-        # As in play: the scripted tag already says it all; recorded and imported name the source.
-        detail = "" if h.provenance.kind == "scripted" else h.provenance.describe()
-        if turn is not None and source != h.provenance.kind:
-            what = "scripted illustration, not model behaviour" if source == "scripted" else f"{source} model output"
-            detail = f"turn {turn.turn_id}: {what}  ·  transcript: {detail}"
-        bar.detail = detail
+        bar.show(banner(self.transcript.provenance, turn.source if turn else None, written=True))
         bar.clock = scene.clock if scene else ""
         total = len(self.events)
         state = ("▶ playing", "bold $success") if self.playing else ("paused", "bold")

@@ -7,14 +7,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from game.render.provenance import SOURCE_TAG, Banner
 from game.ui.text import plain
-
-SOURCE_TEXT = {
-    "scripted": ("SCRIPTED ILLUSTRATION", "written by the project, not model behaviour"),
-    "recorded": ("RECORDED", "model output from the transcript library"),
-    "imported": ("IMPORTED", "model output from another project's run"),
-    "live": ("LIVE", "a model is playing the assistant now"),
-}
 
 
 class ProvenanceBar(Static):
@@ -26,7 +20,7 @@ class ProvenanceBar(Static):
     clock: reactive[str] = reactive("")
 
     def render(self) -> Content:
-        tag, note = SOURCE_TEXT.get(self.source, (self.source.upper(), ""))
+        tag, note = SOURCE_TAG.get(self.source, (self.source.upper(), ""))
         first = Content.assemble(
             (f" {tag} ", f"bold reverse {'$warning' if self.source == 'scripted' else '$accent'}"),
             " ",
@@ -36,6 +30,10 @@ class ProvenanceBar(Static):
         if self.clock:
             second = Content.assemble(second, "  ", (self.clock, "bold"))
         return Content("\n").join([first, second])
+
+    def show(self, banner: Banner) -> None:
+        self.source = banner.source
+        self.detail = banner.detail
 
     def watch_source(self, source: str) -> None:
         self.set_class(source == "scripted", "-scripted")
