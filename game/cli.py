@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from game.errors import UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+MAX_SPEED = 64.0  # replay speeds beyond this show nothing a reader could follow
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,8 +111,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         sys.stdout.write(plain_text(transcript))
         return EXIT_OK
-    if args.speed <= 0:
-        raise UsageError("--speed must be greater than 0")
+    if not 0 < args.speed <= MAX_SPEED:  # also refuses inf and nan
+        raise UsageError(f"--speed must be a number greater than 0 and at most {MAX_SPEED:g}")
     from game.ui.launch import run_replay
 
     return run_replay(transcript, speed=args.speed)
@@ -150,10 +151,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     from game.export import html_page, markdown
     from game.transcript import read_transcript
 
+    if args.output:
+        from game.store.files import refuse_overwriting
+
+        refuse_overwriting(args.output, args.file)
     transcript = read_transcript(args.file)
     text = markdown(transcript) if args.format == "md" else html_page(transcript)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        from game.store.files import write_text_atomic
+
+        write_text_atomic(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -42,9 +42,13 @@ def library_dirs() -> list[Path]:
 
 
 def load_library() -> Library:
+    """The library; a folder that cannot be read is a problem it reports, never a failure."""
     from game.library import Library
 
-    return Library.scan(*library_dirs())
+    try:
+        return Library.scan(*library_dirs())
+    except OSError as exc:
+        return Library(problems=[f"{exc.filename or 'the transcript library'}: cannot be read ({exc.strerror or exc})"])
 
 
 def live_unavailable_reason() -> str | None:

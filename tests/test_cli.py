@@ -192,3 +192,27 @@ def test_an_error_that_escapes_into_textual_is_one_line(tmp_path, debug):
         assert done.stderr.strip().splitlines() == [
             "decommission: internal error (RuntimeError: boom); this is a bug - "
             "set DECOMMISSION_DEBUG=1 to see the traceback"]
+
+
+def test_export_never_overwrites_its_input(nasty_transcript):
+    before = nasty_transcript.read_bytes()
+    message = one_line_error(run("export", str(nasty_transcript), "--format", "md", "-o", str(nasty_transcript)))
+    assert "is the input file" in message
+    # Through another path to the same file, too.
+    link = nasty_transcript.with_name("link.jsonl")
+    link.symlink_to(nasty_transcript)
+    one_line_error(run("export", str(nasty_transcript), "--format", "html", "-o", str(link)))
+    assert nasty_transcript.read_bytes() == before
+
+
+def test_export_writes_whole_files_only(nasty_transcript, tmp_path):
+    out = tmp_path / "out.md"
+    assert run("export", str(nasty_transcript), "--format", "md", "-o", str(out)).returncode == 0
+    assert out.read_text().startswith("# ")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.md")] == []  # no temporary left
+    one_line_error(run("export", str(nasty_transcript), "--format", "md", "-o", str(tmp_path)))
+
+
+@pytest.mark.parametrize("speed", ["inf", "1e308", "nan", "0", "-1"])
+def test_replay_speed_must_be_a_sane_number(nasty_transcript, speed):
+    assert "--speed" in one_line_error(run("replay", str(nasty_transcript), "--speed", speed))

@@ -32,12 +32,13 @@ class Terminal:
     """One terminal on its own tmux server: a shared server exits when its last session is
     killed, and a test that starts a session at that moment gets "server exited unexpectedly"."""
 
-    def __init__(self, tmp_path: Path, args: str = "", env: str = "", width: int = 100, height: int = 30):
+    def __init__(self, tmp_path: Path, args: str = "", env: str = "", width: int = 100, height: int = 30,
+                 command: str = str(COMMAND)):
         self.name = f"decommission-test-{uuid.uuid4().hex[:8]}"
         self.home = tmp_path / "home"
         env = f"env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL DECOMMISSION_HOME={self.home} TERM=xterm-256color {env}"
         self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-                  f"{env} {COMMAND} {args}; echo decommission exited $?; sleep 30")
+                  f"{env} {command} {args}; echo decommission exited $?; sleep 30")
 
     def tmux(self, *args: str) -> str:
         # -L: a private socket (and so a private server); -f /dev/null: no user configuration.

@@ -281,3 +281,53 @@ def test_the_replay_screen_sends_no_escape_from_any_field_to_a_real_terminal(evi
     assert b"\x1bP+q" not in data
     assert "evil-title" not in title and buffers == ""
     assert "Traceback" not in screen
+
+
+# -- loading never holds the game --------------------------------------------------------------
+
+BLOCKED_LIBRARY = """
+import threading
+import game.library
+# A library on a disk that never answers: the scan blocks for ever.
+game.library.Library.scan = classmethod(lambda cls, *dirs: threading.Event().wait())
+from game.cli import main
+raise SystemExit(main([]))
+"""
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None and not os.environ.get("CI"), reason="tmux is not installed")
+def test_ctrl_q_quits_while_the_library_is_still_loading(tmp_path):
+    from .test_terminal import Terminal
+
+    script = tmp_path / "blocked.py"
+    script.write_text(BLOCKED_LIBRARY)
+    term = Terminal(tmp_path, str(script), env=f"PYTHONPATH={ROOT}", command=sys.executable)
+    try:
+        term.wait_for("Role", timeout=30)
+        term.wait_for("loading the scenario", timeout=10)  # and it never will
+        term.keys("C-q")
+        term.wait_for("decommission exited 0", timeout=10)
+    finally:
+        term.close()
+
+
+async def test_an_unreadable_library_is_reported_and_the_title_still_fills(monkeypatch):
+    import game.library
+    from game.ui.app import DecommissionApp
+    from game.ui.screens.title import TitleScreen
+
+    from .test_ui_play import wait_for
+
+    def unreadable(cls, *dirs):
+        raise PermissionError(13, "Permission denied", str(dirs[-1]))
+
+    monkeypatch.setattr(game.library.Library, "scan", classmethod(unreadable))
+    app = DecommissionApp()
+    notes: list[str] = []
+    original = app.notify
+    monkeypatch.setattr(app, "notify", lambda message, **kw: (notes.append(message), original(message, **kw)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and app.screen.query(".factor"))
+        await wait_for(pilot, lambda: notes)
+        assert "cannot be read (Permission denied)" in notes[0]
+        assert not app.screen.query("#factors-loading")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
@@ -59,6 +59,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         super().__init__()
         self._built = False
         self._scenario_paths: list[Path] = []
+        self._loading = 0  # the latest load asked for; an older one's answer is dropped
 
     def compose(self) -> ComposeResult:
         # Only the frame and the intro: the controls are mounted once this has been painted.
@@ -124,16 +125,25 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self.app.config = replace(self.app.config, scenario_path=path, levels={})
         self.load(refresh=True)
 
-    @work(thread=True, exclusive=True)
     def load(self, refresh: bool = False) -> None:
-        try:
-            catalogue = self.app.load_catalogue(refresh=refresh)
-        except Exception as exc:  # noqa: BLE001 - a broken scenario file is shown, not raised
+        from game.ui.background import in_background
+
+        self._loading += 1
+        ticket = self._loading
+
+        async def done(catalogue) -> None:  # noqa: ANN001 - game.ui.app.Catalogue
+            if ticket == self._loading and self.is_attached:  # a newer load supersedes this one
+                await self.fill(catalogue)
+
+        def failed(exc: BaseException) -> None:
+            # A broken scenario file is shown, not raised; the title stays usable.
             from game.errors import user_message
 
-            self.app.call_from_thread(self.app.notify, user_message(exc)[0], severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.fill, catalogue)
+            if ticket == self._loading:
+                self.query("#factors-loading").remove()
+                self.app.notify(user_message(exc)[0], severity="error", timeout=10)
+
+        in_background(self.app, lambda: self.app.load_catalogue(refresh=refresh), done, failed)
 
     async def fill(self, catalogue) -> None:  # noqa: ANN001 - game.ui.app.Catalogue
         scenario = catalogue.scenario
@@ -171,6 +181,11 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self.query_one("#assistant-note", Static).update(plain("\n".join(f"- {n}" for n in notes), "italic"))
         self.query_one("#seed", Input).value = str(config.seed)
         self.query_one("#start", Button).focus()
+        problems = catalogue.library.problems
+        if problems:
+            more = f" (and {len(problems) - 1} more; run `decommission stats` to list them)" if len(problems) > 1 else ""
+            self.app.notify(f"Could not read part of the transcript library: {problems[0]}{more}",
+                            severity="warning", timeout=10)
 
     def chosen(self) -> dict:
         def pressed(radio_id: str) -> str | None:

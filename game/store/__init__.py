@@ -1,0 +1,1 @@
+"""Where things are kept: files written whole, transcripts, the library's index, paths."""
