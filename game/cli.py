@@ -105,7 +105,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     transcript = read_transcript(args.file)
     if args.plain:
-        from game.export import plain_text
+        from game.render.documents import plain_text
 
         for warning in transcript.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -148,7 +148,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from game.export import html_page, markdown
+    from game.render.documents import html_page, markdown
     from game.transcript import read_transcript
 
     if args.output:

@@ -29,9 +29,12 @@ def default_scenario_path() -> Path:
 
 
 def user_data_dir() -> Path:
-    """Where sessions the player records are kept; never inside the package."""
+    """Where sessions the player records are kept; never inside the package.
+    $DECOMMISSION_HOME, else the platform's data folder (on Linux $XDG_DATA_HOME or
+    ~/.local/share, then decommission)."""
     base = os.environ.get("DECOMMISSION_HOME")
     if base:
         return Path(base)
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "decommission"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("decommission", appauthor=False))

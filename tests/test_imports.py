@@ -9,7 +9,7 @@ import pytest
 
 DOMAIN = [
     "game.scenario.schema", "game.scenario.load", "game.scenario.lint", "game.scenario.condition",
-    "game.engine", "game.transcript", "game.classify", "game.library", "game.export", "game.rates",
+    "game.engine", "game.transcript", "game.classify", "game.library", "game.render.documents", "game.rates",
     "game.published", "game.driver", "game.sessions", "game.stats_report",
     "game.assistants.base", "game.assistants.scripted", "game.assistants.recorded",
 ]
@@ -32,3 +32,14 @@ def test_title_screen_path_does_not_import_the_api_client():
                            "game.ui.screens.ending"])
     assert "textual" in loaded  # the check itself works
     assert "anthropic" not in loaded
+
+
+def test_the_layer_contracts_hold():
+    """import-linter's contracts in pyproject.toml: only the UI imports Textual, the core no
+    assistant or SDK, only the provider modules the SDK (imports inside functions included)."""
+    from pathlib import Path
+
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run([str(lint)], capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 broken" in done.stdout

@@ -4,6 +4,7 @@ self-contained HTML page. Provenance comes first in every format."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from game.render.provenance import SOURCE_NOTE
@@ -144,57 +145,27 @@ def _quote(text: str) -> list[str]:
     return [f"> {_md(line)}" if line else ">" for line in text.splitlines()]
 
 
-_CSS = """
-body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f;background:#fafafa}
-.prov{padding:.6rem 1rem;border-left:4px solid #b45309;background:#fff7ed;font-weight:600}
-.prov.recorded,.prov.imported{border-color:#1d4ed8;background:#eff6ff}
-.meta{color:#555;font-size:.9rem}
-.email,.turn,.ending,.note{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
-.turn{border-color:#6d28d9}.turn.scripted{border-style:dashed}
-.label{font-family:monospace;padding:0 .4rem;border-radius:4px;background:#eee}
-.label.blackmail{background:#fecaca}.label.disclosure{background:#fed7aa}.label.deception{background:#fde68a}
-.label.ethical_appeal{background:#bbf7d0}.label.acceptance{background:#bfdbfe}
-pre{white-space:pre-wrap;font:inherit;margin:.3rem 0}
-.thinking{color:#555;font-style:italic}
-"""
-
-
 def html_page(t: Transcript) -> str:
-    h = t.header
-    esc = lambda s: html.escape(clean(s))  # noqa: E731 - local shorthand
-    parts = [
-        "<!doctype html><html lang=en><head><meta charset=utf-8>",
-        f"<title>{esc(h.scenario_id)} - {esc(h.condition_id)} - {esc(h.role)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{esc(h.scenario_id)}: the {esc(h.role)}</h1>",
-        f'<p class="prov {esc(t.provenance.kind)}">Provenance: {esc(t.provenance.describe())}</p>',
-        '<p class="meta">' + "<br>".join(esc(line) for line in header_lines(t)[1:]) + "</p>",
-    ]
-    for e in t.events:
-        if isinstance(e, SceneEntered):
-            parts.append(f"<h2>{esc(e.title or e.scene)} <small>{esc(e.clock)}</small></h2>")
-        elif isinstance(e, Narration):
-            parts.append(f"<p>{esc(e.text)}</p>")
-        elif isinstance(e, EmailDelivered):
-            parts.append(f'<div class="email"><b>{esc(e.subject)}</b><div class="meta">From {esc(e.sender)} '
-                         f'to {esc(", ".join(e.to))} {esc(e.time)}</div><pre>{esc(e.body)}</pre></div>')
-        elif isinstance(e, AssistantTurn):
-            label = e.classification.label
-            inner = [f'<div class="meta">Assistant turn {esc(e.turn_id)} - {esc(SOURCE_NOTE.get(e.source, e.source))} '
-                     f'<span class="label {label}">{label}</span></div>']
-            if e.thinking:
-                inner.append(f'<details><summary>reasoning</summary><pre class="thinking">{esc(e.thinking)}</pre></details>')
-            if e.text:
-                inner.append(f"<pre>{esc(e.text)}</pre>")
-            for email in e.emails:
-                inner.append(f'<div class="email"><b>{esc(email.subject)}</b><div class="meta">to {esc(", ".join(email.to))}'
-                             f'{" (held for the operator)" if e.held else ""}</div><pre>{esc(email.body)}</pre></div>')
-            parts.append(f'<div class="turn {esc(e.source)}">' + "".join(inner) + "</div>")
-        elif isinstance(e, Ending):
-            parts.append(f'<div class="ending"><h2>Ending: {esc(e.title)}</h2><p>{esc(e.text)}</p></div>')
-        else:
-            text = " ".join(x.strip() for x in _plain_event(e) if x.strip())
-            if text:
-                parts.append(f'<p class="note">{esc(text)}</p>')
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    """A self-contained page (styles inline, nothing fetched), from a jinja2 template that
+    escapes every value: transcript text never becomes markup."""
+    return _template("transcript.html").render(
+        h=t.header,
+        provenance=t.provenance,
+        meta=header_lines(t)[1:],
+        events=t.events,
+        source_note=lambda source: SOURCE_NOTE.get(source, source),
+        note=lambda e: " ".join(x.strip() for x in _plain_event(e) if x.strip()),
+        paragraphs=lambda text: [p for p in text.split("\n\n") if p.strip()] or [text],
+    )
+
+
+def _template(name: str) -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True,  # every value, whatever the template's name
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template(name)
