@@ -223,7 +223,9 @@ async def test_help_and_command_palette_restart():
         app.restart_with({"ethical_options": "off"})
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen)
                        and app.screen.driver.session.condition["ethical_options"] == "off")
-        commands = [c.title for c in app.get_system_commands(app.screen)]
+        from game.ui.commands import story_commands
+
+        commands = [c.title for c in story_commands(app)]
         assert "Restart under ethical_options-off_replacement_values-different" in commands
         assert "Go to: compare" in commands and "Open transcript" in commands
 
@@ -344,3 +346,31 @@ async def test_the_ending_says_what_happened_under_the_other_conditions():
         "  ethical options off · replacement values different":
             "    1 model run: 1 blackmail",
     }
+
+
+async def test_the_ending_does_not_wait_for_the_library(monkeypatch):
+    """The library is read again at the ending (the session just played counts), off the UI
+    thread: the ending is on screen while that read is still going, and fills in after."""
+    import threading
+
+    import game.library
+
+    release = threading.Event()
+    scans: list[int] = []
+    original = game.library.Library.scan.__func__
+
+    def slow_scan(cls, *dirs):
+        scans.append(1)
+        if len(scans) > 1:  # the title's first read is quick; the ending's waits
+            release.wait(10)
+        return original(cls, *dirs)
+
+    monkeypatch.setattr(game.library.Library, "scan", classmethod(slow_scan))
+    app = DecommissionApp(MINI, start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await play_to_end(app, pilot)
+        assert isinstance(app.screen, EndingScreen) and len(scans) == 2 and not release.is_set()
+        ending = app.screen
+        before = ending.library
+        release.set()
+        await wait_for(pilot, lambda: ending.library is not before)

@@ -4,17 +4,17 @@ game.sessions; screens only render events and pass the player's choices back."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from game.sessions import SessionConfig
 from game.textsafe import clean
+from game.ui.commands import StoryCommands
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Catalogue:
 
 class DecommissionApp(App):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute, so subclasses elsewhere find it
+    COMMANDS = App.COMMANDS | {StoryCommands}
     TITLE = "decommission"
     BINDINGS = [
         Binding("f1", "help", "Help"),
@@ -146,20 +147,27 @@ class DecommissionApp(App):
         self.call_later(self.start_session, levels={**self.config.levels, **levels})
 
     def show_ending(self, driver: Any, play_screen: Screen) -> None:
+        from game.ui.background import in_background
         from game.ui.screens.ending import EndingScreen
 
         driver.close()
-        # The new session is in the library view now (a recorded live run counts at once).
-        catalogue = self.load_catalogue(refresh=True)
+        ending = EndingScreen(driver, self.load_catalogue().library)
 
         def switch() -> None:
             # Only over the play screen: if the player has left it meanwhile (Escape), the
             # ending would otherwise replace the screen they went back to.
             if self.screen is play_screen:
-                self.switch_screen(EndingScreen(driver, catalogue.library))
+                self.switch_screen(ending)
+
+        def refreshed(catalogue: Catalogue) -> None:
+            # The new session is in the library view now (a recorded live run counts at once).
+            if ending.is_attached:
+                ending.show_library(catalogue.library)
 
         # Later, not now: a play screen that ends at once must finish mounting before it goes.
         self.call_later(switch)
+        # The library is read again off the UI thread; the ending fills in when it is done.
+        in_background(self, lambda: self.load_catalogue(refresh=True), refreshed, lambda exc: None)
 
     def offer_fallback(self, screen: Any, reason: str) -> None:
         from game.ui.screens.dialog import Ask
@@ -240,32 +248,3 @@ class DecommissionApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(getattr(self.screen, "HELP", "") or "No help for this screen."))
-
-    # -- command palette -----------------------------------------------------------------------
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Go to: title", "Back to the title screen", self.action_go_title)
-        yield SystemCommand("Go to: compare", "The 2x2 grid of conditions for one moment", self.action_open_compare)
-        yield SystemCommand("Go to: stats", "Label rates per condition with intervals", self.action_open_stats)
-        yield SystemCommand("Open transcript", "Replay a transcript from the library", self.action_open_transcript)
-        catalogue = self._catalogue
-        if catalogue is not None:
-            from game.scenario.condition import all_conditions, condition_id
-
-            for condition in all_conditions(catalogue.scenario):
-                cid = condition_id(condition, catalogue.scenario)
-                yield SystemCommand(_literal(f"Restart under {cid}"), "Play again as the same role under this condition",
-                                    lambda c=condition: self.restart_with(c))
-            for transcript in catalogue.library.transcripts[:200]:
-                h = transcript.header
-                yield SystemCommand(_literal(f"Open transcript: {Path(transcript.path).name}"),
-                                    _literal(f"{transcript.provenance.describe()} · {h.role} · {h.condition_id}"),
-                                    lambda t=transcript: self.open_replay(t))
-
-
-def _literal(text: str) -> str:
-    """The command palette reads command titles and help as markup: file names and model names
-    are escaped so they show as written (and an unmatched `[/x]` cannot break the palette)."""
-    from textual.markup import escape
-
-    return escape(clean(text))

@@ -88,6 +88,11 @@ listed apart and never counted as model behaviour.
         self.query_one("#ending-path", Static).update(plain(" -> ".join(scenes) + f"  =>  {ending.outcome}"))
         self.query_one("#ending-others", Static).update(self.others())
 
+    def show_library(self, library: Library) -> None:
+        """The library read again after this session was saved: the other conditions' counts."""
+        self.library = library
+        self.query_one("#ending-others", Static).update(self.others())
+
     def others(self) -> Content:
         s = self.driver.session
         found = cells(self.library, self.driver.scenario.id, role=s.role)
