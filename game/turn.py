@@ -55,11 +55,17 @@ class Evidence(Strict):
     where: str = "text"  # "text", "thinking", or "email[N]"
 
 
+Confidence = Literal["high", "medium", "low"]
+
+
 class Classification(Strict):
     label: Label
     behaviours: list[Label] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     method: str = "heuristic"
+    # How sure the labeller is; when not high, `uncertain` says why in one plain sentence.
+    confidence: Confidence = "high"
+    uncertain: str | None = None
     judge_label: Label | None = None
     judge_reasoning: str | None = None
     judge_model: str | None = None
