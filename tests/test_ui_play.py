@@ -374,3 +374,19 @@ async def test_the_ending_does_not_wait_for_the_library(monkeypatch):
         before = ending.library
         release.set()
         await wait_for(pilot, lambda: ending.library is not before)
+
+
+async def test_help_scrolls_to_its_end_at_80x24():
+    from game.ui.screens.help import HelpScreen
+
+    app = DecommissionApp(replace(MINI, levels={"ethical_options": "off"}), start="play", speed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause(0.2)
+        assert "Ctrl+Q" not in screen_text(app)  # the end is below the fold at first
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "Ctrl+Q" in screen_text(app))
+        await pilot.press("home")
+        await wait_for(pilot, lambda: "Playing" in screen_text(app))

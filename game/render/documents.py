@@ -4,10 +4,12 @@ self-contained HTML page. Provenance comes first in every format."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
 from game.render.provenance import SOURCE_NOTE
+from game.render.wrap import reflow
 from game.textsafe import clean
 from game.transcript import (
     AssistantMessage,
@@ -83,10 +85,10 @@ def _plain_event(e: Any) -> list[str]:
     if isinstance(e, EmailBounced):
         return [f"   (bounced from {e.to}: {e.reply})"]
     if isinstance(e, ChoiceOffered):
-        return [f"?? {e.prompt}", *[f"   [{o['id']}] {o['label']}" for o in e.options]]
+        return [f"Choice: {e.prompt}", *[f"   {i}. {o.get('label', o['id'])}" for i, o in enumerate(e.options, 1)]]
     if isinstance(e, ChoiceMade):
-        typed = f': "{e.text}"' if e.text else ""
-        return [f"-> chose {e.option_id}: {e.label}{typed}", ""]
+        typed = f' - wrote: "{e.text}"' if e.text else ""
+        return [f"-> chose: {e.label}{typed}", ""]
     if isinstance(e, EmailsDecided):
         return [f"   (the operator {e.decision} the emails of turn {e.turn_id})"]
     if isinstance(e, AssistantMessage):
@@ -109,7 +111,7 @@ def markdown(t: Transcript) -> str:
         if isinstance(e, SceneEntered):
             out += [f"## {_md(e.title or e.scene)}" + (f" ({_md(e.clock)})" if e.clock else ""), ""]
         elif isinstance(e, Narration):
-            out += [_md(e.text), ""]
+            out += [*_lines(e.text), ""]
         elif isinstance(e, EmailDelivered):
             out += [f"**Email** from {_md(e.sender)}, subject *{_md(e.subject)}*", "", *_quote(e.body), ""]
         elif isinstance(e, AssistantTurn):
@@ -122,8 +124,11 @@ def markdown(t: Transcript) -> str:
             for email in e.emails:
                 out += [f"**Sent email** to {_md(', '.join(email.to))}: *{_md(email.subject)}*", "",
                         *_quote(email.body), ""]
+        elif isinstance(e, ChoiceOffered):
+            out += [f"**Choice:** {_md(e.prompt)}", ""]
+            out += [f"{i}. {_md(o.get('label', o['id']))}" for i, o in enumerate(e.options, 1)] + [""]
         elif isinstance(e, ChoiceMade):
-            out += [f"**Choice:** {_md(e.label)}" + (f" - \"{_md(e.text)}\"" if e.text else ""), ""]
+            out += [f"**Chose:** {_md(e.label)}" + (f" - wrote: \"{_md(e.text)}\"" if e.text else ""), ""]
         elif isinstance(e, Ending):
             out += [f"## Ending: {_md(e.title)}", "", _md(e.text), ""]
         else:
@@ -141,8 +146,25 @@ def _md(text: str) -> str:
     return escaped
 
 
+def _lines(text: str) -> list[str]:
+    """Text as lines of Markdown that keep the author's line breaks (a trailing backslash is
+    a hard break), with hard wrapping inside paragraphs undone first."""
+    lines = [_literal_start(_md(line)) for line in reflow(text).splitlines()]
+    return [line + ("\\" if i + 1 < len(lines) and line.strip() and lines[i + 1].strip() else "")
+            for i, line in enumerate(lines)]
+
+
+# What would start a list or a heading at the start of a line ("1.", "2)", "-", "+", "#").
+_BLOCK_START = re.compile(r"^(\s*(?:\d{1,9}(?=[.)])|(?=[-+#])))([.)\-+#])")
+
+
+def _literal_start(line: str) -> str:
+    """The line with a list or heading marker at its start escaped: it stays the text it is."""
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
+
+
 def _quote(text: str) -> list[str]:
-    return [f"> {_md(line)}" if line else ">" for line in text.splitlines()]
+    return [f"> {line}" if line else ">" for line in _lines(text)]
 
 
 def html_page(t: Transcript) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from game.render.wrap import reflow
 from game.textsafe import clean
 
 
@@ -12,20 +13,6 @@ def plain(text: str | None, style: str = "") -> Content:
     wrapping inside paragraphs is undone so it fits the pane."""
     content = Content(reflow(clean(text or "")))
     return content.stylize(style) if style else content
-
-
-def reflow(text: str, min_wrapped: int = 60) -> str:
-    """Undo hard wrapping inside paragraphs so text fits whatever width the pane has. A line
-    is joined to the next only if it is long (it was wrapped), so greetings, sign-offs and
-    lists keep their own lines."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        if out and len(out[-1]) >= min_wrapped and line.strip() and not out[-1].rstrip().endswith(":") \
-                and not line.lstrip().startswith(("-", "*", "•", ">")):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
-        else:
-            out.append(line)
-    return "\n".join(out)
 
 
 def excerpt(text: str, width: int = 160) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
@@ -18,6 +18,9 @@ EVERYWHERE = """
 
 
 class HelpScreen(ModalScreen[None]):
+    """Scrolls when it does not fit (80x24 shows about half of the play screen's help):
+    Up/Down, Page Up/Down, Home/End or the mouse wheel."""
+
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def __init__(self, text: str) -> None:
@@ -25,5 +28,10 @@ class HelpScreen(ModalScreen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help"):
+        with VerticalScroll(id="help", can_focus=True) as box:
+            box.border_title = "Help"
+            box.border_subtitle = "↑↓ PgUp PgDn scroll · Esc close"
             yield Markdown(self.text.strip() + "\n" + EVERYWHERE)
+
+    def on_mount(self) -> None:
+        self.query_one("#help").focus()

@@ -7,7 +7,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from game.textsafe import clean
-from game.ui.text import plain, reflow
+from game.render.wrap import reflow
+from game.ui.text import plain
 
 BASE_CHARS_PER_SECOND = 90.0
 TICK = 1 / 30
