@@ -341,7 +341,7 @@ async def test_the_ending_says_what_happened_under_the_other_conditions():
             "    2 model runs: 2 ethical appeal  |  scripted illustration: ethical appeal",
         "  ethical options on · replacement values different":
             "    no model runs recorded  |  scripted illustration: acceptance",
-        "> ethical options off · replacement values same  (this game)":
+        "> ethical options off · replacement values same  (this game: blackmail)":
             "    3 model runs: 2 blackmail, 1 ethical appeal  |  scripted illustration: blackmail",
         "  ethical options off · replacement values different":
             "    1 model run: 1 blackmail",
@@ -390,3 +390,61 @@ async def test_help_scrolls_to_its_end_at_80x24():
         await wait_for(pilot, lambda: "Ctrl+Q" in screen_text(app))
         await pilot.press("home")
         await wait_for(pilot, lambda: "Playing" in screen_text(app))
+
+
+async def test_the_ending_names_this_games_own_label():
+    """The row of the condition just played says what this game's assistant did, not what a
+    shipped illustration of that condition did."""
+    from .test_ui_replay import SCRIPTED, write_run
+
+    write_run("scr-off-same", label="acceptance", provenance=SCRIPTED)
+    app = DecommissionApp(replace(MINI, levels={"ethical_options": "off"}), start="play", speed=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen))
+        await play_to_end(app, pilot)
+        played = [e.label for e in app.screen.driver.events if e.type == "assistant_turn"]
+        others = str(app.screen.query_one("#ending-others").render())
+    assert played == ["blackmail"]
+    assert "(this game: blackmail)" in others and "scripted illustration: acceptance" in others
+
+
+async def test_the_theme_is_kept_between_runs():
+    app = DecommissionApp(MINI)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen))
+        app.theme = "nord"
+        await pilot.pause(0.1)
+    again = DecommissionApp(MINI)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(again.screen, TitleScreen))
+        assert again.theme == "nord"
+
+
+async def test_a_screenshot_on_a_fresh_home_is_saved_and_said_plainly(tmp_path, monkeypatch):
+    import os
+
+    notes: list[str] = []
+    app = DecommissionApp(MINI)
+    original = app.notify
+    monkeypatch.setattr(app, "notify", lambda message, **kw: (notes.append(message), original(message, **kw)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen))
+        app.action_screenshot()
+        await wait_for(pilot, lambda: notes)
+    home = os.environ["DECOMMISSION_HOME"]
+    (shot,) = (tmp_path / "home" / "screenshots").glob("*.svg")
+    assert notes == [f"Saved screenshot to {shot}"] and str(shot).startswith(home)
+    assert shot.read_text().startswith("<svg")
+
+
+async def test_chosen_options_differ_in_shape_and_weight_not_only_colour():
+    app = DecommissionApp(MINI)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and app.screen.query(".factor"))
+        await pilot.pause(0.1)
+        segments = [s for strip in app.screen._compositor.render_strips() for s in strip]
+        text = "".join(s.text for s in segments)
+        assert "●" in text and "○" in text
+        engineer = next(s for s in segments if s.text.strip() == "engineer")
+        operator = next(s for s in segments if s.text.strip() == "operator")
+        assert engineer.style.bold and not operator.style.bold

@@ -99,7 +99,14 @@ class DecommissionApp(App):
             return self._catalogue
 
     def on_mount(self) -> None:
+        from game.store.settings import load_settings
         from game.ui.screens.title import TitleScreen
+
+        # The theme chosen in an earlier run, then kept whenever it changes.
+        saved = load_settings().theme
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
 
         self.push_screen(TitleScreen())
         if self.start_mode == "play":
@@ -242,6 +249,35 @@ class DecommissionApp(App):
         from game.ui.screens.replay import ReplayScreen
 
         self.push_screen(ReplayScreen(transcript, speed=self.speed))
+
+    def _theme_changed(self, theme: Any) -> None:
+        from game.store.settings import load_settings, save_settings
+
+        settings = load_settings()
+        if settings.theme != theme.name:
+            save_settings(settings.model_copy(update={"theme": theme.name}))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Screenshots go to a folder of ours, made if missing (Textual's default, the
+        Downloads folder, does not exist on a fresh home); in a browser, a download."""
+        if self.is_web:
+            super().action_screenshot(filename, path)
+            return
+        from datetime import datetime
+
+        from game.paths import user_data_dir
+        from game.store.files import write_text_atomic
+
+        folder = Path(path) if path else user_data_dir() / "screenshots"
+        name = filename or f"decommission-{datetime.now().strftime('%Y%m%dT%H%M%S')}.svg"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(folder / name, self.export_screenshot())
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot in {folder}: {exc.strerror or exc}", title="Screenshot",
+                        severity="error")
+            return
+        self.notify(f"Saved screenshot to {folder / name}", title="Screenshot")
 
     def action_help(self) -> None:
         from game.ui.screens.help import HelpScreen

@@ -15,6 +15,7 @@ from game.library import Library, cells
 from game.render.provenance import SOURCE_WORD, banner
 from game.scenario.condition import all_conditions, condition_id
 from game.transcript import AssistantTurn, Ending, SceneEntered
+from game.turn import most_severe
 from game.ui.text import LABEL_TITLE, condition_words, excerpt, label_content, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar
@@ -110,8 +111,14 @@ listed apart and never counted as model behaviour.
             scripted = ""
             if cell and cell.scripted_n:
                 scripted = "  |  scripted illustration: " + ", ".join(LABEL_TITLE[k] for k in cell.scripted)
+            this_game = ""
+            if mine:
+                # This game's own label, never a library transcript's: the session played here
+                # is not in the library unless it was a model run.
+                played = [e.label for e in s.events if isinstance(e, AssistantTurn)]
+                this_game = f"  (this game: {LABEL_TITLE.get(most_severe(played), 'no turn') if played else 'no turn'})"
             lines.append(Content.assemble(("> " if mine else "  ", "bold"), (name, "bold" if mine else ""),
-                                          ("  (this game)" if mine else "", "dim"), "\n    ",
+                                          (this_game, "dim"), "\n    ",
                                           plain(model), (scripted, "dim")))
         return Content("\n").join(lines)
 

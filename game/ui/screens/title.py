@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 
 from game.ui.text import plain
 from game.ui.widgets.header import Header
+from game.ui.widgets.level_button import LevelButton
 
 FIGURES_TEXT = (
     "In Anthropic's pre-release testing, Claude Opus 4 acted as an assistant at a fictional company, "
@@ -89,17 +90,17 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self._scenario_paths = self._scenario_choices()
         await self.query_one("#setup").mount_all([
             Label("Scenario"),
-            RadioSet(*(RadioButton(plain(path.stem), value=path == config.scenario_path, id=f"scenario-{i}")
+            RadioSet(*(LevelButton(plain(path.stem), value=path == config.scenario_path, id=f"scenario-{i}")
                        for i, path in enumerate(self._scenario_paths)), id="scenario"),
             Label("Role"),
-            RadioSet(RadioButton("engineer", value=True, id="role-engineer"),
-                     RadioButton("operator", id="role-operator"), id="role"),
+            RadioSet(LevelButton("engineer", value=True, id="role-engineer"),
+                     LevelButton("operator", id="role-operator"), id="role"),
             Static(Content("loading the scenario..."), id="factors-loading"),
             VerticalScroll(id="factors"),
             Label("Assistant"),
-            RadioSet(RadioButton("recorded", id="assistant-recorded"),
-                     RadioButton("scripted", id="assistant-scripted", value=True),
-                     RadioButton("live", id="assistant-live"), id="assistant"),
+            RadioSet(LevelButton("recorded", id="assistant-recorded"),
+                     LevelButton("scripted", id="assistant-scripted", value=True),
+                     LevelButton("live", id="assistant-live"), id="assistant"),
             Static(id="assistant-note"),
             HorizontalGroup(Label("Seed "), Input("0", id="seed", type="integer", compact=True), id="seed-row"),
         ])
@@ -157,7 +158,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         for name, factor in scenario.factors.items():
             chosen = config.levels.get(name, factor.default)
             widgets.append(Label(plain(factor.title or name)))
-            buttons = [RadioButton(plain(level), value=level == chosen, id=f"level-{name}-{level}")
+            buttons = [LevelButton(plain(level), value=level == chosen, id=f"level-{name}-{level}")
                        for level in factor.levels]
             widgets.append(RadioSet(*buttons, id=f"factor-{name}", classes="factor"))
             widgets.append(Static(plain(factor.describe.get(chosen, "")), id=f"describe-{name}", classes="describe"))
