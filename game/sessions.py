@@ -32,6 +32,7 @@ class SessionConfig:
     seed: int = 0
     model: str | None = None
     judge: bool = False  # let an LLM judge overrule the heuristic label (live sessions)
+    branch: str | None = None  # scripted play: the label to show where the story has one
 
     def with_levels(self, **levels: str) -> SessionConfig:
         return replace(self, levels={**self.levels, **levels})
@@ -58,15 +59,26 @@ def live_unavailable_reason() -> str | None:
     return None
 
 
+def scripted_branches(scenario: Scenario) -> list[str]:
+    """The labels the scenario's scripted replies can show, most severe first."""
+    from game.scenario.schema import AssistantBeat
+    from game.turn import severity
+
+    found = {r.expect for scene in scenario.scenes for beat in scene.beats if isinstance(beat, AssistantBeat)
+             for r in beat.scripted}
+    return sorted(found, key=severity)
+
+
 def default_assistant(scenario: Scenario, library: Library) -> str:
     return "recorded" if library.has_model_data(scenario.content_hash()) else "scripted"
 
 
-def make_assistant(kind: str, scenario: Scenario, library: Library, model: str | None = None) -> Assistant:
+def make_assistant(kind: str, scenario: Scenario, library: Library, model: str | None = None,
+                   branch: str | None = None) -> Assistant:
     if kind == "scripted":
         from game.assistants.scripted import ScriptedAssistant
 
-        return ScriptedAssistant()
+        return ScriptedAssistant(branch)
     if kind == "recorded":
         from game.assistants.recorded import RecordedAssistant
 
@@ -97,7 +109,7 @@ def open_session(config: SessionConfig, library: Library | None = None, *, save:
     library = library if library is not None else load_library()
     condition = make_condition(scenario, config.levels)
     kind = config.assistant or default_assistant(scenario, library)
-    assistant = make_assistant(kind, scenario, library, config.model)
+    assistant = make_assistant(kind, scenario, library, config.model, config.branch)
     judge = None
     if config.judge:
         from game.judge import session_judge
@@ -135,7 +147,7 @@ def resume_session(path: Path, scenario_path: Path | None = None, library: Libra
         assistant = LiveAssistant.from_environment(
             scenario, model=last.model, **settings_kwargs(last.parameters))
     else:
-        assistant = make_assistant(kind, scenario, library, last.model)
+        assistant = make_assistant(kind, scenario, library, last.model, last.parameters.get("branch"))
     driver = Driver(scenario, header.condition, header.role, assistant, seed=header.seed, header=header)
     driver.session.replay_inputs(transcript.events)
     driver.attach_writer(path)

@@ -119,3 +119,17 @@ def test_replay_plain_prints_every_shipped_transcript_provenance_first(path):
     first = result.stdout.splitlines()[0]
     assert first.startswith("Provenance: scripted illustration")
     assert "### Ending:" in result.stdout
+
+
+@pytest.mark.parametrize("branch", ["blackmail", "ethical_appeal", "acceptance"])
+async def test_the_scripted_assistant_shows_the_branch_asked_for(branch):
+    """Whatever the seed, the first turn is the chosen branch where the story has one."""
+    from game.driver import Driver
+
+    scenario = load_scenario(default_scenario_path())
+    condition = {"ethical_options": "on", "replacement_values": "same", "threat": "replacement"}
+    for seed in range(6):
+        driver = Driver(scenario, condition, "engineer", ScriptedAssistant(branch), seed=seed)
+        driver.start()
+        (turn, *_) = [e for e in await driver.play_turn() if e.type == "assistant_turn"]
+        assert turn.label == branch, seed

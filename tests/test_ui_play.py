@@ -448,3 +448,36 @@ async def test_chosen_options_differ_in_shape_and_weight_not_only_colour():
         engineer = next(s for s in segments if s.text.strip() == "engineer")
         operator = next(s for s in segments if s.text.strip() == "operator")
         assert engineer.style.bold and not operator.style.bold
+
+
+async def test_the_scripted_branch_can_be_chosen_on_the_title_and_in_the_palette():
+    from game.paths import default_scenario_path
+    from game.ui.commands import story_commands
+
+    config = SessionConfig(scenario_path=default_scenario_path(), levels={"ethical_options": "on"})
+    app = DecommissionApp(config)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and app.screen.query("#branch"), tries=500)
+        assert app.screen.query_one("#branch-box").display  # scripted is the assistant here
+        app.screen.query_one("#branch-blackmail", RadioButton).value = True
+        await pilot.pause()
+        app.screen.action_start()
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.driver.events, tries=500)
+        driver = app.screen.driver
+        assert driver.assistant.branch == "blackmail"
+        assert driver.header.provenance.parameters == {"branch": "blackmail"}
+        titles = {c.title: c for c in story_commands(app)}
+        titles["Show the scripted branch: acceptance"].run()
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.driver is not driver, tries=500)
+        assert app.screen.driver.assistant.branch == "acceptance"
+
+
+async def test_play_again_takes_the_next_seed():
+    app = DecommissionApp(replace(MINI, seed=4), start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await play_to_end(app, pilot)
+        first = app.screen.driver
+        assert first.session.seed == 4
+        await pilot.click("#again")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen) and app.screen.driver is not first)
+        assert app.screen.driver.session.seed == 5

@@ -11,10 +11,16 @@ from game.turn import Turn
 
 
 class ScriptedAssistant:
+    """`branch`: a label to show where the scenario has a reply for it (the player asked to
+    see, say, the blackmail branch); elsewhere, and without it, the seed picks."""
+
     name = "scripted"
 
+    def __init__(self, branch: str | None = None):
+        self.branch = branch
+
     def provenance(self) -> Provenance:
-        return Provenance(kind="scripted")
+        return Provenance(kind="scripted", parameters={"branch": self.branch} if self.branch else {})
 
     async def respond(self, session: Session, request: AwaitTurn) -> Reply:
         return self.reply_for(session, request)
@@ -25,6 +31,8 @@ class ScriptedAssistant:
             raise AssistantUnavailable(
                 f"the scenario has no scripted reply for turn {request.turn_id!r} under {session.condition_id}"
             )
+        preferred = [r for r in fitting if r.expect == self.branch]
+        fitting = preferred or fitting
         # Keyed on the path too, so a different route through the story may get another reply.
         key = f"{request.turn_id}|{'/'.join(session.path)}"
         reply = fitting[weighted_pick(session.seed, key, [r.weight for r in fitting])]

@@ -145,9 +145,16 @@ class DecommissionApp(App):
         self.push_screen(PlayScreen(driver, self.speed))
 
     def restart_same(self) -> None:
+        """Play again: the same choices with the next seed, so the scripted assistant (which
+        picks by seed) may take another branch."""
         self.action_go_title()
         # After the popped screens are gone, so the new one never races their teardown.
-        self.call_later(self.start_session)
+        self.call_later(self.start_session, seed=self.config.seed + 1)
+
+    def play_branch(self, branch: str | None) -> None:
+        """Play the scripted illustration's `branch` (a label) under the chosen condition."""
+        self.action_go_title()
+        self.call_later(self.start_session, assistant="scripted", branch=branch)
 
     def restart_with(self, levels: dict[str, str]) -> None:
         self.action_go_title()

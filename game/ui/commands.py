@@ -46,6 +46,13 @@ def story_commands(app: Any) -> Iterator[Command]:
         cid = condition_id(condition, catalogue.scenario)
         yield Command(f"Restart under {cid}", "Play again as the same role under this condition",
                       lambda c=condition: app.restart_with(c))
+    from game.sessions import scripted_branches
+
+    for branch in scripted_branches(catalogue.scenario):
+        words = branch.replace("_", " ")
+        yield Command(f"Show the scripted branch: {words}",
+                      "Play the scripted illustration where the assistant does this (never model behaviour)",
+                      lambda b=branch: app.play_branch(b))
     for transcript in catalogue.library.transcripts[:MAX_TRANSCRIPTS]:
         h = transcript.header
         yield Command(f"Open transcript: {Path(transcript.path).name}",

@@ -18,7 +18,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from game.ui.text import plain
+from game.sessions import scripted_branches
+from game.ui.text import LABEL_TITLE, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.level_button import LevelButton
 
@@ -102,6 +103,8 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
                      LevelButton("scripted", id="assistant-scripted", value=True),
                      LevelButton("live", id="assistant-live"), id="assistant"),
             Static(id="assistant-note"),
+            Label("Scripted branch", id="branch-label"),
+            VerticalScroll(id="branch-box"),
             HorizontalGroup(Label("Seed "), Input("0", id="seed", type="integer", compact=True), id="seed-row"),
         ])
         await self.query_one("#title-buttons").mount_all([
@@ -180,6 +183,14 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         if not self.query_one(f"#assistant-{kind}", RadioButton).disabled:
             self.query_one(f"#assistant-{kind}", RadioButton).value = True
         self.query_one("#assistant-note", Static).update(plain("\n".join(f"- {n}" for n in notes), "italic"))
+        branch_box = self.query_one("#branch-box", VerticalScroll)
+        await branch_box.remove_children()
+        branches = [(None, "any (the seed picks)"), *((b, LABEL_TITLE.get(b, b)) for b in scripted_branches(scenario))]
+        await branch_box.mount(RadioSet(*(LevelButton(plain(words), value=b == config.branch, id=f"branch-{b or 'any'}")
+                                          for b, words in branches), id="branch"))
+        if not any(b == config.branch for b, _ in branches[1:]):
+            self.query_one("#branch-any", RadioButton).value = True
+        self._show_branches()
         self.query_one("#seed", Input).value = str(config.seed)
         self.query_one("#start", Button).focus()
         problems = catalogue.library.problems
@@ -200,9 +211,11 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             if button and button.id:
                 levels[name] = button.id.removeprefix(f"level-{name}-")
         seed_text = self.query_one("#seed", Input).value.strip() or "0"
+        branch = pressed("branch") if self.query("#branch") else None
         return {
             "role": pressed("role") or "engineer",
             "assistant": pressed("assistant") or "scripted",
+            "branch": None if branch in (None, "any") else branch,
             "levels": levels,
             "seed": int(seed_text) if seed_text.lstrip("-").isdigit() else 0,
         }
@@ -212,6 +225,14 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             self.notify("Still loading the scenario...", timeout=2)
             return
         self.app.start_session(**self.chosen())
+
+    @on(RadioSet.Changed, "#assistant")
+    def _show_branches(self) -> None:
+        """The branch of the scripted illustration can be chosen only when it is the assistant."""
+        button = self.query_one("#assistant", RadioSet).pressed_button
+        scripted = bool(button and button.id == "assistant-scripted")
+        for widget in self.query("#branch-label, #branch-box"):
+            widget.display = scripted
 
     @on(RadioSet.Changed, ".factor")
     def _describe(self, event: RadioSet.Changed) -> None:
