@@ -185,11 +185,11 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self.query_one("#assistant-note", Static).update(plain("\n".join(f"- {n}" for n in notes), "italic"))
         branch_box = self.query_one("#branch-box", VerticalScroll)
         await branch_box.remove_children()
-        branches = [(None, "any (the seed picks)"), *((b, LABEL_TITLE.get(b, b)) for b in scripted_branches(scenario))]
-        await branch_box.mount(RadioSet(*(LevelButton(plain(words), value=b == config.branch, id=f"branch-{b or 'any'}")
+        labels = scripted_branches(scenario)
+        chosen_branch = config.branch if config.branch in labels else None
+        branches = [(None, "any (the seed picks)"), *((b, LABEL_TITLE.get(b, b)) for b in labels)]
+        await branch_box.mount(RadioSet(*(LevelButton(plain(words), value=b == chosen_branch, id=f"branch-{b or 'any'}")
                                           for b, words in branches), id="branch"))
-        if not any(b == config.branch for b, _ in branches[1:]):
-            self.query_one("#branch-any", RadioButton).value = True
         self._show_branches()
         self.query_one("#seed", Input).value = str(config.seed)
         self.query_one("#start", Button).focus()
