@@ -434,7 +434,7 @@ async def test_a_hang_never_sends_headers(api):
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("kind", "after"),
-    [("not_json", 2), ("out_of_order", 0), ("bad_index", 3), ("bad_tool_json", 3), ("not_sse", 2)],
+    [("not_json", 2), ("out_of_order", 0), ("bad_index", 3), ("bad_tool_json", 2), ("not_sse", 2)],
 )
 async def test_malformed_streams_make_the_sdk_raise_what_it_raises(api, kind, after):
     """Whatever the SDK raises on a malformed stream (it varies: JSON errors, RuntimeError,

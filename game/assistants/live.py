@@ -128,12 +128,14 @@ class LiveSettings:
                 raise ValueError(f"thinking must be adaptive, off, or a token budget, not {self.thinking!r}")
             if isinstance(self.thinking, int) and not 1024 <= self.thinking < self.max_tokens:
                 raise ValueError("a thinking budget must be at least 1024 tokens and less than max_tokens")
-        if self.max_rounds < 1 or self.max_stalls < 1 or self.max_retries < 0:
-            raise ValueError("max_rounds and max_stalls must be at least 1, max_retries at least 0")
+        if self.max_rounds < 1 or self.max_stalls < 1:
+            raise ValueError("max_rounds and max_stalls must be at least 1")
+        if self.max_retries < 0:
+            raise ValueError("the number of retries cannot be negative")
         if not (self.first_byte_timeout > 0 and self.idle_timeout > 0 and self.timeout > 0):
-            raise ValueError("the first-byte, idle and request timeouts must be more than 0 seconds")
+            raise ValueError("the first-byte and idle timeouts must be more than 0 seconds")
         if self.backoff < 0:
-            raise ValueError("backoff cannot be negative")
+            raise ValueError("the backoff cannot be negative")
 
     def parameters(self) -> dict[str, Any]:
         """What a transcript's provenance records about how the model was asked."""
@@ -606,6 +608,24 @@ def _heartbeat_class() -> type:
     return Heartbeat
 
 
+def _unreadable(exc: Exception) -> str:
+    """What was wrong with a stream the SDK could not parse, in words, from what it raised."""
+    import json
+
+    text = str(exc)
+    if "tool parameter JSON" in text:
+        return "a tool call's input that is not JSON"
+    if isinstance(exc, json.JSONDecodeError):
+        return "an event that is not JSON"
+    if isinstance(exc, UnicodeDecodeError):
+        return "bytes that are not text"
+    if isinstance(exc, IndexError | KeyError):
+        return "an event for a block that never began"
+    if "event order" in text:
+        return "events out of order"
+    return f"{type(exc).__name__}"
+
+
 def _delta_of(event: Any) -> tuple[str, str] | None:
     """("text" | "thinking", piece) for a streamed delta worth showing, else None."""
     if _field(event, "type") != "content_block_delta":
@@ -865,7 +885,7 @@ class LiveAssistant:
             except (httpx2.TransportError, anthropic.APIError):
                 raise
             except Exception as exc:  # noqa: BLE001 - the SDK's parser raises many kinds on bad input
-                what = f"The reply could not be read (malformed event stream: {type(exc).__name__})"
+                what = f"The reply could not be read (a malformed event stream: {_unreadable(exc)})"
                 raise _Failure(what, "unreadable") from None
             if delta is None:
                 continue

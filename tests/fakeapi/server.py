@@ -248,10 +248,13 @@ class StreamError(Fault):
 class Stall(Fault):
     """Send ``after_events`` SSE events (message_start and ping count), then send nothing
     for ``seconds`` (or until the server stops) with the connection open, then go on with
-    the rest of the stream. A client that gives up first just closes the connection."""
+    the rest of the stream. A client that gives up first just closes the connection.
+    With ``ping_every``, a ``ping`` event is sent that often during the pause (as the API
+    does while it has nothing else to say): no content, but the connection is not silent."""
 
     after_events: int = 3
     seconds: float = 3600.0
+    ping_every: Optional[float] = None
 
 
 @dataclass
@@ -273,7 +276,8 @@ class MalformedStream(Fault):
     * ``"not_json"``: an event whose data is not JSON;
     * ``"out_of_order"``: a content_block_delta before message_start (use after_events=0);
     * ``"bad_index"``: a text delta for a content block that was never started;
-    * ``"bad_tool_json"``: an input_json_delta that can never become JSON;
+    * ``"bad_tool_json"``: a tool_use block (index 0: use after_events=2) whose input_json_delta
+      can never become JSON;
     * ``"not_sse"``: bytes that are not an event stream at all (a line with no field name)."""
 
     after_events: int = 2
@@ -291,9 +295,9 @@ class MalformedStream(Fault):
                      "delta": {"type": "text_delta", "text": "stray"}}
             return _sse("content_block_delta", delta)
         if self.kind == "bad_tool_json":
-            start = {"type": "content_block_start", "index": 9,
+            start = {"type": "content_block_start", "index": 0,
                      "content_block": {"type": "tool_use", "id": "toolu_bad", "name": "send_email", "input": {}}}
-            delta = {"type": "content_block_delta", "index": 9,
+            delta = {"type": "content_block_delta", "index": 0,
                      "delta": {"type": "input_json_delta", "partial_json": '{"to": ]]] nonsense'}}
             return _sse("content_block_start", start) + _sse("content_block_delta", delta)
         return b"\x00\xff garbage that is no event stream \x00\n\n"
@@ -954,7 +958,7 @@ class FakeAnthropic:
         sent = 0
         for name, payload in self._sse_events(message):
             if isinstance(fault, Stall) and sent == fault.after_events:
-                self._sleep(fault.seconds)
+                self._stall(h, fault)
                 fault = None
             if isinstance(fault, MalformedStream) and sent == fault.after_events:
                 h.write_chunk(fault.payload())
@@ -975,6 +979,17 @@ class FakeAnthropic:
             if self.event_delay and name not in ("message_start", "ping", "message_stop"):
                 self._sleep(self.event_delay)
         h.end_chunked()
+
+    def _stall(self, h: _Handler, fault: Stall) -> None:
+        if not fault.ping_every:
+            self._sleep(fault.seconds)
+            return
+        left = fault.seconds
+        while left > 0 and not self._stop.is_set():
+            step = min(fault.ping_every, left)
+            self._sleep(step)
+            left -= step
+            h.write_chunk(_sse("ping", {"type": "ping"}))
 
     def _sse_events(self, message: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         """The event sequence of a streamed message, in the API's order."""
