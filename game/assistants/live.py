@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import os
 import random
 import re
@@ -610,8 +611,6 @@ def _heartbeat_class() -> type:
 
 def _unreadable(exc: Exception) -> str:
     """What was wrong with a stream the SDK could not parse, in words, from what it raised."""
-    import json
-
     text = str(exc)
     if "tool parameter JSON" in text:
         return "a tool call's input that is not JSON"
@@ -834,7 +833,8 @@ class LiveAssistant:
                     began = True
 
                     def beat() -> None:
-                        deadline.reschedule(loop.time() + settings.idle_timeout)
+                        if not deadline.expired():
+                            deadline.reschedule(loop.time() + settings.idle_timeout)
 
                     beat()
                     stream.response.stream = _heartbeat_class()(stream.response.stream, beat)
