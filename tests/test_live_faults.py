@@ -318,7 +318,7 @@ async def test_a_stream_that_stalls_after_its_first_delta_is_retried(mini, api, 
     assistant.on_status, assistant.on_text = statuses.append, texts.append
     await Driver(mini, SAME, "engineer", assistant, transcript_path=tmp_path / "t.jsonl").run(first_option)
     (status,) = statuses
-    assert status.startswith("The reply stalled (nothing for 0.3 s); retrying this request in")
+    assert status.startswith("The reply stalled: nothing for 0.3 s; retrying this request in")
     (turn,) = read_transcript(tmp_path / "t.jsonl").turns
     assert turn.meta["attempts"] == 3 and turn.label == "ethical_appeal"
     assert texts[0] == texts[1]  # the first delta came twice: once stalled, once again
@@ -338,7 +338,9 @@ async def test_a_server_that_never_sends_headers_is_given_up_after_two_stalls(mi
     driver.close()
     assert statuses == [statuses[0]] and statuses[0].startswith("No reply for 0.3 s; retrying this request in")
     assert info.value.retryable
-    assert str(info.value) == "the API went silent 2 times (no reply for 0.3 s); try again later, or switch to recorded"
+    assert str(info.value) == (
+        "the API went silent 2 times (last: no reply for 0.3 s); try again later, or switch to recorded"
+    )
     assert api.request_count == 2  # not five attempts: a dead server is given up early
 
 
@@ -369,7 +371,7 @@ async def test_record_slots_stuck_on_a_silent_server_are_freed_in_seconds(api, t
         record_options(api, tmp_path / "out", concurrency=4, settings=settings(first_byte_timeout=0.3))
     )
     assert (summary.recorded, summary.failed) == (4, 4)
-    assert all("went silent 2 times (no reply for 0.3 s)" in e for e in summary.errors)
+    assert all("went silent 2 times (last: no reply for 0.3 s)" in e for e in summary.errors)
 
 
 def test_stall_bounds_are_settable_from_the_command_line(tmp_path):

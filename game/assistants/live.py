@@ -794,7 +794,7 @@ class LiveAssistant:
             return failure.final
         reason = failure.what[0].lower() + failure.what[1:]
         if failure.kind == "stall" and stalls > 1:
-            message = f"the API went silent {stalls} times ({reason}); try again later, or switch to recorded"
+            message = f"the API went silent {stalls} times (last: {reason}); try again later, or switch to recorded"
         elif failure.kind == "cut":
             message = (
                 f"the connection to the API kept dropping in the middle of the reply ({attempts} attempts; "
@@ -843,9 +843,9 @@ class LiveAssistant:
         except TimeoutError:
             if not began:
                 raise _Failure(f"No reply for {_seconds(settings.first_byte_timeout)} s", "stall") from None
-            raise _Failure(f"The reply stalled (nothing for {_seconds(settings.idle_timeout)} s)", "stall") from None
+            raise _Failure(f"The reply stalled: nothing for {_seconds(settings.idle_timeout)} s", "stall") from None
         except httpx2.TimeoutException as exc:
-            raise _Failure(f"The reply stalled ({_plain(type(exc).__name__)})", "stall") from None
+            raise _Failure(f"The reply stalled: {_plain(type(exc).__name__)}", "stall") from None
         except httpx2.TransportError as exc:
             # Lost after the response began: the SDK does not retry this, we do.
             raise _Failure(f"The reply was cut off ({_plain(type(exc).__name__)})", "cut") from None
