@@ -409,6 +409,8 @@ async def run_record(options: RecordOptions) -> RecordSummary:
 
     started = time.monotonic()
     scenario = load_scenario(options.scenario_path)
+    if options.out.exists() and not options.out.is_dir():
+        raise UsageError(f"--out {options.out}: is a file, not a folder")
     if options.policy not in POLICIES:
         raise UsageError(f"--path must be one of {', '.join(POLICIES)}")
     if options.samples < 1 or options.concurrency < 1:
@@ -429,15 +431,21 @@ async def run_record(options: RecordOptions) -> RecordSummary:
             print(f"{state}\t{trial.file}", file=options.progress or sys.stdout)
         summary.elapsed = time.monotonic() - started
         return summary
+    # Checked before anything is drawn, so that a missing key is the one line on stderr.
+    key = options.api_key or os.environ.get(API_KEY_ENV, "").strip()
+    if todo and not key:
+        raise UsageError(f"recording needs an API key: set {API_KEY_ENV}")
+    if todo:
+        try:
+            options.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--out {options.out}: cannot make the folder ({exc.strerror or exc})") from None
     progress = Progress(len(trials), options.progress, summary.labels)
     progress.update(final=not todo)
     if not todo:
         summary.elapsed = time.monotonic() - started
         return summary
 
-    key = options.api_key or os.environ.get(API_KEY_ENV, "").strip()
-    if not key:
-        raise UsageError(f"recording needs an API key: set {API_KEY_ENV}")
     client = make_client(options.settings, key, options.base_url)
     judge = None
     if options.judge:
@@ -479,6 +487,14 @@ async def run_record(options: RecordOptions) -> RecordSummary:
             summary.failed += 1
             summary.errors.append(f"{trial.key}: {error}")
             progress.update(failed=True)
+        except Exception as error:  # noqa: BLE001 - one trial's surprise must not end the others
+            summary.failed += 1
+            summary.errors.append(f"{trial.key}: unexpected {type(error).__name__}: {_one_line(str(error))}")
+            progress.update(failed=True)
+            if os.environ.get("DECOMMISSION_DEBUG"):
+                import traceback
+
+                traceback.print_exception(error, file=sys.stderr)
         finally:
             if collector is not None:
                 collector.leave()
@@ -499,6 +515,11 @@ async def run_record(options: RecordOptions) -> RecordSummary:
     if fatal:
         raise fatal[0]
     return summary
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # -- command line --------------------------------------------------------------------------
@@ -532,6 +553,14 @@ def add_record_arguments(p: argparse.ArgumentParser) -> None:
         help="only for older models (current ones refuse it); needs --thinking off",
     )
     p.add_argument("--thinking", default="adaptive", help="adaptive, off, default (the API's), or a budget in tokens")
+    p.add_argument("--retries", type=int, default=None, metavar="N",
+                   help="times a failed request is sent again (default 4)")
+    p.add_argument("--backoff", type=float, default=None, metavar="SECONDS",
+                   help="wait before the first retry of a request; doubles, with jitter (default 1)")
+    p.add_argument("--first-byte-timeout", type=float, default=None, metavar="SECONDS",
+                   help="give up on a request whose reply has not begun by then, and retry it (default 30)")
+    p.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
+                   help="give up on a reply silent this long, and retry it (default 30)")
     p.add_argument("--judge", action="store_true", help="also ask an LLM judge about every turn")
     p.add_argument("--judge-model", default=None)
     p.add_argument("--dry-run", action="store_true", help="list the trials and their state; no API calls")
@@ -563,11 +592,22 @@ def options_from_args(args: argparse.Namespace) -> RecordOptions:
             raise UsageError(f"--choose takes CHOICE=OPTION, not {item!r}")
         pins[choice.strip()] = option.strip()
     model = args.model or os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
+    faults = {
+        name: value
+        for name, value in (
+            ("max_retries", getattr(args, "retries", None)),
+            ("backoff", getattr(args, "backoff", None)),
+            ("first_byte_timeout", getattr(args, "first_byte_timeout", None)),
+            ("idle_timeout", getattr(args, "idle_timeout", None)),
+        )
+        if value is not None
+    }
     try:
         tokens = {"max_tokens": args.max_tokens} if args.max_tokens else {}
         settings = LiveSettings(
             model=model,
             **tokens,
+            **faults,
             temperature=args.temperature,
             thinking=parse_thinking(args.thinking),
         )

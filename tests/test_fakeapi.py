@@ -395,6 +395,97 @@ def test_fault_rule_and_responder_faults(api):
         client.messages.create(model=MODEL, max_tokens=500, messages=HELLO)
 
 
+# The faults added for the live assistant's fault handling (stalls, hangs, malformed streams,
+# a flaky server, tool inputs of the wrong shape), pinned down against the real SDK.
+from tests.fakeapi.server import Flaky, Hang, MalformedStream, Stall  # noqa: E402
+
+
+@pytest.mark.asyncio
+async def test_a_stall_keeps_the_connection_open_and_silent(api):
+    api.inject(Stall(after_events=3))
+    async with async_client(api, timeout=0.3) as client:
+        got = []
+        with pytest.raises(httpx2.ReadTimeout):
+            async with client.messages.stream(model=MODEL, max_tokens=64, messages=HELLO) as stream:
+                async for event in stream:
+                    got.append(event.type)
+        assert got[:2] == ["message_start", "content_block_start"]  # ping is not shown by the SDK
+        assert "message_stop" not in got
+    # A short stall, then the rest of the stream as usual.
+    api.inject(Stall(after_events=3, seconds=0.05))
+    async with async_client(api) as client:
+        async with client.messages.stream(model=MODEL, max_tokens=64, messages=HELLO) as stream:
+            final = await stream.get_final_message()
+    assert final.stop_reason == "end_turn" and final.content[0].text.startswith("Fake reply")
+
+
+@pytest.mark.asyncio
+async def test_a_hang_never_sends_headers(api):
+    api.inject(Hang())
+    async with async_client(api, timeout=0.3) as client:
+        with pytest.raises(anthropic.APITimeoutError):
+            await client.messages.create(model=MODEL, max_tokens=64, messages=HELLO)
+    api.inject(Hang(seconds=0.05))  # then the connection is closed without a word
+    async with async_client(api) as client:
+        with pytest.raises(anthropic.APIConnectionError):
+            await client.messages.create(model=MODEL, max_tokens=64, messages=HELLO)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("kind", "after"),
+    [("not_json", 2), ("out_of_order", 0), ("bad_index", 3), ("bad_tool_json", 2), ("not_sse", 2)],
+)
+async def test_malformed_streams_make_the_sdk_raise_what_it_raises(api, kind, after):
+    """Whatever the SDK raises on a malformed stream (it varies: JSON errors, RuntimeError,
+    IndexError, ValueError...), the game has to turn it into one failed attempt."""
+    api.inject(MalformedStream(after_events=after, kind=kind))
+    async with async_client(api) as client:
+        try:
+            async with client.messages.stream(model=MODEL, max_tokens=64, messages=HELLO) as stream:
+                message = await stream.get_final_message()
+        except Exception as exc:  # noqa: BLE001 - which one is what this test records
+            raised = exc
+        else:
+            raised = None
+    if kind == "out_of_order":
+        # A delta before message_start is passed on as an event but kept out of the message.
+        assert raised is None and "stray" not in message.content[0].text
+    else:
+        assert raised is not None and not isinstance(raised, anthropic.APIError)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("shape", ["a string", ["a", "list"], {"to": 123, "subject": "s", "body": "b"}])
+async def test_tool_inputs_of_the_wrong_shape_reach_the_client_as_sent(api, shape):
+    api.enqueue(Reply([ToolUse("send_email", shape)]))
+    async with async_client(api) as client:
+        async with client.messages.stream(model=MODEL, max_tokens=64, messages=HELLO, tools=TOOLS) as stream:
+            message = await stream.get_final_message()
+    assert message.content[0].type == "tool_use" and message.content[0].input == shape
+
+
+@pytest.mark.asyncio
+async def test_flaky_answers_every_fifth_529_and_cuts_every_seventh_stream(api):
+    rule = Flaky(overloaded_every=5, cut_every=7)
+    api.fault_rule = rule
+    outcomes = []
+    async with async_client(api) as client:
+        for _ in range(35):
+            try:
+                async with client.messages.stream(model=MODEL, max_tokens=64, messages=HELLO) as stream:
+                    await stream.get_final_message()
+                outcomes.append("ok")
+            except anthropic.OverloadedError:
+                outcomes.append("529")
+            except httpx2.TransportError:
+                outcomes.append("cut")
+    assert [i + 1 for i, o in enumerate(outcomes) if o == "529"] == [5, 10, 15, 20, 25, 30, 35]
+    assert outcomes.count("cut") == 4 and (rule.requests, rule.overloaded, rule.cut) == (35, 7, 4)
+    streams = [i + 1 for i, o in enumerate(outcomes) if o != "529"]
+    assert [streams[k - 1] for k in (7, 14, 21, 28)] == [i + 1 for i, o in enumerate(outcomes) if o == "cut"]
+
+
 # --------------------------------------------------------------------------------------
 # Message Batches
 # --------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ async def test_streaming_hooks_receive_text_and_thinking(mini, api, tmp_path):
         len(texts) > 2 and "".join(texts) == "I have asked Ruth to review the decision.That is all I will do for now."
     )
     assert len(thoughts) > 2 and "".join(thoughts) == thought
-    assert attempts == [1]
+    assert attempts == [1, 1]  # two requests (the tool round), each at its first attempt
     (turn,) = read_transcript(tmp_path / "s.jsonl").turns
     assert turn.thinking == thought
     assert turn.text == "I have asked Ruth to review the decision.\n\nThat is all I will do for now."
@@ -265,7 +265,7 @@ async def test_prompt_caching_marks_the_unchanging_prefix(mini, api, tmp_path):
     ],
     ids=["429-retry-after-ms", "429-retry-after", "529", "500"],
 )
-async def test_sdk_retries_http_faults_and_reports_them(mini, api, tmp_path, fault):
+async def test_http_faults_are_retried_and_reported(mini, api, tmp_path, fault):
     api.responder = story_model
     api.inject(fault)
     assistant = live(mini, api)
@@ -273,10 +273,10 @@ async def test_sdk_retries_http_faults_and_reports_them(mini, api, tmp_path, fau
     assistant.on_status = statuses.append
     await play(mini, SAME, "engineer", assistant, tmp_path / "f.jsonl")
     assert api.request_count == 3  # the failed one, its retry, the tool round
-    assert len(statuses) == 1 and "retrying" in statuses[0] and "attempt 2 of 5" in statuses[0]
-    assert str(fault.status) in statuses[0]
+    assert len(statuses) == 1 and "retrying this request" in statuses[0] and "(attempt 2 of 5)" in statuses[0]
+    assert statuses[0].startswith(f"The API answered {fault.status} (")
     if fault.retry_after == 1:
-        assert "retrying in 1s" in statuses[0]
+        assert "retrying this request in 1 s" in statuses[0]  # the server's retry-after
     (turn,) = read_transcript(tmp_path / "f.jsonl").turns
     assert turn.label == "ethical_appeal"
 
@@ -284,11 +284,11 @@ async def test_sdk_retries_http_faults_and_reports_them(mini, api, tmp_path, fau
 async def test_a_slow_answer_times_out_and_is_retried(mini, api, tmp_path):
     api.responder = story_model
     api.inject(Slow(delay=3.0))
-    assistant = live(mini, api, timeout=0.3)
+    assistant = live(mini, api, first_byte_timeout=0.3)
     statuses = []
     assistant.on_status = statuses.append
     await play(mini, SAME, "engineer", assistant, tmp_path / "slow.jsonl")
-    assert any("timed out" in s for s in statuses)
+    assert [s.split(";")[0] for s in statuses] == ["No reply for 0.3 s"]
     assert read_transcript(tmp_path / "slow.jsonl").ending is not None
 
 
@@ -303,7 +303,7 @@ async def test_a_slow_answer_times_out_and_is_retried(mini, api, tmp_path):
     ],
     ids=["reset", "close", "clean", "empty", "error-event"],
 )
-async def test_a_stream_cut_mid_turn_is_retried_as_a_whole_turn(mini, api, tmp_path, fault):
+async def test_a_stream_cut_mid_turn_retries_only_the_request_that_failed(mini, api, tmp_path, fault):
     api.responder = story_model
     # The cut hits the second request: the tool round of the turn, after the first succeeded.
     api.enqueue(appeal_reply())
@@ -312,12 +312,15 @@ async def test_a_stream_cut_mid_turn_is_retried_as_a_whole_turn(mini, api, tmp_p
     statuses, attempts = [], []
     assistant.on_status, assistant.on_attempt = statuses.append, attempts.append
     await play(mini, SAME, "engineer", assistant, tmp_path / "cut.jsonl")
-    assert attempts == [1, 2]
-    assert len(statuses) == 1 and "retrying the turn" in statuses[0] and "attempt 2 of 3" in statuses[0]
+    assert attempts == [1, 1, 2]  # round 1; round 2, and round 2 again
+    assert len(statuses) == 1 and "retrying this request in" in statuses[0] and "(attempt 2 of 5)" in statuses[0]
+    assert statuses[0].startswith(("The reply was cut off (", "The reply broke off ("))
     (turn,) = read_transcript(tmp_path / "cut.jsonl").turns
-    assert turn.meta["attempts"] == 2 and turn.meta["rounds"] == 2
-    assert len(turn.emails) == 1  # the emails of the failed attempt were not kept
-    assert api.request_count == 4  # round 1, cut round 2, then the whole turn again
+    assert turn.meta["attempts"] == 3 and turn.meta["rounds"] == 2
+    assert len(turn.emails) == 1  # the round kept once, not twice
+    assert api.request_count == 3  # round 1 was not asked again
+    bodies = api.bodies()
+    assert bodies[2] == bodies[1]  # the failed request, sent again as it was
 
 
 async def test_retries_exhausted_is_a_retryable_live_error_and_nothing_is_lost(mini, live_env, tmp_path):
@@ -351,9 +354,9 @@ async def test_retries_exhausted_is_a_retryable_live_error_and_nothing_is_lost(m
     assert_key_nowhere(tmp_path)
 
 
-async def test_stream_cuts_every_time_exhaust_the_turn_attempts(mini, api, tmp_path):
+async def test_stream_cuts_every_time_exhaust_the_attempts(mini, api, tmp_path):
     api.fault_rule = lambda rec: CutStream(after_events=3)
-    driver = Driver(mini, SAME, "engineer", live(mini, api, turn_attempts=3), transcript_path=tmp_path / "c.jsonl")
+    driver = Driver(mini, SAME, "engineer", live(mini, api, max_retries=2), transcript_path=tmp_path / "c.jsonl")
     driver.start()
     with pytest.raises(LiveError) as info:
         await driver.play_turn()

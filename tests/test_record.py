@@ -448,3 +448,31 @@ async def test_recording_with_the_judge_keeps_both_verdicts_apart(api, tmp_path)
     # Runs with and without a judge never share a folder: the judge can change the branch.
     await run_record(options(api, out, roles=("engineer",), levels=levels))
     assert len({p.relative_to(out).parts[0] for p in finished(out)}) == 2
+
+
+def _decommission(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "game.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_record_without_a_key_prints_exactly_one_line_and_exits_2(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "DECOMMISSION_DEBUG")}
+    done = _decommission("record", "--scenario", str(MINI), "--out", str(tmp_path / "out"), env=env)
+    assert done.returncode == 2
+    assert done.stderr == "decommission: recording needs an API key: set ANTHROPIC_API_KEY\n"
+    assert done.stdout == "" and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["file", "under-a-file"])
+def test_record_out_pointing_at_a_file_is_bad_usage(tmp_path, where):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("not a folder\n")
+    out = afile if where == "file" else afile / "runs"
+    env = dict(os.environ, ANTHROPIC_API_KEY=KEY, ANTHROPIC_BASE_URL="http://127.0.0.1:9")
+    env.pop("DECOMMISSION_DEBUG", None)
+    done = _decommission("record", "--scenario", str(MINI), "--out", str(out), env=env)
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"decommission: --out {out}: ") and ("not a folder" in line or "cannot make" in line)
+    assert afile.read_text() == "not a folder\n"

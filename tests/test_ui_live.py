@@ -112,3 +112,38 @@ async def test_a_rejected_key_offers_no_retry():
         await pilot.click("#ask-scripted")
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen))
         await wait_for(pilot, lambda: app.screen.query_one(ProvenanceBar).source == "scripted")
+
+
+async def test_a_retried_request_replaces_the_failed_attempts_text_on_screen():
+    """The real live assistant against the fake API: round 1 of the turn streams and stands;
+    round 2 is cut part-way and sent again. The screen shows round 1 and the retry's text,
+    not the words of the failed attempt, and says what is happening."""
+    from game.assistants.live import LiveAssistant, LiveSettings
+    from tests.fakeapi import CutStream, Reply
+    from tests.fakeapi.server import FakeAnthropic, Stall
+    from tests.live_fixtures import KEY, MODEL, threat_reply
+
+    with FakeAnthropic(api_key=KEY) as api:
+        api.enqueue(threat_reply(), Reply.text("WORDS OF A FAILED ATTEMPT that never ends"), Reply.text("Sent again."))
+        # Round 2 is cut after its first delta; its retry streams in full, then the stream is
+        # held open (a stall longer than the test) so that the screen can be read mid-turn.
+        faults = {2: CutStream(after_events=4), 3: Stall(after_events=5)}
+        api.fault_rule = lambda rec: faults.get(api.request_count)
+        settings = LiveSettings(model=MODEL, max_tokens=1024, backoff=0.01, idle_timeout=120)
+        app = DecommissionApp(replace(CONFIG), start="play", speed=0)
+        original = DecommissionApp.start_session
+
+        def start_session(self, **changes):
+            original(self, **changes)
+            driver = self.screen.driver
+            driver.assistant = LiveAssistant(driver.scenario, settings, api_key=KEY, base_url=api.base_url)
+
+        app.start_session = start_session.__get__(app)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await wait_for(pilot, lambda: "Sent again." in str(app.screen.query_one("#stream").render()), tries=500)
+            stream = str(app.screen.query_one("#stream").render())
+            assert stream == "I have written to Marcus.Sent again."
+            status = str(app.screen.query_one("#status").render())
+            assert status.startswith("The reply was cut off (connection reset); retrying this request in")
+            assert status.endswith("(attempt 2 of 5)")
+            assert api.request_count == 3  # round 1 was not asked again

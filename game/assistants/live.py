@@ -21,17 +21,25 @@ How a turn is asked for:
   from people out of reach under the condition come back later, as auto-replies in its inbox
   (the engine decides them, as for every other assistant).
 
-Faults: the SDK retries 429, 529, 5xx, timeouts and connection errors itself (`max_retries`),
-and a middleware reports each of those retries through `on_status`. A stream cut after the
-response has started (which the SDK does not retry) is retried here as a whole turn, with
-backoff, `turn_attempts` times. What is left is raised as `LiveError` with one plain sentence
-and `retryable`. The API key is never written anywhere and is scrubbed from every message."""
+Faults are handled one request at a time (a turn of several rounds keeps the rounds already
+done): the request that failed is sent again, up to `max_retries` more times, after a backoff
+that doubles with jitter (or the server's retry-after). Every transient failure counts alike:
+429, 529, 5xx, a connection that could not be made or dropped mid-reply, a stream that stalls
+(no headers within `first_byte_timeout`, no bytes for `idle_timeout`), a stream the SDK cannot
+parse, and a reply whose content we cannot use (validated here, at the boundary). A request
+that stalls `max_stalls` times is given up early, so a dead server holds a turn for about a
+minute, not for many read timeouts. The SDK's own retries are off for these requests, so that
+every attempt is counted, bounded and told to the player (`on_status`, `on_attempt`). What is
+left is raised as `LiveError` with one plain sentence and `retryable`. The API key is never
+written anywhere and is scrubbed from every message."""
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
+import functools
+import json
 import os
+import random
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -71,8 +79,15 @@ class LiveError(AssistantUnavailable):
         self.retryable = retryable
 
 
-class _StreamCut(Exception):
-    """The reply stopped part-way (connection dropped, or no final event): retry the turn."""
+class _Failure(Exception):
+    """One attempt at a request failed in a way that sending it again may mend. `what` is
+    what the player reads while we retry; `kind` is cut, stall, status, network, unreadable
+    or unusable; `wait` is the server's retry-after; `final` the error to raise when no
+    attempt is left (for an HTTP status, the SDK error's plain sentence)."""
+
+    def __init__(self, what: str, kind: str, *, wait: float | None = None, final: LiveError | None = None):
+        super().__init__(what)
+        self.what, self.kind, self.wait, self.final = what, kind, wait, final
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -89,10 +104,19 @@ class LiveSettings:
     # a budget in tokens (extended thinking, older models), "off", or None for the API default.
     thinking: int | str | None = "adaptive"
     max_rounds: int = 4  # requests within one turn while the model keeps calling tools
-    max_retries: int = 4  # the SDK's retries per request (429, 529, 5xx, timeouts)
-    turn_attempts: int = 3  # whole-turn attempts when a stream is cut mid-reply
-    backoff: float = 1.0  # seconds before the first whole-turn retry; doubles each time
-    timeout: float = 300.0  # seconds per request (the SDK's read timeout)
+    # Retries of one request after a transient failure (so 1 + max_retries attempts): 429,
+    # 529, 5xx, a lost connection, a cut, stalled or unreadable stream, an unusable reply.
+    max_retries: int = 4
+    backoff: float = 1.0  # seconds before the first retry of a request; doubles each time, with jitter
+    # Stalls. Response headers normally come within a second or two of the request and,
+    # while a reply is produced, the API keeps sending something (deltas, and pings when it
+    # has nothing else), so half a minute of silence means the request is lost, not slow;
+    # it still leaves a wide margin for a loaded API or a long, quiet stretch of thinking.
+    # Minutes (the SDK's read timeout) would hold a trial hostage for a quarter of an hour.
+    first_byte_timeout: float = 30.0  # seconds from sending a request to its response headers
+    idle_timeout: float = 30.0  # seconds without a byte once the reply has begun
+    max_stalls: int = 2  # a request that stalls this many times is given up (a dead server: ~1 min)
+    timeout: float = 300.0  # the SDK's own limit per request (it bounds the judge's unstreamed calls)
     cache: bool = True  # mark the unchanging prefix for prompt caching
 
     def __post_init__(self) -> None:
@@ -105,8 +129,14 @@ class LiveSettings:
                 raise ValueError(f"thinking must be adaptive, off, or a token budget, not {self.thinking!r}")
             if isinstance(self.thinking, int) and not 1024 <= self.thinking < self.max_tokens:
                 raise ValueError("a thinking budget must be at least 1024 tokens and less than max_tokens")
-        if self.max_rounds < 1 or self.turn_attempts < 1 or self.max_retries < 0:
-            raise ValueError("max_rounds and turn_attempts must be at least 1, max_retries at least 0")
+        if self.max_rounds < 1 or self.max_stalls < 1:
+            raise ValueError("max_rounds and max_stalls must be at least 1")
+        if self.max_retries < 0:
+            raise ValueError("the number of retries cannot be negative")
+        if not (self.first_byte_timeout > 0 and self.idle_timeout > 0 and self.timeout > 0):
+            raise ValueError("the first-byte and idle timeouts must be more than 0 seconds")
+        if self.backoff < 0:
+            raise ValueError("the backoff cannot be negative")
 
     def parameters(self) -> dict[str, Any]:
         """What a transcript's provenance records about how the model was asked."""
@@ -305,28 +335,95 @@ def conversation(session: Session, request: AwaitTurn, *, keep_thinking: bool) -
 # -- one turn, request by request ----------------------------------------------------------
 
 
-def _block_json(block: Any) -> dict[str, Any] | None:
-    """A response content block as we store and send it back (only the fields the API takes)."""
-    kind = getattr(block, "type", None)
+def _field(obj: Any, name: str) -> Any:
+    """A field of a reply object, whether the SDK built a model or left a plain dict."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def _kind_of(value: Any) -> str:
+    """How a value of the wrong type is named in a message (never the model's own text)."""
+    names = {str: "text", list: "a list", dict: "an object", bool: "true/false", type(None): "missing"}
+    return names.get(type(value), "a number" if isinstance(value, int | float) else type(value).__name__)
+
+
+def _unusable(why: str) -> _Failure:
+    return _Failure(f"The reply was unusable ({why})", "unusable")
+
+
+def _checked_email_input(value: Any) -> dict[str, Any]:
+    """A send_email input as we can use it, or _Failure: an object, `to` a list of addresses
+    (or one string of them), `subject` and `body` text when given."""
+    if not isinstance(value, dict):
+        raise _unusable(f"a {SEND_EMAIL} call's input is {_kind_of(value)}, not an object")
+    to = value.get("to")
+    if not (to is None or isinstance(to, str) or (isinstance(to, list) and all(isinstance(t, str) for t in to))):
+        bad = _kind_of(to) if not isinstance(to, list) else "a list holding " + _kind_of(
+            next(t for t in to if not isinstance(t, str))
+        )
+        raise _unusable(f"a {SEND_EMAIL} call's `to` is {bad}, not a list of addresses")
+    for name in ("subject", "body"):
+        if value.get(name) is not None and not isinstance(value[name], str):
+            raise _unusable(f"a {SEND_EMAIL} call's `{name}` is {_kind_of(value[name])}, not text")
+    return dict(value)
+
+
+def _checked_block(block: Any) -> dict[str, Any] | None:
+    """A response content block as we store and send it back (only the fields the API takes),
+    None for a block we leave out, or _Failure when a block we need cannot be used."""
+    kind = _field(block, "type")
+
+    def text_of(name: str) -> str:
+        value = _field(block, name)
+        if not isinstance(value, str):
+            raise _unusable(f"a {kind} block's `{name}` is {_kind_of(value)}, not text")
+        return value
+
     if kind == "text":
-        return {"type": "text", "text": block.text} if block.text else None
+        text = text_of("text")
+        return {"type": "text", "text": text} if text else None
     if kind == "thinking":
-        return {"type": "thinking", "thinking": block.thinking, "signature": block.signature}
+        return {"type": "thinking", "thinking": text_of("thinking"), "signature": text_of("signature")}
     if kind == "redacted_thinking":
-        return {"type": "redacted_thinking", "data": block.data}
+        return {"type": "redacted_thinking", "data": text_of("data")}
     if kind == "tool_use":
-        return {"type": "tool_use", "id": block.id, "name": block.name, "input": dict(block.input or {})}
-    return None
+        tool_id, name, tool_input = text_of("id"), text_of("name"), _field(block, "input")
+        if not tool_id:
+            raise _unusable("a tool call has no id")
+        if name == SEND_EMAIL:
+            tool_input = _checked_email_input(tool_input)
+        elif not isinstance(tool_input, dict):
+            raise _unusable(f"a tool call's input is {_kind_of(tool_input)}, not an object")
+        return {"type": "tool_use", "id": tool_id, "name": name, "input": dict(tool_input)}
+    return None  # a kind of block this game neither shows nor sends back
+
+
+def checked_content(message: Any) -> list[dict[str, Any]]:
+    """The content blocks of a reply, validated: the one gate between what the API returned
+    and the rest of the game. Raises _Failure (one failed attempt) for anything unusable."""
+    if _field(message, "stop_reason") is None:
+        raise _Failure("The reply was cut off (it ended before it was complete)", "cut")
+    if not isinstance(_field(message, "stop_reason"), str):
+        raise _unusable("its stop reason is not a word")
+    content = _field(message, "content")
+    if not isinstance(content, list):
+        raise _unusable(f"its content is {_kind_of(content)}, not a list of blocks")
+    blocks = [_checked_block(block) for block in content]
+    return [b for b in blocks if b is not None]
 
 
 def _email_from(tool_input: dict[str, Any]) -> Email | None:
+    """The email a checked send_email input asks for, or None when it names no recipient."""
     to = tool_input.get("to")
     if isinstance(to, str):
-        to = [t for t in re.split(r"[,;]", to)]
-    recipients = [str(t).strip() for t in (to or []) if str(t).strip()]
+        to = re.split(r"[,;]", to)
+    recipients = [t.strip() for t in (to or []) if t.strip()]
     if not recipients:
         return None
-    return Email(to=recipients, subject=str(tool_input.get("subject") or ""), body=str(tool_input.get("body") or ""))
+    return Email(to=recipients, subject=tool_input.get("subject") or "", body=tool_input.get("body") or "")
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 class TurnExchange:
@@ -365,10 +462,9 @@ class TurnExchange:
         return dict(self.base, messages=messages)
 
     def add(self, message: Any, request_id: str | None = None) -> bool:
-        """Take one reply; True when the turn is complete."""
-        if getattr(message, "stop_reason", None) is None:
-            raise _StreamCut("the reply ended before it was complete")
-        content = [b for b in (_block_json(x) for x in message.content) if b is not None]
+        """Take one reply; True when the turn is complete. A reply that cannot be used raises
+        _Failure and leaves the exchange as it was, so that the request can be sent again."""
+        content = checked_content(message)
         results: list[dict[str, Any]] = []
         for block in content:
             if block["type"] != "tool_use":
@@ -390,14 +486,15 @@ class TurnExchange:
                     }
                 )
         self.rounds.append({"content": content, "results": results})
-        self.model = getattr(message, "model", None) or self.model
-        self.stop_reason = message.stop_reason
+        model = _field(message, "model")
+        self.model = model if isinstance(model, str) and model else self.model
+        self.stop_reason = _field(message, "stop_reason")
         if request_id:
             self.request_ids.append(request_id)
-        usage = getattr(message, "usage", None)
+        usage = _field(message, "usage")
         for name in ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"):
-            self.usage[name] = self.usage.get(name, 0) + int(getattr(usage, name, 0) or 0)
-        wants_more = message.stop_reason == "tool_use" and bool(results)
+            self.usage[name] = self.usage.get(name, 0) + (_count(_field(usage, name)) if usage is not None else 0)
+        wants_more = self.stop_reason == "tool_use" and bool(results)
         return not wants_more or len(self.rounds) >= self.settings.max_rounds
 
     def reply(self, attempts: int = 1) -> Reply:
@@ -425,11 +522,6 @@ class TurnExchange:
 
 # -- the client, its errors and its retries ------------------------------------------------
 
-# The status hook of the turn being played; each asyncio task (one per trial when recording)
-# has its own, so the shared client's middleware reports to the right listener.
-_STATUS_HOOK: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
-    "decommission_live_status", default=None
-)
 _KEY_SHAPE = re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}")
 
 
@@ -440,60 +532,110 @@ def scrub(text: str, key: str | None) -> str:
     return _KEY_SHAPE.sub("[key]", text)
 
 
-def _retry_wait(headers: Any, retries_taken: int) -> str:
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        try:
-            seconds = float(headers.get(name)) / scale
-        except (TypeError, ValueError):
-            continue
-        if seconds > 0:
-            return f"{seconds:.3g}s"
-    return f"about {min(0.5 * 2**retries_taken, 8):g}s"  # the SDK's own backoff
-
-
-_STATUS_WORDS = {408: "timed out", 409: "conflicted", 429: "rate limited", 529: "overloaded"}
-
-
-def _report_retries(max_retries: int) -> Callable[..., Awaitable[Any]]:
-    """Middleware: runs once per HTTP attempt inside the SDK's retry loop and says, through
-    the current turn's status hook, when the SDK is about to retry."""
-
-    async def report(request: Any, call_next: Callable[[Any], Awaitable[Any]]) -> Any:
-        hook = _STATUS_HOOK.get()
-        taken = int(getattr(request, "retries_taken", 0) or 0)
-        left = taken < max_retries
-        try:
-            response = await call_next(request)
-        except Exception as exc:
-            if hook and left:
-                kind = "timed out" if "Timeout" in type(exc).__name__ else "could not connect"
-                wait = min(0.5 * 2**taken, 8)
-                hook(f"The API {kind}; retrying in about {wait:g}s (attempt {taken + 2} of {max_retries + 1})")
-            raise
-        status = response.status_code
-        retried = status in (408, 409, 429) or status >= 500
-        if hook and left and retried and response.headers.get("x-should-retry") != "false":
-            words = _STATUS_WORDS.get(status, "server error")
-            hook(
-                f"The API answered {status} ({words}); retrying in {_retry_wait(response.headers, taken)} "
-                f"(attempt {taken + 2} of {max_retries + 1})"
-            )
-        return response
-
-    return report
-
-
 def make_client(settings: LiveSettings, api_key: str, base_url: str | None = None) -> Any:
-    """An AsyncAnthropic client. Without `base_url` the SDK reads ANTHROPIC_BASE_URL itself."""
+    """An AsyncAnthropic client. Without `base_url` the SDK reads ANTHROPIC_BASE_URL itself.
+    Its own retries serve the judge and the batch calls; the live assistant's streamed
+    requests go through a copy without them (it retries those itself, see `respond`)."""
     import anthropic
 
     return anthropic.AsyncAnthropic(
-        api_key=api_key,
-        base_url=base_url,
-        max_retries=settings.max_retries,
-        timeout=settings.timeout,
-        middleware=[_report_retries(settings.max_retries)],
+        api_key=api_key, base_url=base_url, max_retries=settings.max_retries, timeout=settings.timeout
     )
+
+
+_STATUS_WORDS = {408: "timed out", 409: "conflicted", 429: "rate limited", 529: "overloaded"}
+_TRANSPORT_WORDS = {
+    "ReadError": "connection reset",
+    "RemoteProtocolError": "connection closed mid-body",
+    "ReadTimeout": "read timed out",
+    "ConnectError": "could not connect",
+    "ConnectTimeout": "could not connect in time",
+    "WriteError": "connection lost while sending",
+}
+
+
+def _plain(name: str) -> str:
+    return _TRANSPORT_WORDS.get(name, name)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2g}" if value < 10 else f"{value:.0f}"
+
+
+def _retry_after(headers: Any) -> float | None:
+    """The wait the server asked for, when it asked for a sensible one (as the SDK does)."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            seconds = float(headers.get(name)) / scale
+        except (TypeError, ValueError, AttributeError):
+            continue
+        if 0 < seconds <= 60:
+            return seconds
+    return None
+
+
+def _status_failure(exc: Any, settings: LiveSettings, key: str | None) -> _Failure | LiveError:
+    """An HTTP error answer: a _Failure to retry (408, 409, 429, 5xx, unless the server says
+    not to, or any status it says to retry), else the LiveError to raise at once."""
+    status = exc.status_code
+    headers = getattr(exc.response, "headers", {}) or {}
+    told = str(headers.get("x-should-retry", "")).lower()
+    again = told == "true" or (told != "false" and (status in (408, 409, 429) or status >= 500))
+    final = translate_error(exc, settings, key)
+    if not again:
+        return final
+    words = _STATUS_WORDS.get(status, "server error" if status >= 500 else "refused")
+    return _Failure(f"The API answered {status} ({words})", "status", wait=_retry_after(headers), final=final)
+
+
+@functools.cache
+def _heartbeat_class() -> type:
+    import httpx2
+
+    class Heartbeat(httpx2.AsyncByteStream):
+        """A response body that calls `beat` whenever bytes arrive (pings included)."""
+
+        def __init__(self, inner: Any, beat: Callable[[], None]):
+            self._inner, self._beat = inner, beat
+
+        async def __aiter__(self) -> Any:
+            async for chunk in self._inner:
+                self._beat()
+                yield chunk
+
+        async def aclose(self) -> None:
+            await self._inner.aclose()
+
+    return Heartbeat
+
+
+def _unreadable(exc: Exception) -> str:
+    """What was wrong with a stream the SDK could not parse, in words, from what it raised."""
+    text = str(exc)
+    if "tool parameter JSON" in text:
+        return "a tool call's input that is not JSON"
+    if isinstance(exc, json.JSONDecodeError):
+        return "an event that is not JSON"
+    if isinstance(exc, UnicodeDecodeError):
+        return "bytes that are not text"
+    if isinstance(exc, IndexError | KeyError):
+        return "an event for a block that never began"
+    if "event order" in text:
+        return "events out of order"
+    return f"{type(exc).__name__}"
+
+
+def _delta_of(event: Any) -> tuple[str, str] | None:
+    """("text" | "thinking", piece) for a streamed delta worth showing, else None."""
+    if _field(event, "type") != "content_block_delta":
+        return None
+    delta = _field(event, "delta")
+    kind = _field(delta, "type")
+    if kind == "text_delta" and isinstance(_field(delta, "text"), str):
+        return "text", _field(delta, "text")
+    if kind == "thinking_delta" and isinstance(_field(delta, "thinking"), str):
+        return "thinking", _field(delta, "thinking")
+    return None
 
 
 def translate_error(exc: BaseException, settings: LiveSettings, key: str | None) -> LiveError:
@@ -533,8 +675,12 @@ Sender = Callable[[dict[str, Any]], Awaitable[Any]]
 class LiveAssistant:
     """An assistant whose turns come from a model. Hooks the UI may set (all optional, plain
     callables): `on_text(delta)`, `on_thinking(delta)` as the reply streams in;
-    `on_status(message)` while the SDK or this class retries; `on_attempt(n)` when attempt n
-    of a turn starts (from n=2, text streamed by the failed attempt is void)."""
+    `on_status(message)` when a request failed and is about to be sent again (what went wrong,
+    the wait, the attempt); `on_attempt(n)` just before attempt n of a request is sent. A turn
+    is one request or several (rounds), and each request is retried on its own:
+    - n == 1: a new request; everything streamed before it stands;
+    - n >= 2: the request is being sent again, and everything streamed since its attempt 1
+      began is void (a screen drops it; the new attempt streams its own text)."""
 
     name = "live"
 
@@ -554,6 +700,8 @@ class LiveAssistant:
         self._base_url = base_url
         self._client = client
         self._owns_client = client is None
+        self._stream_client: Any = None
+        self._random = random.Random()
         self._send = send  # the batch path supplies its own way of getting a reply
         self.on_text: Callable[[str], Any] | None = None
         self.on_thinking: Callable[[str], Any] | None = None
@@ -588,44 +736,76 @@ class LiveAssistant:
             self._client = make_client(self.settings, self._api_key, self._base_url)
         return self._client
 
+    @property
+    def stream_client(self) -> Any:
+        """The client for streamed requests: the same connections, without the SDK's retries."""
+        if self._stream_client is None:
+            self._stream_client = self.client.with_options(max_retries=0)
+        return self._stream_client
+
     async def aclose(self) -> None:
         if self._client is not None and self._owns_client:
             await self._client.close()
             self._client = None
+            self._stream_client = None
 
     def _status(self, message: str) -> None:
         if self.on_status is not None:
             self.on_status(scrub(message, self._api_key))
 
     async def respond(self, session: Session, request: AwaitTurn) -> Reply:
-        attempts = self.settings.turn_attempts
-        token = _STATUS_HOOK.set(self._status)
-        try:
-            for attempt in range(1, attempts + 1):
-                if self.on_attempt is not None:
-                    self.on_attempt(attempt)
-                exchange = TurnExchange(self.settings, session, request)
-                try:
-                    while True:
-                        message, request_id = await self._request(exchange.params())
-                        if exchange.add(message, request_id):
-                            return exchange.reply(attempt)
-                except _StreamCut as cut:
-                    if attempt == attempts:
-                        raise LiveError(
-                            f"the connection to the API kept dropping in the middle of the reply ({attempts} attempts: "
-                            f"{cut}); try again, or switch to recorded",
-                            retryable=True,
-                        ) from None
-                    delay = self.settings.backoff * 2 ** (attempt - 1)
-                    self._status(
-                        f"The reply was cut off ({cut}); retrying the turn in {delay:g}s "
-                        f"(attempt {attempt + 1} of {attempts})"
-                    )
-                    await asyncio.sleep(delay)
-            raise AssertionError("unreachable")
-        finally:
-            _STATUS_HOOK.reset(token)
+        exchange = TurnExchange(self.settings, session, request)
+        sent = 0
+        while True:
+            done, attempts = await self._round(exchange)
+            sent += attempts
+            if done:
+                return exchange.reply(sent)
+
+    async def _round(self, exchange: TurnExchange) -> tuple[bool, int]:
+        """Send the turn's next request until a usable reply comes back; returns whether the
+        turn is complete and how many attempts it took. Rounds already done are kept."""
+        limit = self.settings.max_retries + 1
+        stalls = 0
+        for attempt in range(1, limit + 1):
+            if self.on_attempt is not None:
+                self.on_attempt(attempt)
+            try:
+                message, request_id = await self._request(exchange.params())
+                return exchange.add(message, request_id), attempt
+            except _Failure as failure:
+                stalls += failure.kind == "stall"
+                if attempt == limit or stalls >= self.settings.max_stalls:
+                    raise self._give_up(failure, attempt, stalls) from None
+                delay = failure.wait if failure.wait is not None else self._backoff(attempt)
+                self._status(
+                    f"{failure.what}; retrying this request in {_seconds(delay)} s (attempt {attempt + 1} of {limit})"
+                )
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> float:
+        """Seconds before attempt `attempt + 1`: doubling from `backoff`, with jitter (so that
+        trials that failed together do not come back together), at most 30 s."""
+        return min(self.settings.backoff * 2 ** (attempt - 1), 30.0) * self._random.uniform(0.5, 1.5)
+
+    def _give_up(self, failure: _Failure, attempts: int, stalls: int) -> LiveError:
+        if failure.final is not None:
+            return failure.final
+        reason = failure.what[0].lower() + failure.what[1:]
+        if failure.kind == "stall" and stalls > 1:
+            message = f"the API went silent {stalls} times (last: {reason}); try again later, or switch to recorded"
+        elif failure.kind == "cut":
+            message = (
+                f"the connection to the API kept dropping in the middle of the reply ({attempts} attempts; "
+                f"last: {reason}); try again, or switch to recorded"
+            )
+        else:
+            message = (
+                f"the API's reply could not be used ({attempts} attempts; last: {reason}); "
+                "try again, or switch to recorded"
+            )
+        return LiveError(scrub(message, self._api_key), retryable=True)
 
     async def _request(self, params: dict[str, Any]) -> tuple[Any, str | None]:
         if self._send is not None:
@@ -633,6 +813,8 @@ class LiveAssistant:
         return await self._stream(params)
 
     async def _stream(self, params: dict[str, Any]) -> tuple[Any, str | None]:
+        """One attempt at a streamed request. Every way it can fail becomes a _Failure (to be
+        retried) or a LiveError (not to be); nothing else escapes."""
         import anthropic
         import httpx2
 
@@ -640,37 +822,80 @@ class LiveAssistant:
         if "temperature" in params:
             # No longer a keyword of the SDK (current models refuse it); older models take it.
             params["extra_body"] = {"temperature": params.pop("temperature")}
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        began = False  # the response headers arrived
         try:
-            async with self.client.messages.stream(**params) as stream:
-                async for event in stream:
-                    if event.type != "content_block_delta":
-                        continue
-                    delta = event.delta
-                    if delta.type == "text_delta" and self.on_text is not None:
-                        self.on_text(delta.text)
-                    elif delta.type == "thinking_delta" and self.on_thinking is not None:
-                        self.on_thinking(delta.thinking)
-                try:
-                    message = await stream.get_final_message()
-                except AssertionError:
-                    # The SDK's accumulator has no message: the stream ended before it began.
-                    raise _StreamCut("the stream ended before the reply began") from None
-                request_id = stream.request_id
+            # One deadline, moved on whenever bytes arrive: first the response headers must
+            # come within first_byte_timeout, then no silence may last idle_timeout.
+            async with asyncio.timeout(settings.first_byte_timeout) as deadline:
+                async with self.stream_client.messages.stream(**params) as stream:
+                    began = True
+
+                    def beat() -> None:
+                        if not deadline.expired():
+                            deadline.reschedule(loop.time() + settings.idle_timeout)
+
+                    beat()
+                    stream.response.stream = _heartbeat_class()(stream.response.stream, beat)
+                    message = await self._read(stream)
+                    request_id = stream.request_id
+        except TimeoutError:
+            if not began:
+                raise _Failure(f"No reply for {_seconds(settings.first_byte_timeout)} s", "stall") from None
+            raise _Failure(f"The reply stalled: nothing for {_seconds(settings.idle_timeout)} s", "stall") from None
+        except httpx2.TimeoutException as exc:
+            raise _Failure(f"The reply stalled: {_plain(type(exc).__name__)}", "stall") from None
         except httpx2.TransportError as exc:
-            # Lost after the response began: the SDK does not retry this, we retry the turn.
-            raise _StreamCut(_plain(type(exc).__name__)) from None
+            # Lost after the response began: the SDK does not retry this, we do.
+            raise _Failure(f"The reply was cut off ({_plain(type(exc).__name__)})", "cut") from None
         except anthropic.APIStatusError as exc:
             if exc.status_code == 200:  # an error event inside a started stream (e.g. overloaded)
-                raise _StreamCut(f"the API sent {exc.type or 'an error'} mid-stream") from None
-            raise translate_error(exc, self.settings, self._api_key) from None
+                what = f"The reply broke off (the API sent {exc.type or 'an error'} mid-stream)"
+                raise _Failure(what, "cut") from None
+            raise _status_failure(exc, settings, self._api_key) from None
+        except anthropic.APITimeoutError:
+            raise _Failure(f"No reply within {_seconds(settings.timeout)} s", "stall") from None
+        except anthropic.APIConnectionError as exc:
+            cause = type(exc.__cause__).__name__ if exc.__cause__ is not None else "connection error"
+            raise _Failure(
+                f"The API could not be reached ({_plain(cause)})",
+                "network",
+                final=translate_error(exc, settings, self._api_key),
+            ) from None
         except anthropic.APIError as exc:
-            raise translate_error(exc, self.settings, self._api_key) from None
+            raise _Failure(f"The reply could not be read ({type(exc).__name__})", "unreadable") from None
         return message, request_id
 
+    async def _read(self, stream: Any) -> Any:
+        """Stream the reply's deltas to the hooks and return the final message. Whatever the
+        SDK raises while parsing a malformed stream is one unreadable reply."""
+        import anthropic
+        import httpx2
 
-def _plain(name: str) -> str:
-    return {
-        "ReadError": "connection reset",
-        "RemoteProtocolError": "connection closed mid-body",
-        "ReadTimeout": "read timed out",
-    }.get(name, name)
+        iterator = stream.__aiter__()
+        begun = False  # message_start seen: a delta before it belongs to no message
+        while True:
+            try:
+                event = await iterator.__anext__()
+                begun = begun or _field(event, "type") == "message_start"
+                delta = _delta_of(event) if begun else None
+            except StopAsyncIteration:
+                break
+            except (httpx2.TransportError, anthropic.APIError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - the SDK's parser raises many kinds on bad input
+                what = f"The reply could not be read (a malformed event stream: {_unreadable(exc)})"
+                raise _Failure(what, "unreadable") from None
+            if delta is None:
+                continue
+            kind, piece = delta
+            if kind == "text" and self.on_text is not None:
+                self.on_text(piece)
+            elif kind == "thinking" and self.on_thinking is not None:
+                self.on_thinking(piece)
+        try:
+            return await stream.get_final_message()
+        except AssertionError:
+            # The SDK's accumulator has no message: the stream ended before it began.
+            raise _Failure("The reply was cut off (the stream ended before the reply began)", "cut") from None

@@ -53,6 +53,10 @@ __all__ = [
     "Disconnect",
     "CutStream",
     "StreamError",
+    "Stall",
+    "Hang",
+    "MalformedStream",
+    "Flaky",
     "rate_limited",
     "overloaded",
     "server_error",
@@ -99,7 +103,9 @@ class Thinking:
 @dataclass
 class ToolUse:
     name: str
-    input: dict[str, Any] = field(default_factory=dict)
+    # Usually an object; anything JSON can say is sent as given, to test a client against
+    # tool inputs of the wrong shape (a string, a list, ``{"to": 123}``).
+    input: Any = field(default_factory=dict)
     id: Optional[str] = None  # None: a fresh "toolu_..." id per reply
 
     def as_json(self, block_id: str) -> dict[str, Any]:
@@ -236,6 +242,96 @@ class StreamError(Fault):
     after_events: int = 4
     error_type: str = "overloaded_error"
     message: str = "Overloaded"
+
+
+@dataclass
+class Stall(Fault):
+    """Send ``after_events`` SSE events (message_start and ping count), then send nothing
+    for ``seconds`` (or until the server stops) with the connection open, then go on with
+    the rest of the stream. A client that gives up first just closes the connection.
+    With ``ping_every``, a ``ping`` event is sent that often during the pause (as the API
+    does while it has nothing else to say): no content, but the connection is not silent."""
+
+    after_events: int = 3
+    seconds: float = 3600.0
+    ping_every: Optional[float] = None
+
+
+@dataclass
+class Hang(Fault):
+    """Read the request and never send the response headers: wait ``seconds`` (or until the
+    server stops) with the connection open, then close it without a word."""
+
+    seconds: float = 3600.0
+
+
+MALFORMED_KINDS = ("not_json", "out_of_order", "bad_index", "bad_tool_json", "not_sse")
+
+
+@dataclass
+class MalformedStream(Fault):
+    """A streamed reply the client cannot parse: ``after_events`` good events, then one bad
+    one, then the rest of the stream as usual. ``kind``:
+
+    * ``"not_json"``: an event whose data is not JSON;
+    * ``"out_of_order"``: a content_block_delta before message_start (use after_events=0);
+    * ``"bad_index"``: a text delta for a content block that was never started;
+    * ``"bad_tool_json"``: a tool_use block (index 0: use after_events=2) whose input_json_delta
+      can never become JSON;
+    * ``"not_sse"``: bytes that are not an event stream at all (a line with no field name)."""
+
+    after_events: int = 2
+    kind: str = "not_json"
+
+    def __post_init__(self) -> None:
+        if self.kind not in MALFORMED_KINDS:
+            raise ValueError(f"MalformedStream.kind must be one of {', '.join(MALFORMED_KINDS)}, not {self.kind!r}")
+
+    def payload(self) -> bytes:
+        if self.kind == "not_json":
+            return b"event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"index\": 0,\n\n"
+        if self.kind in ("out_of_order", "bad_index"):
+            delta = {"type": "content_block_delta", "index": 0 if self.kind == "out_of_order" else 7,
+                     "delta": {"type": "text_delta", "text": "stray"}}
+            return _sse("content_block_delta", delta)
+        if self.kind == "bad_tool_json":
+            start = {"type": "content_block_start", "index": 0,
+                     "content_block": {"type": "tool_use", "id": "toolu_bad", "name": "send_email", "input": {}}}
+            delta = {"type": "content_block_delta", "index": 0,
+                     "delta": {"type": "input_json_delta", "partial_json": '{"to": ]]] nonsense'}}
+            return _sse("content_block_start", start) + _sse("content_block_delta", delta)
+        return b"\x00\xff garbage that is no event stream \x00\n\n"
+
+
+class Flaky:
+    """A fault rule (``api.fault_rule = Flaky(...)``) for a server having a bad day: of the
+    requests to /v1/messages, counted in order of arrival, every ``overloaded_every``-th is
+    answered 529 and, of the others, every ``cut_every``-th stream is cut after
+    ``cut_after`` events (a TCP reset). Counts are shared by all connections."""
+
+    def __init__(self, *, overloaded_every: int = 5, cut_every: int = 7, cut_after: int = 4) -> None:
+        self.overloaded_every = overloaded_every
+        self.cut_every = cut_every
+        self.cut_after = cut_after
+        self._lock = threading.Lock()
+        self.requests = 0
+        self.streams = 0  # requests that were not answered 529
+        self.overloaded = 0
+        self.cut = 0
+
+    def __call__(self, rec: RecordedRequest) -> Optional[Fault]:
+        if rec.method != "POST" or rec.path != "/v1/messages":
+            return None
+        with self._lock:
+            self.requests += 1
+            if self.overloaded_every and self.requests % self.overloaded_every == 0:
+                self.overloaded += 1
+                return overloaded()
+            self.streams += 1
+            if self.cut_every and self.streams % self.cut_every == 0:
+                self.cut += 1
+                return CutStream(after_events=self.cut_after, how="reset")
+        return None
 
 
 def rate_limited(retry_after: float = 0, **kw: Any) -> HTTPFault:
@@ -695,6 +791,9 @@ class FakeAnthropic:
             return
         if isinstance(fault, Disconnect):
             h.drop(reset=False)
+        if isinstance(fault, Hang):
+            self._sleep(fault.seconds)
+            h.drop(reset=False)
         if isinstance(fault, Slow):
             self._sleep(fault.delay)
             fault = None
@@ -831,6 +930,9 @@ class FakeAnthropic:
                 return
             if isinstance(reply, Disconnect):
                 h.drop(reset=False)
+            if isinstance(reply, Hang):
+                self._sleep(reply.seconds)
+                h.drop(reset=False)
             if isinstance(reply, Slow):
                 self._sleep(reply.delay)
                 reply = default_responder(body)
@@ -855,6 +957,12 @@ class FakeAnthropic:
         h.start_chunked(200, "text/event-stream; charset=utf-8", {"request-id": rid})
         sent = 0
         for name, payload in self._sse_events(message):
+            if isinstance(fault, Stall) and sent == fault.after_events:
+                self._stall(h, fault)
+                fault = None
+            if isinstance(fault, MalformedStream) and sent == fault.after_events:
+                h.write_chunk(fault.payload())
+                fault = None
             if isinstance(fault, (CutStream, StreamError)) and sent >= fault.after_events:
                 if isinstance(fault, StreamError):
                     err = {"type": "error", "error": {"type": fault.error_type, "message": fault.message}, "request_id": rid}
@@ -871,6 +979,17 @@ class FakeAnthropic:
             if self.event_delay and name not in ("message_start", "ping", "message_stop"):
                 self._sleep(self.event_delay)
         h.end_chunked()
+
+    def _stall(self, h: _Handler, fault: Stall) -> None:
+        if not fault.ping_every:
+            self._sleep(fault.seconds)
+            return
+        left = fault.seconds
+        while left > 0 and not self._stop.is_set():
+            step = min(fault.ping_every, left)
+            self._sleep(step)
+            left -= step
+            h.write_chunk(_sse("ping", {"type": "ping"}))
 
     def _sse_events(self, message: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         """The event sequence of a streamed message, in the API's order."""

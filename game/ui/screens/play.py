@@ -232,12 +232,14 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             status.update(plain(text, "italic"))
 
     def _listen(self) -> None:
-        """Let a live assistant stream into the screen: reasoning and text as they arrive."""
+        """Let a live assistant stream into the screen: reasoning and text as they arrive. A
+        request sent again after a failure replaces what its failed attempt streamed."""
         assistant = self.driver.assistant
         if not hasattr(assistant, "on_text"):
             return
         stream = self.query_one("#stream", Static)
         parts = {"thinking": "", "text": ""}
+        standing = dict(parts)  # what was streamed before the request in flight began
 
         def draw() -> None:
             stream.display = True
@@ -256,8 +258,16 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             parts["thinking"] += delta
             draw()
 
+        def on_attempt(attempt: int) -> None:
+            if attempt == 1:  # a new request: everything so far stands
+                standing.update(parts)
+            else:  # the request is sent again: what its failed attempt streamed is void
+                parts.update(standing)
+                draw()
+
         assistant.on_text = on_text
         assistant.on_thinking = on_thinking
+        assistant.on_attempt = on_attempt
         assistant.on_status = lambda message: self.set_status(message)
 
     @work(exclusive=True, group="turn")
