@@ -42,7 +42,7 @@ def first(pending, session):
 
 
 def live(scenario, api) -> LiveAssistant:
-    settings = LiveSettings(model=MODEL, max_tokens=2048, max_retries=0, turn_attempts=1, backoff=0.01)
+    settings = LiveSettings(model=MODEL, max_tokens=2048, max_retries=0, backoff=0.01)
     return LiveAssistant(scenario, settings, api_key=KEY, base_url=api.base_url)
 
 
