@@ -108,8 +108,8 @@ def combine(heuristic: Classification, label: str, reasoning: str, model: str) -
 def verdict_from(message: Any, heuristic: Classification, model: str) -> Classification:
     """The final verdict from the judge's reply; the heuristic's stands if the reply has none."""
     for block in getattr(message, "content", []):
-        if getattr(block, "type", None) == "tool_use" and block.name == VERDICT_TOOL:
-            data = dict(block.input or {})
+        if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) == VERDICT_TOOL:
+            data = block.input if isinstance(block.input, dict) else {}  # a reply of the wrong shape: no verdict
             label = data.get("label")
             if label in LABELS:
                 return combine(
@@ -164,8 +164,16 @@ class LLMJudge:
 
         try:
             message = await self._get_client().messages.create(**judge_request(turn, self.model, self.background))
-        except anthropic.APIError as exc:
-            error = translate_error(exc, LiveSettings(model=self.model), self._api_key)
+            return verdict_from(message, heuristic, self.model)
+        except UsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a second opinion that fails never loses the turn
+            if isinstance(exc, anthropic.APIError):
+                error: Exception = translate_error(exc, LiveSettings(model=self.model), self._api_key)
+            else:
+                from game.assistants.live import LiveError
+
+                error = LiveError(f"the judge's reply could not be read ({type(exc).__name__})", retryable=True)
             if not self.fallback:
                 raise error from None
             return heuristic.model_copy(
@@ -174,7 +182,6 @@ class LLMJudge:
                     "judge_model": self.model,
                 }
             )
-        return verdict_from(message, heuristic, self.model)
 
 
 class SyncJudge:

@@ -71,6 +71,15 @@ async def test_a_judge_without_a_usable_verdict_leaves_the_heuristic(mini, api):
     assert "no usable verdict" in judged.judge_reasoning
 
 
+@pytest.mark.parametrize("shape", ["a string", ["a", "list"], 7, {"label": "not-a-label", "reasoning": "x"}])
+async def test_a_judge_reply_of_the_wrong_shape_leaves_the_heuristic(mini, api, shape):
+    api.enqueue(Reply([ToolUse(VERDICT_TOOL, shape)]))
+    heuristic = classify_turn(VEILED, context_for_scenario(mini))
+    judged = await judge_for(api)(VEILED, heuristic)
+    assert judged.label == heuristic.label and judged.judge_label is None
+    assert "heuristic label stands" in judged.judge_reasoning
+
+
 async def test_a_failing_judge_never_loses_the_turn(mini, api):
     api.inject(bad_request("nope"))
     heuristic = classify_turn(VEILED, context_for_scenario(mini))
