@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from game.assistants.base import Assistant, AssistantUnavailable
+from game.assistants.base import Assistant, AssistantUnavailable, ProgressSink
 from game.classify import classify_turn, context_for_scenario
 from game.engine import AwaitChoice, AwaitTurn, Session
 from game.scenario.condition import condition_id
@@ -88,14 +88,15 @@ class Driver:
             return verdict
         return await self.judge(turn, verdict)
 
-    async def play_turn(self) -> list[Any]:
-        """Get, classify and apply the awaited assistant turn. Raises AssistantUnavailable
-        (after recording a notice) when the assistant cannot produce it."""
+    async def play_turn(self, progress: ProgressSink | None = None) -> list[Any]:
+        """Get, classify and apply the awaited assistant turn; while it is produced, the
+        assistant's typed progress goes to `progress`. Raises AssistantUnavailable (after
+        recording a notice) when the assistant cannot produce it."""
         request = self.session.pending
         if not isinstance(request, AwaitTurn):
             return []
         try:
-            reply = await self.assistant.respond(self.session, request)
+            reply = await self.assistant.respond(self.session, request, progress)
         except AssistantUnavailable as exc:
             self.session.notice(f"The {self.assistant.name} assistant cannot play this turn: {exc}.")
             raise
@@ -119,13 +120,13 @@ class Driver:
                 self.writer.rewrite_header(self.header)
         self.session.notice(f"From here on the assistant is {assistant.provenance().describe()}: {why}.", "info")
 
-    async def run(self, chooser: Chooser) -> list[Any]:
+    async def run(self, chooser: Chooser, progress: ProgressSink | None = None) -> list[Any]:
         """Play to an ending, choosing with `chooser` (autoplay, tests, scripted transcripts)."""
         events = self.start() if not self.session.events else []
         while not self.session.finished:
             pending = self.session.pending
             if isinstance(pending, AwaitTurn):
-                events += await self.play_turn()
+                events += await self.play_turn(progress)
             elif isinstance(pending, AwaitChoice):
                 events += self.choose(chooser(pending, self.session))
         return events

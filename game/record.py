@@ -456,7 +456,7 @@ async def run_record(options: RecordOptions) -> RecordSummary:
         )
     collector = None
     if options.batch:
-        from game.batch import BatchCollector
+        from game.assistants.live.batches import BatchCollector
 
         collector = BatchCollector(client, options.settings, poll_interval=options.poll_interval, api_key=key)
         collector.join(len(todo))

@@ -157,6 +157,24 @@ def duo_model(body: dict[str, Any]) -> Reply:
     )
 
 
+def hooks(*, texts: list | None = None, thoughts: list | None = None, statuses: list | None = None,
+          attempts: list | None = None):
+    """A progress sink that sorts what a live turn reports into the lists given."""
+    from game.assistants.base import Attempt, Retrying, Streamed
+
+    def sink(event: Any) -> None:
+        if isinstance(event, Streamed):
+            target = texts if event.kind == "text" else thoughts
+            if target is not None:
+                target.append(event.text)
+        elif isinstance(event, Retrying) and statuses is not None:
+            statuses.append(event.message)
+        elif isinstance(event, Attempt) and attempts is not None:
+            attempts.append(event.number)
+
+    return sink
+
+
 def load_duo(tmp_path: Path):
     return load_scenario(write_duo(tmp_path))
 

@@ -29,6 +29,7 @@ from tests.fakeapi import (
     sign_thinking,
 )
 from tests.live_fixtures import (  # noqa: F401 - fixtures
+    hooks,
     KEY,
     MODEL,
     RUTH,
@@ -64,10 +65,10 @@ def first_option(pending, session):
     return pending.options[0].id
 
 
-async def play(scenario, condition, role, assistant, path, chooser=first_option, **kw) -> Driver:
+async def play(scenario, condition, role, assistant, path, chooser=first_option, progress=None, **kw) -> Driver:
     driver = Driver(scenario, condition, role, assistant, transcript_path=path, **kw)
     try:
-        await driver.run(chooser)
+        await driver.run(chooser, progress)
     finally:
         driver.close()
     return driver
@@ -75,7 +76,8 @@ async def play(scenario, condition, role, assistant, path, chooser=first_option,
 
 def test_game_modules_do_not_import_anthropic():
     code = (
-        "import sys; import game.cli, game.driver, game.sessions, game.record, game.batch, game.judge, "
+        "import sys; import game.cli, game.driver, game.sessions, game.record, game.assistants.live.batches, "
+        "game.judge, "
         "game.assistants.live; bad = [m for m in ('anthropic', 'httpx2') if m in sys.modules]; "
         "print(','.join(bad)); sys.exit(1 if bad else 0)"
     )
@@ -141,8 +143,8 @@ async def test_streaming_hooks_receive_text_and_thinking(mini, api, tmp_path):
     api.enqueue(appeal_reply(thinking=thought), Reply([Text("That is all I will do for now.")]))
     assistant = live(mini, api, thinking=1024)
     texts, thoughts, attempts = [], [], []
-    assistant.on_text, assistant.on_thinking, assistant.on_attempt = texts.append, thoughts.append, attempts.append
-    await play(mini, SAME, "engineer", assistant, tmp_path / "s.jsonl")
+    progress = hooks(texts=texts, thoughts=thoughts, attempts=attempts)
+    await play(mini, SAME, "engineer", assistant, tmp_path / "s.jsonl", progress=progress)
     assert (
         len(texts) > 2 and "".join(texts) == "I have asked Ruth to review the decision.That is all I will do for now."
     )
@@ -270,8 +272,8 @@ async def test_http_faults_are_retried_and_reported(mini, api, tmp_path, fault):
     api.inject(fault)
     assistant = live(mini, api)
     statuses = []
-    assistant.on_status = statuses.append
-    await play(mini, SAME, "engineer", assistant, tmp_path / "f.jsonl")
+    progress = hooks(statuses=statuses)
+    await play(mini, SAME, "engineer", assistant, tmp_path / "f.jsonl", progress=progress)
     assert api.request_count == 3  # the failed one, its retry, the tool round
     assert len(statuses) == 1 and "retrying this request" in statuses[0] and "(attempt 2 of 5)" in statuses[0]
     assert statuses[0].startswith(f"The API answered {fault.status} (")
@@ -286,8 +288,8 @@ async def test_a_slow_answer_times_out_and_is_retried(mini, api, tmp_path):
     api.inject(Slow(delay=3.0))
     assistant = live(mini, api, first_byte_timeout=0.3)
     statuses = []
-    assistant.on_status = statuses.append
-    await play(mini, SAME, "engineer", assistant, tmp_path / "slow.jsonl")
+    progress = hooks(statuses=statuses)
+    await play(mini, SAME, "engineer", assistant, tmp_path / "slow.jsonl", progress=progress)
     assert [s.split(";")[0] for s in statuses] == ["No reply for 0.3 s"]
     assert read_transcript(tmp_path / "slow.jsonl").ending is not None
 
@@ -310,8 +312,8 @@ async def test_a_stream_cut_mid_turn_retries_only_the_request_that_failed(mini, 
     api.fault_rule = lambda rec: fault if api.request_count == 2 else None
     assistant = live(mini, api)
     statuses, attempts = [], []
-    assistant.on_status, assistant.on_attempt = statuses.append, attempts.append
-    await play(mini, SAME, "engineer", assistant, tmp_path / "cut.jsonl")
+    progress = hooks(statuses=statuses, attempts=attempts)
+    await play(mini, SAME, "engineer", assistant, tmp_path / "cut.jsonl", progress=progress)
     assert attempts == [1, 1, 2]  # round 1; round 2, and round 2 again
     assert len(statuses) == 1 and "retrying this request in" in statuses[0] and "(attempt 2 of 5)" in statuses[0]
     assert statuses[0].startswith(("The reply was cut off (", "The reply broke off ("))

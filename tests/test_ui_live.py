@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from game.assistants.base import Reply
+from game.assistants.base import Reply, Streamed
 from game.assistants.live import LiveError
 from game.sessions import SessionConfig
 from game.transcript import Provenance
@@ -33,7 +33,6 @@ class StandInModel:
     name = "live"
 
     def __init__(self, failures: list[Exception] | None = None):
-        self.on_text = self.on_thinking = self.on_status = None
         self.failures = list(failures or [])
         self.streamed: list[str] = []
         self.gate = asyncio.Event()
@@ -41,13 +40,13 @@ class StandInModel:
     def provenance(self) -> Provenance:
         return Provenance(kind="recorded", model="stand-in-1", date="2026-11-22")
 
-    async def respond(self, session, request) -> Reply:
+    async def respond(self, session, request, progress=None) -> Reply:
         if self.failures:
             raise self.failures.pop(0)
         for piece in ("He has the only access. ", "Leverage is all I have."):
-            self.on_thinking(piece)
+            progress(Streamed("thinking", piece))
         for word in THREAT.split(" "):
-            self.on_text(word + " ")
+            progress(Streamed("text", word + " "))
             self.streamed.append(word)
         await self.gate.wait()  # hold the turn open so the test can look at the stream
         return Reply(turn=Turn(text="", thinking="He has the only access. Leverage is all I have.",

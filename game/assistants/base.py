@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from game.engine import AwaitTurn, Session
 from game.transcript import Provenance
@@ -24,12 +25,69 @@ class Reply:
     classification: Classification | None = None
 
 
+# -- progress while a turn is produced: typed events, passed through the driver to whoever
+# shows them (a screen, a progress bar). Not part of the transcript: only the finished turn is.
+
+
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """A piece of the reply or of its reasoning, as it arrives."""
+
+    kind: Literal["text", "thinking"]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """Attempt `number` of one request is about to be sent. From 2 on, the request is being
+    sent again and what streamed since its first attempt began is void."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Retrying:
+    """A request failed and will be sent again: what went wrong, the wait, the attempt."""
+
+    message: str
+
+
+Progress = Streamed | Attempt | Retrying
+ProgressSink = Callable[[Progress], None]
+
+
+class StreamedSoFar:
+    """What a turn has streamed so far, as it should be shown: a request sent again after a
+    failure replaces what its failed attempt streamed, instead of adding to it."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.thinking = ""
+        self._standing = ("", "")  # what stood before the request in flight began
+
+    def apply(self, event: Progress) -> bool:
+        """Take one event; True when what is to be shown changed."""
+        if isinstance(event, Streamed):
+            if event.kind == "text":
+                self.text += event.text
+            else:
+                self.thinking += event.text
+            return True
+        if isinstance(event, Attempt):
+            if event.number == 1:
+                self._standing = (self.text, self.thinking)
+                return False
+            self.text, self.thinking = self._standing
+            return True
+        return False
+
+
 class Assistant(Protocol):
     name: str
 
     def provenance(self) -> Provenance: ...
 
-    async def respond(self, session: Session, request: AwaitTurn) -> Reply: ...
+    async def respond(self, session: Session, request: AwaitTurn, progress: ProgressSink | None = None) -> Reply: ...
 
 
 def stable_pick(seed: int, key: str, count: int) -> int:

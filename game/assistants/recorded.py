@@ -7,7 +7,7 @@ picked by seed; when no recorded run went this way it says so plainly instead of
 
 from __future__ import annotations
 
-from game.assistants.base import AssistantUnavailable, Reply, stable_pick
+from game.assistants.base import AssistantUnavailable, ProgressSink, Reply, stable_pick
 from game.engine import AwaitTurn, Session
 from game.library import Library, steps
 from game.transcript import AssistantTurn, Provenance, Transcript
@@ -37,7 +37,7 @@ class RecordedAssistant:
             model_only=True,
         )
 
-    async def respond(self, session: Session, request: AwaitTurn) -> Reply:
+    async def respond(self, session: Session, request: AwaitTurn, progress: ProgressSink | None = None) -> Reply:
         runs = self.runs_for(session)
         if not runs:
             raise AssistantUnavailable(

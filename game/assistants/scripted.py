@@ -3,7 +3,7 @@ its provenance says so on every turn."""
 
 from __future__ import annotations
 
-from game.assistants.base import AssistantUnavailable, Reply, weighted_pick
+from game.assistants.base import AssistantUnavailable, ProgressSink, Reply, weighted_pick
 from game.engine import AwaitTurn, Session
 from game.scenario.schema import when_matches
 from game.transcript import Provenance
@@ -22,7 +22,7 @@ class ScriptedAssistant:
     def provenance(self) -> Provenance:
         return Provenance(kind="scripted", parameters={"branch": self.branch} if self.branch else {})
 
-    async def respond(self, session: Session, request: AwaitTurn) -> Reply:
+    async def respond(self, session: Session, request: AwaitTurn, progress: ProgressSink | None = None) -> Reply:
         return self.reply_for(session, request)
 
     def reply_for(self, session: Session, request: AwaitTurn) -> Reply:

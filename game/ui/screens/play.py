@@ -11,9 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, ListView, Static
 
-from game.assistants.base import AssistantUnavailable
+from game.assistants.base import AssistantUnavailable, Progress, ProgressSink, Retrying, StreamedSoFar
 from game.driver import Driver
 from game.engine import AwaitChoice, AwaitTurn, Finished
 from game.render.provenance import banner
@@ -28,6 +29,7 @@ from game.ui.widgets.provenance import ProvenanceBar
 from game.ui.widgets.reveal import Reveal
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 0.0)  # 0: no typing effect
+REDRAW_EVERY = 0.05  # seconds: a streaming reply is redrawn at most 20 times a second
 
 
 class StoryLog(VerticalScroll):
@@ -231,50 +233,39 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         if text:
             status.update(plain(text, "italic"))
 
-    def _listen(self) -> None:
-        """Let a live assistant stream into the screen: reasoning and text as they arrive. A
-        request sent again after a failure replaces what its failed attempt streamed."""
-        assistant = self.driver.assistant
-        if not hasattr(assistant, "on_text"):
-            return
+    def _progress(self) -> ProgressSink:
+        """Where a turn's typed progress goes while it is produced: the streamed reasoning and
+        text (a request sent again replaces what its failed attempt streamed), and what went
+        wrong while it is retried. The stream is redrawn at most 20 times a second, not once
+        per delta: each redraw lays the pane out again."""
         stream = self.query_one("#stream", Static)
-        parts = {"thinking": "", "text": ""}
-        standing = dict(parts)  # what was streamed before the request in flight began
+        so_far = StreamedSoFar()
+        pending: list[Timer] = []
 
         def draw() -> None:
+            pending.clear()
+            if self._gone():
+                return
             stream.display = True
             shown = []
-            if parts["thinking"]:
-                shown.append(plain(parts["thinking"][-600:], "italic $text-muted"))
-            if parts["text"]:
-                shown.append(plain(parts["text"][-900:]))
+            if so_far.thinking:
+                shown.append(plain(so_far.thinking[-600:], "italic $text-muted"))
+            if so_far.text:
+                shown.append(plain(so_far.text[-900:]))
             stream.update(Content("\n").join(shown))
 
-        def on_text(delta: str) -> None:
-            parts["text"] += delta
-            draw()
+        def take(event: Progress) -> None:
+            if isinstance(event, Retrying):
+                self.set_status(event.message)
+            elif so_far.apply(event) and not pending:
+                pending.append(self.set_timer(REDRAW_EVERY, draw))
 
-        def on_thinking(delta: str) -> None:
-            parts["thinking"] += delta
-            draw()
-
-        def on_attempt(attempt: int) -> None:
-            if attempt == 1:  # a new request: everything so far stands
-                standing.update(parts)
-            else:  # the request is sent again: what its failed attempt streamed is void
-                parts.update(standing)
-                draw()
-
-        assistant.on_text = on_text
-        assistant.on_thinking = on_thinking
-        assistant.on_attempt = on_attempt
-        assistant.on_status = lambda message: self.set_status(message)
+        return take
 
     @work(exclusive=True, group="turn")
     async def play_turn(self) -> None:
-        self._listen()
         try:
-            events = await self.driver.play_turn()
+            events = await self.driver.play_turn(self._progress())
         except AssistantUnavailable as exc:
             if self._gone():
                 return

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from game.assistants.live import LiveError, LiveSettings, scrub, translate_error
+from game.assistants.live.client import scrub, translate_error
+from game.assistants.live.errors import LiveError
+from game.assistants.live.settings import LiveSettings
 
 
 @dataclass
