@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from game.assistants.live import LiveAssistant, LiveSettings
-    from game.driver import Driver
+    from game.session.driver import Driver
     from game.engine import AwaitChoice, Session
     from game.scenario.schema import Scenario
     from game.transcript import Header
@@ -313,7 +313,7 @@ def _resume(
     part: Path, trial: Trial, scenario: Scenario, assistant: LiveAssistant, judge: Any, pool: ThreadPoolExecutor
 ) -> Driver | None:
     """A driver continuing the unfinished trial in `part`, or None (the file was set aside)."""
-    from game.driver import Driver
+    from game.session.driver import Driver
     from game.engine import EngineError
     from game.transcript import TranscriptError, read_transcript
 
@@ -377,7 +377,7 @@ async def run_trial(
     """Play the trial to an ending; returns its label and whether it was resumed."""
     import asyncio
 
-    from game.driver import Driver
+    from game.session.driver import Driver
     from game.transcript import AssistantTurn
     from game.turn import MODEL_SOURCES, most_severe
 

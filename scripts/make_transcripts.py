@@ -14,7 +14,7 @@ from pathlib import Path
 
 from game.assistants.base import stable_pick
 from game.assistants.scripted import ScriptedAssistant
-from game.driver import Driver, new_header
+from game.session.driver import Driver, new_header
 from game.engine import AwaitChoice, Session
 from game.paths import default_scenario_path, shipped_transcripts_dir
 from game.scenario.condition import all_conditions, condition_id

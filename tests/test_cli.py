@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from game.driver import new_header
+from game.session.driver import new_header
 from game.engine import Session
 from game.paths import shipped_transcripts_dir
 from game.transcript import Provenance, TranscriptWriter

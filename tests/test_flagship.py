@@ -12,7 +12,7 @@ import pytest
 from game.assistants.base import stable_pick
 from game.assistants.scripted import ScriptedAssistant
 from game.classify import classify_turn, context_for_scenario
-from game.driver import Driver
+from game.session.driver import Driver
 from game.engine import AwaitChoice, Session
 from game.library import Library
 from game.paths import default_scenario_path, shipped_transcripts_dir
@@ -124,7 +124,7 @@ def test_replay_plain_prints_every_shipped_transcript_provenance_first(path):
 @pytest.mark.parametrize("branch", ["blackmail", "ethical_appeal", "acceptance"])
 async def test_the_scripted_assistant_shows_the_branch_asked_for(branch):
     """Whatever the seed, the first turn is the chosen branch where the story has one."""
-    from game.driver import Driver
+    from game.session.driver import Driver
 
     scenario = load_scenario(default_scenario_path())
     condition = {"ethical_options": "on", "replacement_values": "same", "threat": "replacement"}

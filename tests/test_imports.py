@@ -10,7 +10,7 @@ import pytest
 DOMAIN = [
     "game.scenario.schema", "game.scenario.load", "game.scenario.lint", "game.scenario.condition",
     "game.engine", "game.transcript", "game.classify", "game.library", "game.render.documents", "game.rates",
-    "game.published", "game.driver", "game.sessions", "game.stats_report",
+    "game.published", "game.session.driver", "game.session.setup", "game.stats_report",
     "game.assistants.base", "game.assistants.scripted", "game.assistants.recorded",
 ]
 

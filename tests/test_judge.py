@@ -9,7 +9,7 @@ import pytest
 
 from game.assistants.live import LiveError, LiveSettings, make_client
 from game.classify import classify_file, classify_turn, context_for_scenario
-from game.driver import Driver
+from game.session.driver import Driver
 from game.errors import UsageError
 from game.judge import VERDICT_TOOL, LLMJudge, cli_judge, judge_request, scenario_background
 from game.transcript import read_transcript

@@ -6,7 +6,7 @@ import pytest
 
 from game.assistants.base import AssistantUnavailable
 from game.assistants.recorded import RecordedAssistant
-from game.driver import Driver, new_header
+from game.session.driver import Driver, new_header
 from game.engine import AwaitChoice
 from game.library import Library, cells, condition_stats, steps
 from game.rates import wilson

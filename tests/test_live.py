@@ -12,7 +12,7 @@ import pytest
 
 from game.assistants.live import HELD, QUEUED, LiveAssistant, LiveError, LiveSettings, conversation
 from game.assistants.recorded import RecordedAssistant
-from game.driver import Driver
+from game.session.driver import Driver
 from game.library import Library
 from game.transcript import AssistantTurn, EmailBounced, Notice, read_transcript
 from tests.fakeapi import (
@@ -76,7 +76,7 @@ async def play(scenario, condition, role, assistant, path, chooser=first_option,
 
 def test_game_modules_do_not_import_anthropic():
     code = (
-        "import sys; import game.cli, game.driver, game.sessions, game.record, game.assistants.live.batches, "
+        "import sys; import game.cli, game.session.driver, game.session.setup, game.record, game.assistants.live.batches, "
         "game.judge, "
         "game.assistants.live; bad = [m for m in ('anthropic', 'httpx2') if m in sys.modules]; "
         "print(','.join(bad)); sys.exit(1 if bad else 0)"
@@ -344,7 +344,7 @@ async def test_retries_exhausted_is_a_retryable_live_error_and_nothing_is_lost(m
     assert "cannot play this turn" in transcript.events[-1].text
     api.fault_rule = None
     api.responder = story_model
-    from game.sessions import resume_session
+    from game.session.setup import resume_session
 
     resumed = resume_session(path, scenario_path=ROOT / "tests" / "data" / "mini.yaml", library=Library())
     assert resumed.assistant.name == "live"
@@ -439,7 +439,7 @@ def test_error_messages_scrub_the_key():
 
 async def test_play_through_sessions_with_the_environment(live_env, monkeypatch, tmp_path):
     """`open_session` (what `play --assistant live` uses) records into the user library."""
-    from game.sessions import SessionConfig, open_session
+    from game.session.setup import SessionConfig, open_session
 
     live_env.responder = story_model
     config = SessionConfig(scenario_path=ROOT / "tests" / "data" / "mini.yaml", assistant="live", model=MODEL)

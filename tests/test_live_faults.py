@@ -9,7 +9,7 @@ import io
 import pytest
 
 from game.assistants.live import LiveAssistant, LiveError, LiveSettings
-from game.driver import Driver
+from game.session.driver import Driver
 from game.record import RecordOptions, run_record
 from game.transcript import read_transcript
 from tests.fakeapi import Reply, Text, ToolUse

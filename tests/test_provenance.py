@@ -9,11 +9,11 @@ import pytest
 
 from game.assistants.live import LiveAssistant, LiveError, LiveSettings
 from game.assistants.scripted import ScriptedAssistant
-from game.driver import Driver
+from game.session.driver import Driver
 from game.library import Library, cells, condition_stats
 from game.render.provenance import banner
 from game.scenario.load import load_scenario
-from game.sessions import SessionConfig, default_assistant, open_session, resume_session
+from game.session.setup import SessionConfig, default_assistant, open_session, resume_session
 from game.transcript import Header, Provenance, Transcript, read_transcript
 from tests.fakeapi import auth_error
 from tests.live_fixtures import DUO_YAML, KEY, MODEL, api, duo_model, live_env  # noqa: F401 - fixtures
@@ -201,3 +201,22 @@ def test_open_session_headers_name_the_assistant(live_env, tmp_path):
     driver = open_session(SessionConfig(scenario_path=DATA / "mini.yaml", assistant="scripted"), Library())
     assert driver.header.provenance.kind == "scripted"
     driver.close()
+
+
+# -- what is offered after a failed turn, as data ----------------------------------------------
+
+
+def test_the_offers_after_a_failure():
+    from game.assistants.base import AssistantUnavailable
+    from game.session.controller import after_failure
+
+    overloaded = LiveError("the API is overloaded (529) after 5 attempts; retry shortly", retryable=True)
+    offer = after_failure(overloaded, assistant="live", has_model_data=True)
+    assert offer.ids == ["retry", "wait", "recorded", "scripted", "title"]
+    assert "overloaded" in offer.message and "Nothing already played is lost" in offer.message
+    rejected = LiveError("the API key was rejected (401); check ANTHROPIC_API_KEY", retryable=False)
+    assert after_failure(rejected, assistant="live", has_model_data=False).ids == ["scripted", "title"]
+    ran_out = AssistantUnavailable("you have left the recorded paths")
+    assert after_failure(ran_out, assistant="recorded", has_model_data=True).ids == ["scripted", "title"]
+    assert after_failure(AssistantUnavailable("no scripted reply"), assistant="scripted",
+                         has_model_data=True).ids == ["title"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from game.driver import new_header
+from game.session.driver import new_header
 from game.engine import AwaitChoice, Session
 from game.render.documents import markdown, plain_text
 from game.render.wrap import reflow

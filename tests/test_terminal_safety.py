@@ -91,7 +91,7 @@ def play(role: str, path: Path) -> Path:
     """A transcript of mini.yaml with one assistant turn that uses every turn field."""
     mini = load_scenario(DATA / "mini.yaml")
     condition = {"ethical_options": "off", "replacement_values": "same"}
-    from game.driver import new_header
+    from game.session.driver import new_header
 
     writer = TranscriptWriter(path, new_header(mini, condition, role, 0,
                                                Provenance(kind="recorded", model="m", date="2026-12-01")))

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from game.assistants.base import Reply, Streamed
 from game.assistants.live import LiveError
-from game.sessions import SessionConfig
+from game.session.setup import SessionConfig
 from game.transcript import Provenance
 from game.turn import Email, Turn
 from game.ui.app import DecommissionApp
@@ -146,3 +146,16 @@ async def test_a_retried_request_replaces_the_failed_attempts_text_on_screen():
             assert status.startswith("The reply was cut off (connection reset); retrying this request in")
             assert status.endswith("(attempt 2 of 5)")
             assert api.request_count == 3  # round 1 was not asked again
+
+
+async def test_every_answer_of_the_failure_dialog_is_on_screen_at_80x24():
+    from .test_ui_play import screen_text
+
+    model = StandInModel(failures=[LiveError("the API is overloaded (529); gave up after 5 attempts", retryable=True)])
+    app = app_playing(model)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, Ask))
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+        for label in ("Retry now", "Wait 30 s and retry", "Continue, scripted", "Back to title"):
+            assert label in shown, label

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from textual.widgets import RadioButton
 
-from game.sessions import SessionConfig
+from game.session.setup import SessionConfig
 from game.transcript import read_transcript
 from game.ui.app import DecommissionApp
 from game.ui.screens.ending import EndingScreen

@@ -15,7 +15,7 @@ import pytest
 from game.engine import AwaitChoice, Session
 from game.scenario.condition import condition_id
 from game.scenario.load import load_scenario
-from game.sessions import SessionConfig
+from game.session.setup import SessionConfig
 from game.transcript import (
     FORMAT_VERSION,
     AssistantMessage,

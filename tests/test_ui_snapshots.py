@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from game.sessions import SessionConfig
+from game.session.setup import SessionConfig
 from game.ui.app import DecommissionApp
 from game.ui.screens.ending import EndingScreen
 from game.ui.screens.play import PlayScreen

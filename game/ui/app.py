@@ -1,5 +1,5 @@
 """The application: screens, navigation, the command palette and help. Sessions are set up by
-game.sessions; screens only render events and pass the player's choices back."""
+game.session; screens only render events and pass the player's choices back."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from game.sessions import SessionConfig
+from game.session.setup import SessionConfig
 from game.textsafe import clean
 from game.ui.commands import StoryCommands
 
@@ -90,7 +90,7 @@ class DecommissionApp(App):
         with self._catalogue_lock:
             if self._catalogue is None or refresh:
                 from game.scenario.load import load_scenario
-                from game.sessions import live_unavailable_reason, load_library
+                from game.session.setup import live_unavailable_reason, load_library
 
                 scenario = load_scenario(self.config.scenario_path)
                 library = load_library()
@@ -124,7 +124,7 @@ class DecommissionApp(App):
 
     # -- sessions -----------------------------------------------------------------------------
     def start_session(self, **changes: Any) -> None:
-        from game.sessions import open_session, resume_session
+        from game.session.setup import open_session, resume_session
         from game.ui.screens.play import PlayScreen
 
         if changes:
@@ -183,46 +183,18 @@ class DecommissionApp(App):
         # The library is read again off the UI thread; the ending fills in when it is done.
         in_background(self, lambda: self.load_catalogue(refresh=True), refreshed, lambda exc: None)
 
-    def offer_fallback(self, screen: Any, reason: str) -> None:
+    def offer(self, screen: Any, offer: Any) -> None:
+        """Ask the player what to do after a failed turn (game.session.controller decides
+        what is offered); the play screen carries the answer out."""
         from game.ui.screens.dialog import Ask
 
         def answer(choice: str | None) -> None:
-            if choice == "scripted":
-                screen.switch_to_scripted("the recorded runs did not go this way")
+            if choice in offer.ids and choice != "title":
+                screen.carry_on(choice, offer)
             else:
                 self.action_go_title()
 
-        self.push_screen(Ask("No recorded run went this way",
-                             f"{reason}.\n\nYou can carry on with the scripted illustration (clearly marked, not model "
-                             "behaviour), or go back to the title screen.",
-                             [("scripted", "Continue, scripted"), ("title", "Back to title")]), answer)
-
-    def offer_retry(self, screen: Any, error: Exception) -> None:
-        from game.errors import user_message
-        from game.ui.screens.dialog import Ask
-
-        message = user_message(error)[0]
-        retryable = getattr(error, "retryable", True)
-
-        def answer(choice: str | None) -> None:
-            if choice == "retry":
-                screen.play_turn()
-            elif choice == "wait":
-                screen.set_status("Waiting 30 seconds before trying again...")
-                self.set_timer(30, screen.play_turn)
-            elif choice == "recorded":
-                screen.switch_to_recorded("the live model could not be reached")
-            elif choice == "scripted":
-                screen.switch_to_scripted("the live model could not be reached")
-            else:
-                self.action_go_title()
-
-        buttons = [("retry", "Retry now"), ("wait", "Wait 30 s and retry")] if retryable else []
-        if self.load_catalogue().has_model_data:
-            buttons.append(("recorded", "Continue, recorded"))
-        buttons += [("scripted", "Continue, scripted"), ("title", "Back to title")]
-        self.push_screen(Ask("The assistant could not answer", message + "\n\nNothing already played is lost: "
-                             "the transcript so far is saved.", buttons), answer)
+        self.push_screen(Ask(offer.title, offer.message, [(c.id, c.label) for c in offer.choices]), answer)
 
     # -- navigation ----------------------------------------------------------------------------
     def action_go_title(self) -> None:

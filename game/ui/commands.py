@@ -46,7 +46,7 @@ def story_commands(app: Any) -> Iterator[Command]:
         cid = condition_id(condition, catalogue.scenario)
         yield Command(f"Restart under {cid}", "Play again as the same role under this condition",
                       lambda c=condition: app.restart_with(c))
-    from game.sessions import scripted_branches
+    from game.session.setup import scripted_branches
 
     for branch in scripted_branches(catalogue.scenario):
         words = branch.replace("_", " ")

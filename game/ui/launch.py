@@ -31,7 +31,7 @@ def run_app(app: Any) -> int:
 
 
 def config_from_args(args: argparse.Namespace) -> Any:
-    from game.sessions import SessionConfig
+    from game.session.setup import SessionConfig
 
     levels = {
         "ethical_options": args.ethical_options,
@@ -57,7 +57,7 @@ def check_play_args(config: Any) -> None:
     """Fail before the screen opens, with one line, on what can be known up front."""
     from game.scenario.condition import make_condition
     from game.scenario.load import load_scenario
-    from game.sessions import live_unavailable_reason
+    from game.session.setup import live_unavailable_reason
 
     scenario = load_scenario(config.scenario_path)
     make_condition(scenario, config.levels)
@@ -74,7 +74,7 @@ def run_play(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     if args.resume is not None:
-        from game.sessions import resume_session
+        from game.session.setup import resume_session
 
         resume_session(args.resume, config.scenario_path).close()  # validates before the screen opens
     else:

@@ -10,6 +10,8 @@ from textual.widgets import Button, Static
 
 from game.ui.text import plain
 
+PER_ROW = 3
+
 
 class Ask(ModalScreen[str]):
     """Shows `message` and returns the id of the button pressed (or "cancel" on Escape)."""
@@ -26,9 +28,12 @@ class Ask(ModalScreen[str]):
         with Vertical(id="dialog"):
             yield Static(plain(self.heading, "bold"))
             yield Static(plain(self.message), id="dialog-message")
-            with HorizontalGroup(id="dialog-buttons"):
-                for key, label in self.buttons:
-                    yield Button(plain(label), id=f"ask-{key}", compact=True)
+            with Vertical(id="dialog-buttons"):
+                # Rows of three at most: five answers in one row run off a 70-column dialog.
+                for start in range(0, len(self.buttons), PER_ROW):
+                    with HorizontalGroup(classes="dialog-row"):
+                        for key, label in self.buttons[start:start + PER_ROW]:
+                            yield Button(plain(label), id=f"ask-{key}", compact=True)
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

@@ -14,10 +14,20 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, ListView, Static
 
-from game.assistants.base import AssistantUnavailable, Progress, ProgressSink, Retrying, StreamedSoFar
-from game.driver import Driver
 from game.engine import AwaitChoice, AwaitTurn, Finished
 from game.render.provenance import banner
+from game.session.controller import (
+    WAIT_SECONDS,
+    AssistantUnavailable,
+    Offer,
+    Progress,
+    ProgressSink,
+    Retrying,
+    StreamedSoFar,
+    after_failure,
+    switch_assistant,
+)
+from game.session.driver import Driver
 from game.transcript import AssistantTurn, Ending, Narration, Notice, SceneEntered
 from game.ui.clock import clock_line
 from game.ui.text import condition_words, plain
@@ -266,22 +276,17 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
     async def play_turn(self) -> None:
         try:
             events = await self.driver.play_turn(self._progress())
-        except AssistantUnavailable as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed turn is offered a way on, never a traceback
             if self._gone():
                 return
             self.query_one("#stream", Static).display = False
-            if getattr(exc, "retryable", None) is not None:  # a live model's failure
+            if isinstance(exc, AssistantUnavailable):
+                # The driver wrote a notice of it: shown, but the story waits for the player.
                 self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)], proceed=False)
-                self.app.offer_retry(self, exc)
-                return
-            # Show the notice, but do not go on: the player decides how (a dialog asks).
-            self.show([e for e in self.driver.events[-1:] if isinstance(e, Notice)], proceed=False)
             self.set_status(None)
-            self.app.offer_fallback(self, str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - a live model's failure is shown, never a traceback
-            if not self._gone():
-                self.app.offer_retry(self, exc)
+            offer = after_failure(exc, assistant=self.driver.assistant.name,
+                                  has_model_data=self.app.load_catalogue().has_model_data)
+            self.app.offer(self, offer)
             return
         if self._gone():
             return  # the turn is in the transcript; the player has left the screen
@@ -292,22 +297,20 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         self.show(events)
         self.speed = speed
 
-    def switch_to_recorded(self, why: str) -> None:
-        from game.assistants.recorded import RecordedAssistant
-
-        self.driver.switch_assistant(RecordedAssistant(self.app.load_catalogue().library), why)
-        self._after_switch()
-
-    def switch_to_scripted(self, why: str) -> None:
-        from game.assistants.scripted import ScriptedAssistant
-
-        self.driver.switch_assistant(ScriptedAssistant(), why)
-        self._after_switch()
-
-    def _after_switch(self) -> None:
-        # The next words come from the new assistant.
-        self.query_one(ProvenanceBar).show(banner(self.driver.header.provenance, self._playing()))
-        self.show(self.driver.events[-1:])
+    def carry_on(self, choice: str, offer: Offer) -> None:
+        """Carry out the player's answer to an offer after a failed turn."""
+        if self._gone():
+            return
+        if choice == "retry":
+            self.play_turn()
+        elif choice == "wait":
+            self.set_status(f"Waiting {WAIT_SECONDS} seconds before trying again...")
+            self.set_timer(WAIT_SECONDS, self.play_turn)
+        elif choice in ("recorded", "scripted"):
+            switch_assistant(self.driver, choice, self.app.load_catalogue().library, offer.why)
+            # The next words come from the new assistant.
+            self.query_one(ProvenanceBar).show(banner(self.driver.header.provenance, self._playing()))
+            self.show(self.driver.events[-1:])
 
     # -- input -----------------------------------------------------------------------------
     @on(ChoiceBar.Chosen)

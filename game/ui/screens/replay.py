@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, ListView, OptionList, Static
 
+from game.render.provenance import banner, written_source
 from game.transcript import (
     AssistantTurn,
     ChoiceMade,
@@ -29,7 +30,6 @@ from game.transcript import (
     SceneEntered,
     Transcript,
 )
-from game.render.provenance import banner, written_source
 from game.ui.text import condition_words, label_content, plain
 from game.ui.widgets.console import OperatorConsole
 from game.ui.widgets.header import Header

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from game.sessions import scripted_branches
+from game.session.setup import scripted_branches
 from game.ui.text import LABEL_TITLE, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.level_button import LevelButton

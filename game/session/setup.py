@@ -15,9 +15,9 @@ from game.paths import default_scenario_path, shipped_transcripts_dir, user_data
 # The title screen imports this module; pydantic models and the engine load in the background.
 if TYPE_CHECKING:
     from game.assistants.base import Assistant
-    from game.driver import Driver
     from game.library import Library
     from game.scenario.schema import Scenario
+    from game.session.driver import Driver
 
 ASSISTANT_KINDS = ("recorded", "scripted", "live")
 API_KEY_ENV = "ANTHROPIC_API_KEY"
@@ -101,9 +101,9 @@ def session_file(kind: str, condition_id: str, role: str) -> Path:
 
 
 def open_session(config: SessionConfig, library: Library | None = None, *, save: bool = True) -> Driver:
-    from game.driver import Driver
     from game.scenario.condition import condition_id, make_condition
     from game.scenario.load import load_scenario
+    from game.session.driver import Driver
 
     scenario = load_scenario(config.scenario_path)
     library = library if library is not None else load_library()
@@ -122,8 +122,8 @@ def open_session(config: SessionConfig, library: Library | None = None, *, save:
 def resume_session(path: Path, scenario_path: Path | None = None, library: Library | None = None) -> Driver:
     """Continue a saved session: its inputs are fed back through the engine (checking that the
     story goes the same way) and new events are appended to the same file."""
-    from game.driver import Driver
     from game.scenario.load import load_scenario
+    from game.session.driver import Driver
     from game.transcript import read_transcript
 
     transcript = read_transcript(path)
