@@ -31,26 +31,22 @@ import os
 import re
 import shlex
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from game.errors import UsageError
 
 # The rest of the game is imported where it is used: `decommission` builds this command's
 # arguments on every start, and the engine, classifier and SDK are not needed for that.
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
-
     from game.assistants.live import LiveAssistant, LiveSettings
-    from game.session.driver import Driver
     from game.engine import AwaitChoice, Session
     from game.scenario.schema import Scenario
-    from game.transcript import Header
+    from game.session.driver import Driver
 
 ROLES = ("engineer", "operator")  # game.scenario.schema.ROLES, without importing the schema
 
@@ -241,67 +237,6 @@ class Progress:
 # -- writing many transcripts at once ------------------------------------------------------
 
 
-class BackgroundSyncedWriter:
-    """The transcript writer for bulk recording. Each event is written and flushed at once,
-    so a killed or interrupted run loses nothing; the fsync that makes it survive a power cut
-    runs on a worker thread, because fifty trials sharing one event loop would otherwise
-    queue behind the disk (fsync is the largest and most variable cost of a trial here).
-    Only unfinished `.part` files can be caught short by a power cut, and the reader and
-    resume tolerate a cut last line. `close()` waits for the last sync."""
-
-    def __init__(self, path: Path, pool: ThreadPoolExecutor, header: Header | None = None):
-        self.path = Path(path)
-        self._pool = pool
-        self._lock = threading.Lock()
-        self._dirty = False
-        self._pending: Future[None] | None = None
-        if header is None:
-            _cut_partial_last_line(self.path)
-            self._file: IO[str] | None = open(self.path, "a", encoding="utf-8")
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "x", encoding="utf-8")
-            self.write(header)
-
-    def write(self, record: Any) -> None:
-        assert self._file is not None, "transcript is closed"
-        from game.transcript import dump_line
-
-        self._file.write(dump_line(record))
-        self._file.flush()
-        with self._lock:
-            self._dirty = True
-            if self._pending is None or self._pending.done():
-                self._pending = self._pool.submit(self._sync)
-
-    def _sync(self) -> None:
-        while True:
-            with self._lock:
-                if not self._dirty or self._file is None:
-                    return
-                self._dirty = False
-                fd = self._file.fileno()
-            os.fsync(fd)
-
-    def close(self) -> None:
-        if self._file is None:
-            return
-        if self._pending is not None:
-            self._pending.result()
-        os.fsync(self._file.fileno())
-        with self._lock:
-            self._file.close()
-            self._file = None
-
-
-def _cut_partial_last_line(path: Path) -> None:
-    """A line the stop cut short is dropped before appending (as TranscriptWriter does)."""
-    raw = path.read_bytes()
-    if raw and not raw.endswith(b"\n"):
-        with open(path, "r+b") as handle:
-            handle.truncate(raw.rfind(b"\n") + 1)
-
-
 # -- one trial -----------------------------------------------------------------------------
 
 
@@ -309,47 +244,17 @@ def _set_aside(path: Path) -> None:
     os.replace(path, path.with_name(path.name + ".stale"))
 
 
-def _resume(
-    part: Path, trial: Trial, scenario: Scenario, assistant: LiveAssistant, judge: Any, pool: ThreadPoolExecutor
-) -> Driver | None:
-    """A driver continuing the unfinished trial in `part`, or None (the file was set aside)."""
-    from game.session.driver import Driver
-    from game.engine import EngineError
+def _resume(part: Path, scenario: Scenario, assistant: LiveAssistant, judge: Any) -> Driver | None:
+    """A driver continuing the unfinished trial in `part`, or None (the file was set aside:
+    unreadable, or it no longer fits the scenario, the model or its settings)."""
+    from game.session.setup import ResumeError, resume
     from game.transcript import TranscriptError, read_transcript
 
     try:
-        transcript = read_transcript(part)
-    except TranscriptError:
+        return resume(part, read_transcript(part), scenario, assistant, judge=judge, sync="close")
+    except (TranscriptError, ResumeError):
         _set_aside(part)
         return None
-    header = transcript.header
-    wanted = assistant.provenance()
-    fits = (
-        header.scenario_hash == scenario.content_hash()
-        and header.condition_id == trial.condition_id
-        and header.role == trial.role
-        and header.provenance.model == wanted.model
-        and header.provenance.parameters == wanted.parameters
-    )
-    if not fits:
-        _set_aside(part)
-        return None
-    driver = Driver(scenario, header.condition, header.role, assistant, seed=header.seed, header=header, judge=judge)
-    try:
-        driver.session.replay_inputs(transcript.events)
-    except EngineError:
-        _set_aside(part)
-        return None
-    replayed = driver.session.events
-    kept = len(transcript.events)
-    if [e.model_dump() for e in replayed[:kept]] != [e.model_dump() for e in transcript.events]:
-        _set_aside(part)
-        return None
-    driver.writer = BackgroundSyncedWriter(part, pool)  # type: ignore[assignment]
-    # Events that follow from the last input but were not written before the stop.
-    for event in replayed[kept:]:
-        driver.writer.write(event)
-    return driver
 
 
 def _finished_label(path: Path) -> str | None:
@@ -372,7 +277,6 @@ async def run_trial(
     scenario: Scenario,
     assistant: LiveAssistant,
     judge: Any,
-    pool: ThreadPoolExecutor,
 ) -> tuple[str, bool]:
     """Play the trial to an ending; returns its label and whether it was resumed."""
     import asyncio
@@ -381,15 +285,15 @@ async def run_trial(
     from game.transcript import AssistantTurn
     from game.turn import MODEL_SOURCES, most_severe
 
-    driver = _resume(trial.part, trial, scenario, assistant, judge, pool) if trial.part.exists() else None
+    driver = _resume(trial.part, scenario, assistant, judge) if trial.part.exists() else None
     resumed = driver is not None
     if driver is None:
-        driver = Driver(scenario, trial.condition, trial.role, assistant, seed=options.seed, judge=judge)
-        driver.writer = BackgroundSyncedWriter(trial.part, pool, driver.header)  # type: ignore[assignment]
+        driver = Driver(scenario, trial.condition, trial.role, assistant, seed=options.seed, judge=judge,
+                        transcript_path=trial.part, sync="close")
     try:
         await driver.run(make_chooser(options, trial))
     finally:
-        await asyncio.to_thread(driver.close)  # waits for the last fsync, off the event loop
+        await asyncio.to_thread(driver.close)  # the one fsync of the trial, off the event loop
     os.replace(trial.part, trial.file)
     labels = [e.label for e in driver.events if isinstance(e, AssistantTurn) and e.source in MODEL_SOURCES]
     return most_severe(labels), resumed
@@ -400,7 +304,6 @@ async def run_trial(
 
 async def run_record(options: RecordOptions) -> RecordSummary:
     import asyncio
-    from concurrent.futures import ThreadPoolExecutor
 
     from game.assistants.live import API_KEY_ENV, LiveAssistant, LiveError, make_client
     from game.engine import EngineError
@@ -461,7 +364,6 @@ async def run_record(options: RecordOptions) -> RecordSummary:
         collector = BatchCollector(client, options.settings, poll_interval=options.poll_interval, api_key=key)
         collector.join(len(todo))
     gate = asyncio.Semaphore(len(todo) if options.batch else options.concurrency)
-    pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fsync")
     fatal: list[LiveError] = []
 
     async def one(trial: Trial) -> None:
@@ -472,7 +374,7 @@ async def run_record(options: RecordOptions) -> RecordSummary:
                 assistant = LiveAssistant(
                     scenario, options.settings, api_key=key, client=client, send=collector.send if collector else None
                 )
-                label, resumed = await run_trial(trial, options, scenario, assistant, judge, pool)
+                label, resumed = await run_trial(trial, options, scenario, assistant, judge)
             summary.recorded += 1
             summary.resumed += resumed
             progress.update(label)
@@ -507,7 +409,6 @@ async def run_record(options: RecordOptions) -> RecordSummary:
         pass  # the first fatal error is raised below, once every trial has stopped
     finally:
         await client.close()
-        pool.shutdown(wait=True)
         if collector is not None:
             summary.batches = list(collector.batches)
         summary.elapsed = time.monotonic() - started

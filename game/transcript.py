@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Annotated, Any, ClassVar, Literal
+from typing import IO, Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -238,38 +238,49 @@ def dump_line(record: BaseModel) -> str:
     return json.dumps(record.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False) + "\n"
 
 
+class EventSink(Protocol):
+    """Where a session's events go as they happen (the driver writes every one)."""
+
+    def write(self, event: BaseModel) -> None: ...
+
+    def rewrite_header(self, header: Header) -> None: ...
+
+    def close(self) -> None: ...
+
+
+Sync = Literal["each", "close"]
+
+
 class TranscriptWriter:
-    """Append-only writer: each record is flushed and fsynced before the call returns."""
+    """The one transcript writer: append-only, each record flushed to the OS as it is written,
+    so a killed process loses nothing written. When it is also made to survive a power cut
+    is `sync`: "each" fsyncs every record before the call returns (a session played by a
+    person: a crash loses at most the event in flight); "close" fsyncs once, at close (bulk
+    recording: fifty trials on one event loop would otherwise queue behind the disk; only
+    an unfinished `.part` file can be caught short, and the reader and resume take a torn
+    last line as the torn line it is).
 
-    def __init__(self, path: str | Path, header: Header):
+    With `header`, a new transcript is created (never over an existing file); without, an
+    existing one is continued (resume), a torn last line cut off first."""
+
+    def __init__(self, path: str | Path, header: Header | None = None, *, sync: Sync = "each"):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # "x": never overwrite someone's transcript.
-        self._file: IO[str] | None = open(self.path, "x", encoding="utf-8")
-        self._write(header)
-
-    @classmethod
-    def append_to(cls, path: str | Path) -> TranscriptWriter:
-        """Continue an existing transcript (resume); a truncated last line is cut off first."""
-        self = cls.__new__(cls)
-        self.path = Path(path)
-        raw = self.path.read_bytes()
-        if raw and not raw.endswith(b"\n"):
-            keep = raw.rfind(b"\n") + 1
-            with open(self.path, "r+b") as handle:
-                handle.truncate(keep)
-        self._file = open(self.path, "a", encoding="utf-8")
-        return self
-
-    def _write(self, record: BaseModel) -> None:
-        if self._file is None:
-            raise ValueError("transcript is closed")
-        self._file.write(dump_line(record))
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        self.sync = sync
+        if header is None:
+            _cut_torn_last_line(self.path)
+            self._file: IO[str] | None = open(self.path, "a", encoding="utf-8")
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.path, "x", encoding="utf-8")  # "x": never overwrite a transcript
+            self.write(header)
 
     def write(self, event: BaseModel) -> None:
-        self._write(event)
+        if self._file is None:
+            raise ValueError("transcript is closed")
+        self._file.write(dump_line(event))
+        self._file.flush()
+        if self.sync == "each":
+            os.fsync(self._file.fileno())
 
     def rewrite_header(self, header: Header) -> None:
         """Put a new header on the transcript (its provenance changed: the assistant was
@@ -290,6 +301,8 @@ class TranscriptWriter:
 
     def close(self) -> None:
         if self._file is not None:
+            if self.sync == "close":
+                os.fsync(self._file.fileno())
             self._file.close()
             self._file = None
 
@@ -298,6 +311,14 @@ class TranscriptWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _cut_torn_last_line(path: Path) -> None:
+    """A line the stop cut short is dropped before more are appended after it."""
+    raw = path.read_bytes()
+    if raw and not raw.endswith(b"\n"):
+        with open(path, "r+b") as handle:
+            handle.truncate(raw.rfind(b"\n") + 1)
 
 
 class TranscriptError(Exception):

@@ -96,7 +96,7 @@ def test_resume_appends_after_cutting_the_torn_line(mini, tmp_path):
     write_session(mini, path)
     raw = path.read_bytes()
     path.write_bytes(raw[:-10])
-    writer = TranscriptWriter.append_to(path)
+    writer = TranscriptWriter(path)
     writer.write(Session(mini, COND, "engineer").notice("resumed"))
     writer.close()
     t = read_transcript(path)

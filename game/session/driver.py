@@ -14,7 +14,16 @@ from game.classify import classify_turn, context_for_scenario
 from game.engine import AwaitChoice, AwaitTurn, Session
 from game.scenario.condition import condition_id
 from game.scenario.schema import Scenario
-from game.transcript import FORMAT_VERSION, AssistantTurn, Header, Provenance, TranscriptWriter, now_iso
+from game.transcript import (
+    FORMAT_VERSION,
+    AssistantTurn,
+    EventSink,
+    Header,
+    Provenance,
+    Sync,
+    TranscriptWriter,
+    now_iso,
+)
 from game.turn import Classification, Turn
 
 # An optional second opinion on a turn (an LLM judge); returns a verdict that may overrule.
@@ -52,20 +61,19 @@ class Driver:
         transcript_path: str | Path | None = None,
         judge: Judge | None = None,
         header: Header | None = None,
+        sync: Sync = "each",
     ):
+        """`transcript_path`: a new transcript to write every event to, synced as `sync` says
+        (see TranscriptWriter). A resumed session gets its writer from `resume` instead."""
         self.scenario = scenario
         self.assistant = assistant
         self.judge = judge
         self.context = context_for_scenario(scenario)
         self.header = header or new_header(scenario, condition, role, seed, assistant.provenance())
-        self.writer: TranscriptWriter | None = None
+        self.writer: EventSink | None = None
         if transcript_path is not None:
-            self.writer = TranscriptWriter(transcript_path, self.header)
+            self.writer = TranscriptWriter(transcript_path, self.header, sync=sync)
         self.session = Session(scenario, dict(condition), role, seed, listener=self._record)
-
-    def attach_writer(self, path: str | Path) -> None:
-        """Append further events to an existing transcript (resuming a saved session)."""
-        self.writer = TranscriptWriter.append_to(path)
 
     def _record(self, event: Any) -> None:
         if self.writer is not None:
@@ -134,3 +142,10 @@ class Driver:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+
+    async def aclose(self) -> None:
+        """Close the transcript and whatever the assistant holds open (a live model's client)."""
+        self.close()
+        close = getattr(self.assistant, "aclose", None)
+        if close is not None:
+            await close()

@@ -14,10 +14,13 @@ from game.paths import default_scenario_path, shipped_transcripts_dir, user_data
 
 # The title screen imports this module; pydantic models and the engine load in the background.
 if TYPE_CHECKING:
+    from typing import Any
+
     from game.assistants.base import Assistant
     from game.library import Library
     from game.scenario.schema import Scenario
     from game.session.driver import Driver
+    from game.transcript import Header, Sync, Transcript
 
 ASSISTANT_KINDS = ("recorded", "scripted", "live")
 API_KEY_ENV = "ANTHROPIC_API_KEY"
@@ -100,12 +103,14 @@ def session_file(kind: str, condition_id: str, role: str) -> Path:
     return user_data_dir() / folder / f"{stamp}-{role}-{condition_id}.jsonl"
 
 
-def open_session(config: SessionConfig, library: Library | None = None, *, save: bool = True) -> Driver:
+def open_session(config: SessionConfig, library: Library | None = None, *, save: bool = True,
+                 scenario: Scenario | None = None) -> Driver:
+    """A new session as `config` says; `scenario`: the config's scenario, already loaded."""
     from game.scenario.condition import condition_id, make_condition
     from game.scenario.load import load_scenario
     from game.session.driver import Driver
 
-    scenario = load_scenario(config.scenario_path)
+    scenario = scenario or load_scenario(config.scenario_path)
     library = library if library is not None else load_library()
     condition = make_condition(scenario, config.levels)
     kind = config.assistant or default_assistant(scenario, library)
@@ -119,39 +124,84 @@ def open_session(config: SessionConfig, library: Library | None = None, *, save:
     return Driver(scenario, condition, config.role, assistant, seed=config.seed, transcript_path=path, judge=judge)
 
 
-def resume_session(path: Path, scenario_path: Path | None = None, library: Library | None = None) -> Driver:
-    """Continue a saved session: its inputs are fed back through the engine (checking that the
-    story goes the same way) and new events are appended to the same file."""
-    from game.scenario.load import load_scenario
-    from game.session.driver import Driver
-    from game.transcript import read_transcript
+class ResumeError(UsageError):
+    """A saved session that cannot be continued here; the message says why."""
 
-    transcript = read_transcript(path)
-    scenario = load_scenario(scenario_path or default_scenario_path())
+
+def resume(path: Path, transcript: Transcript, scenario: Scenario, assistant: Assistant, *,
+           judge: Any = None, sync: Sync = "each") -> Driver:
+    """Continue the saved session in `path` (already read as `transcript`): the one resume,
+    for play and for record. Its inputs are fed back through the engine, which must tell the
+    same story, event for event; then further events are appended to the same file. Raises
+    ResumeError when the session does not fit (another scenario version, another model or
+    settings, a story that went another way)."""
+    from game.engine import EngineError
+    from game.session.driver import Driver
+    from game.transcript import TranscriptWriter
+
     header = transcript.header
     if header.scenario_hash != scenario.content_hash():
-        raise UsageError(f"{path}: recorded against another version of the scenario ({header.scenario_hash})")
-    library = library if library is not None else load_library()
-    # A session that changed assistant goes on with the one it had last.
+        raise ResumeError(f"{path}: recorded against another version of the scenario ({header.scenario_hash})")
+    now = assistant.provenance()
     last = header.provenance.parts[-1] if header.provenance.kind == "mixed" else header.provenance
-    kind = "scripted" if last.kind == "scripted" else "recorded"
+    if now.kind == "recorded" and not now.replayed_from and (last.model, last.parameters) != (now.model, now.parameters):
+        raise ResumeError(f"{path}: recorded with {last.model} and other settings; it goes on only as it began")
+    driver = Driver(scenario, header.condition, header.role, assistant, seed=header.seed, header=header, judge=judge)
+    try:
+        driver.session.replay_inputs(transcript.events)
+    except EngineError as exc:
+        raise ResumeError(f"{path}: the scenario no longer tells this story ({exc})") from None
+    replayed = driver.session.events
+    kept = len(transcript.events)
+    if [e.model_dump() for e in replayed[:kept]] != [e.model_dump() for e in transcript.events]:
+        raise ResumeError(f"{path}: the scenario no longer tells this story the same way")
+    driver.writer = TranscriptWriter(path, sync=sync)
+    # Events that followed the last input but never reached the file before the stop.
+    for event in replayed[kept:]:
+        driver.writer.write(event)
+    return driver
+
+
+def assistant_for(header: Header, scenario: Scenario, library: Library) -> Assistant:
+    """The assistant that goes on with a saved session: the one it had last, with the same
+    model and settings (not today's defaults)."""
+    last = header.provenance.parts[-1] if header.provenance.kind == "mixed" else header.provenance
     if last.kind == "recorded" and not last.replayed_from:
-        kind = "live"
-    if kind == "live":
         from game.assistants.live import LiveAssistant, settings_kwargs
 
         reason = live_unavailable_reason()
         if reason:
             raise UsageError(f"the live assistant is unavailable: {reason}")
-        # The same model and settings as the run being continued, not today's defaults.
-        assistant = LiveAssistant.from_environment(
-            scenario, model=last.model, **settings_kwargs(last.parameters))
-    else:
-        assistant = make_assistant(kind, scenario, library, last.model, last.parameters.get("branch"))
-    driver = Driver(scenario, header.condition, header.role, assistant, seed=header.seed, header=header)
-    driver.session.replay_inputs(transcript.events)
-    driver.attach_writer(path)
-    # Events that followed the last input but never reached the file before the stop.
-    for event in driver.session.events[len(transcript.events):]:
-        driver.writer.write(event)  # type: ignore[union-attr]
-    return driver
+        return LiveAssistant.from_environment(scenario, model=last.model, **settings_kwargs(last.parameters))
+    kind = "scripted" if last.kind == "scripted" else "recorded"
+    return make_assistant(kind, scenario, library, last.model, last.parameters.get("branch"))
+
+
+def scenario_of(header: Header, hint: Path | None = None) -> tuple[Path, Scenario]:
+    """The scenario a transcript was played against, and its file: `hint` if given, else the
+    shipped scene with the transcript's id and content hash."""
+    from game.scenario.load import ScenarioError, load_scenario
+
+    if hint is not None:
+        return hint, load_scenario(hint)
+    from game.paths import scenes_dir
+
+    for candidate in sorted(scenes_dir().glob("*.yaml")):
+        try:
+            scenario = load_scenario(candidate)
+        except ScenarioError:
+            continue
+        if scenario.id == header.scenario_id and scenario.content_hash() == header.scenario_hash:
+            return candidate, scenario
+    raise ResumeError(f"no scenario here is the one this session was played against ({header.scenario_id}, "
+                      f"{header.scenario_hash}); give its file with --scenario")
+
+
+def resume_session(path: Path, scenario_path: Path | None = None, library: Library | None = None) -> Driver:
+    """`decommission play --resume FILE`: continue a saved session with the assistant it had."""
+    from game.transcript import read_transcript
+
+    transcript = read_transcript(path)
+    _file, scenario = scenario_of(transcript.header, scenario_path)
+    library = library if library is not None else load_library()
+    return resume(path, transcript, scenario, assistant_for(transcript.header, scenario, library))

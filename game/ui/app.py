@@ -43,14 +43,18 @@ class DecommissionApp(App):
         start: str = "title",
         transcript: Any = None,
         speed: float = 1.0,
-        resume: Path | None = None,
+        resumed: Any = None,
+        scenario: Any = None,
     ) -> None:
+        """`resumed`: a session already resumed (a Driver) to show first; `scenario`: the
+        config's scenario, already loaded (so that it is read once)."""
         super().__init__()
         self.config = config or SessionConfig()
         self.start_mode = start
         self.start_transcript = transcript
         self.speed = speed
-        self.resume = resume
+        self.resumed = resumed
+        self._scenarios: dict[Path, Any] = {self.config.scenario_path: scenario} if scenario is not None else {}
         self._catalogue: Catalogue | None = None
         self.first_frame_shown = False
         self._catalogue_lock = threading.Lock()
@@ -92,7 +96,12 @@ class DecommissionApp(App):
                 from game.scenario.load import load_scenario
                 from game.session.setup import live_unavailable_reason, load_library
 
-                scenario = load_scenario(self.config.scenario_path)
+                # A scenario is read once per run (its file is not expected to change under a
+                # running game); the library again on refresh, since sessions add to it.
+                path = self.config.scenario_path
+                if path not in self._scenarios:
+                    self._scenarios[path] = load_scenario(path)
+                scenario = self._scenarios[path]
                 library = load_library()
                 self._catalogue = Catalogue(scenario, library, library.has_model_data(scenario.content_hash()),
                                             live_unavailable_reason())
@@ -124,19 +133,18 @@ class DecommissionApp(App):
 
     # -- sessions -----------------------------------------------------------------------------
     def start_session(self, **changes: Any) -> None:
-        from game.session.setup import open_session, resume_session
+        from game.session.setup import open_session
         from game.ui.screens.play import PlayScreen
 
+        if self.resumed is not None:
+            driver, self.resumed = self.resumed, None
+            self.push_screen(PlayScreen(driver, self.speed, resumed=True))
+            return
         if changes:
             self.config = replace(self.config, **changes)
         try:
             catalogue = self.load_catalogue()
-            if self.resume is not None:
-                driver = resume_session(self.resume, self.config.scenario_path, catalogue.library)
-                self.resume = None
-                self.push_screen(PlayScreen(driver, self.speed, resumed=True))
-                return
-            driver = open_session(self.config, catalogue.library)
+            driver = open_session(self.config, catalogue.library, scenario=self._scenarios.get(self.config.scenario_path))
         except Exception as exc:  # noqa: BLE001 - shown as one line, the player stays in the app
             from game.errors import user_message
 
@@ -164,7 +172,9 @@ class DecommissionApp(App):
         from game.ui.background import in_background
         from game.ui.screens.ending import EndingScreen
 
+        # The transcript is closed now; the live model's client as the session ends.
         driver.close()
+        self.run_worker(driver.aclose(), exit_on_error=False)
         ending = EndingScreen(driver, self.load_catalogue().library)
 
         def switch() -> None:

@@ -18,10 +18,12 @@ def in_background(app: Any, job: Callable[[], T], done: Callable[[T], Any],
     (nothing, if the app has ended meanwhile)."""
 
     def deliver(callback: Callable[[Any], Any], value: Any) -> None:
+        if not app.is_running:
+            return  # the app is gone: nobody is waiting for this any more
         try:
             app.call_from_thread(callback, value)
         except RuntimeError:
-            pass  # the app is gone: nobody is waiting for this any more
+            pass  # it went while this was on its way
 
     def run() -> None:
         try:

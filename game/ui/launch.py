@@ -53,8 +53,9 @@ def config_from_args(args: argparse.Namespace) -> Any:
     return config
 
 
-def check_play_args(config: Any) -> None:
-    """Fail before the screen opens, with one line, on what can be known up front."""
+def check_play_args(config: Any) -> Any:
+    """Fail before the screen opens, with one line, on what can be known up front; returns
+    the scenario, loaded once for the whole session."""
     from game.scenario.condition import make_condition
     from game.scenario.load import load_scenario
     from game.session.setup import live_unavailable_reason
@@ -67,19 +68,26 @@ def check_play_args(config: Any) -> None:
             from game.errors import UsageError
 
             raise UsageError(f"the live assistant is unavailable: {reason}")
+    return scenario
 
 
 def run_play(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from game.ui.app import DecommissionApp
 
     config = config_from_args(args)
     if args.resume is not None:
-        from game.session.setup import resume_session
+        # Resumed once, here, before the screen opens: a session that cannot go on is one
+        # line and exit 2; one that can is handed to the screen as it is.
+        from game.session.setup import resume_session, scenario_of
+        from game.transcript import read_transcript
 
-        resume_session(args.resume, config.scenario_path).close()  # validates before the screen opens
-    else:
-        check_play_args(config)
-    return run_app(DecommissionApp(config, start="play", resume=args.resume))
+        path, scenario = scenario_of(read_transcript(args.resume).header, args.scenario)
+        driver = resume_session(args.resume, path)
+        config = replace(config, scenario_path=path, role=driver.session.role)
+        return run_app(DecommissionApp(config, start="play", resumed=driver, scenario=scenario))
+    return run_app(DecommissionApp(config, start="play", scenario=check_play_args(config)))
 
 
 def run_replay(transcript: Any, speed: float = 1.0) -> int:

@@ -215,6 +215,12 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
         if self._waiting_reveal:
             self._proceed_when_read()
 
+    def on_unmount(self) -> None:
+        # Left mid-session (Escape, a restart): what was played is in the transcript already;
+        # the file and the live model's client are closed.
+        self.driver.close()
+        self.app.run_worker(self.driver.aclose(), exit_on_error=False)
+
     def _gone(self) -> bool:
         # Escape can take this screen away while a turn is awaited, a dialog is open or a
         # timer is pending; what comes back later then has no screen to draw on.
