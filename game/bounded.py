@@ -36,9 +36,6 @@ MAX_EVENT_LINE_BYTES = 16 * MB
 # MB in all; 32 MB is ten times that and still holds two or three 5 MB replies with reasoning.
 MAX_TRANSCRIPT_BYTES = 32 * MB
 
-# `classify` also reads one reply in the research framework's tag style: one reply, as above.
-MAX_REPLY_BYTES = 16 * MB
-
 
 class RefusedFile(Exception):
     """A path that is not read: not a regular file, too big, or not readable. The message says
