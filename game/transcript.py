@@ -329,6 +329,8 @@ def _check_data(data: Any, raw: str) -> None:
     such a string can never be written out as UTF-8 again (replay, export and resume would
     fail much later)."""
     surrogates = "\\ud" in raw or "\\uD" in raw  # they can only come from an escape
+    if not surrogates and raw.count("[") + raw.count("{") <= MAX_JSON_DEPTH:
+        return  # too few brackets to nest that deep: nothing to walk (the common case)
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
