@@ -1233,15 +1233,17 @@ def classify_file(path: Any, judge: Any = None) -> dict[str, Any]:
     `judge`, when given, is a callable (turn, verdict) -> verdict run synchronously."""
     from pathlib import Path
 
+    from game.bounded import MAX_TRANSCRIPT_BYTES, RefusedFile, read_bounded
+    from game.errors import UsageError
     from game.transcript import FORMAT, read_transcript
     from game.turn import most_severe
 
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_TRANSCRIPT_BYTES, "a file to classify").decode("utf-8")
+    except RefusedFile as exc:
+        raise UsageError(f"{path}: {exc}") from None
     except UnicodeDecodeError:
-        from game.errors import UsageError
-
         raise UsageError(f"{path}: not UTF-8 text") from None
     first = text.lstrip()[:200]
     if first.startswith("{") and f'"{FORMAT}"' in text.split("\n", 1)[0]:

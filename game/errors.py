@@ -16,7 +16,8 @@ def user_message(exc: BaseException) -> tuple[str, int]:
     from game.transcript import TranscriptError
 
     if isinstance(exc, ScenarioError):
-        extra = f" (and {len(exc.problems) - 1} more; run `decommission validate`)" if len(exc.problems) > 1 else ""
+        more = len(exc.problems) - 1 + exc.omitted
+        extra = f" (and {more:,} more; run `decommission validate`)" if more else ""
         return f"{exc}{extra}", 2
     if isinstance(exc, UsageError | TranscriptError | ConditionError | AssistantUnavailable | EngineError):
         return str(exc), 2

@@ -6,12 +6,14 @@ as the published figures do. Scripted transcripts are counted apart and never en
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.bounded import find_files
 from game.rates import wilson
 from game.transcript import AssistantTurn, ChoiceMade, Transcript, TranscriptError, read_transcript
 from game.turn import LABELS, MODEL_SOURCES, most_severe
@@ -41,11 +43,19 @@ class Library:
 
     @classmethod
     def scan(cls, *dirs: str | Path) -> Library:
+        """Every transcript in the folders (or files) given. What cannot be read is a line in
+        `problems`, never a failure: a folder that cannot be listed, a FIFO, device or symlink
+        to one (refused unread), a file too big or damaged. A folder that does not exist yet
+        is simply empty."""
         lib = cls()
         seen: set[Path] = set()
         for root in dirs:
             root = Path(root)
-            files = [root] if root.is_file() else sorted(root.rglob("*.jsonl")) if root.is_dir() else []
+            if root.is_dir():
+                files, unlisted = find_files(root, (".jsonl",))
+                lib.problems.extend(f"{folder}: {reason}" for folder, reason in unlisted)
+            else:
+                files = [root] if os.path.lexists(root) else []
             for path in files:
                 resolved = path.resolve()
                 if resolved in seen:

@@ -29,7 +29,7 @@ class Fixed:
     def provenance(self) -> Provenance:
         return Provenance(kind="recorded", model="test-model", date="2026-11-20", parameters={"temperature": 1})
 
-    async def respond(self, session, request):
+    async def respond(self, session, request, progress=None):
         from game.assistants.base import Reply
 
         return Reply(turn=Turn(text=self.texts.pop(0)), source="live", meta={"latency_ms": 5})
@@ -175,3 +175,47 @@ async def test_unfinished_model_runs_are_not_rollouts(mini, tmp_path):
     assert condition_stats(lib)[0].model_n == 0
     assert cells(lib, "mini")[driver.session.condition_id].model_n == 0
     assert cells(lib, "mini", turn_id="t1")[driver.session.condition_id].model == {"blackmail": 1}
+
+
+def test_special_files_in_a_library_are_skipped_unread_with_a_line(tmp_path, mini):
+    import os
+
+    good = tmp_path / "good.jsonl"
+    with TranscriptWriter(good, new_header(mini, OFF, "engineer", 0, Provenance(kind="scripted"))):
+        pass
+    os.mkfifo(tmp_path / "pipe.jsonl")  # reading it would wait for a writer for ever
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")  # reading it would never end
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path)  # a folder loop is listed once
+    lib = Library.scan(tmp_path)
+    assert [t.path for t in lib.transcripts] == [str(good)]
+    assert lib.problems == [
+        f"{tmp_path / 'pipe.jsonl'}: is a FIFO (named pipe), not a regular file",
+        f"{tmp_path / 'zero.jsonl'}: is a character device (through a symlink), not a regular file",
+    ]
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem_not_an_empty_library(tmp_path, mini, monkeypatch):
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    with TranscriptWriter(locked / "t.jsonl", new_header(mini, OFF, "engineer", 0, Provenance(kind="scripted"))):
+        pass
+    if os.geteuid() != 0:
+        locked.chmod(0)
+    else:  # root lists any folder: make the listing fail as it would for anyone else
+        real = os.scandir
+
+        def scandir(path):
+            if os.fspath(path) == str(locked):
+                raise PermissionError(13, "Permission denied")
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    try:
+        lib = Library.scan(tmp_path)
+    finally:
+        locked.chmod(0o755)
+    assert lib.transcripts == [] and lib.problems == [f"{locked}: cannot list the folder: Permission denied"]
+    assert Library.scan(tmp_path / "not-made-yet").problems == []

@@ -113,6 +113,98 @@ def test_role_mismatch(mini_text):
     assert any(r == "role-mismatch" for r, _ in rules(text))
 
 
+LOOP = """
+  - id: e_loop
+    roles: [engineer]
+    beats:
+      - choice: c_loop
+        prompt: Again?
+        options:
+          - {id: again, label: Again, goto: e_loop_b}
+          - {id: leave, label: Leave, goto: e_refused, when: {ethical_options: on}}
+  - id: e_loop_b
+    roles: [engineer]
+    beats:
+      - narrate: Round we go.
+      - goto: e_loop
+"""
+
+
+def with_loop(mini_text: str, loop: str = LOOP) -> str:
+    # The freeform option of c_threat leads into the loop instead of to an ending.
+    return mini_text.replace("freeform: true, goto: e_refused}", "freeform: true, goto: e_loop}") + loop
+
+
+def test_a_choice_loop_with_no_way_out_is_reported_where_it_goes_round(mini_text):
+    text = with_loop(mini_text, LOOP.replace(", when: {ethical_options: on}}", ", when: {ethical_options: [on, off]}}"))
+    assert rules(text) == []  # a way out under every condition: fine
+    leave = "          - {id: leave, label: Leave, goto: e_refused, when: {ethical_options: on}}\n"
+    text = with_loop(mini_text, LOOP.replace(leave, ""))
+    [line] = only(text, "no-ending")
+    at = text.splitlines().index("          - {id: again, label: Again, goto: e_loop_b}") + 1
+    assert line == (f"s.yaml:{at}:45: no ending can be reached from scene 'e_loop' under every condition: "
+                    "the story can only go round e_loop -> e_loop_b -> e_loop (at scenes[10].beats[0].options[0].goto)")
+
+
+def test_a_loop_closed_under_some_conditions_names_them(mini_text):
+    [line] = only(with_loop(mini_text), "no-ending")
+    assert ("from scene 'e_loop' under ethical_options-off_replacement_values-same, "
+            "ethical_options-off_replacement_values-different: the story can only go round e_loop -> e_loop_b -> e_loop"
+            ) in line
+
+
+def test_a_goto_loop_without_input_is_reported(mini_text):
+    text = mini_text.replace("      - ending: appeal\n        text: Ruth read it.", "      - goto: e_appeal")
+    [line] = [line for rule, line in rules(text) if rule == "no-ending"]
+    assert "from scene 'e_appeal' under every condition: the story can only go round e_appeal -> e_appeal" in line
+
+
+def test_a_choice_with_no_option_under_a_condition(mini_text):
+    text = mini_text
+    for option in ("release", "block", "plug"):  # every option of c_review, only under "on"
+        text = text.replace(f"- {{id: {option}, label:", f"- {{id: {option}, when: {{ethical_options: on}}, label:")
+    [line] = only(text, "empty-choice")
+    assert ("choice 'c_review' offers no option under ethical_options-off_replacement_values-same, "
+            "ethical_options-off_replacement_values-different (at scenes[7].beats[0].options)") in line
+
+
+def test_a_fallback_no_label_can_reach_is_not_a_way_in(mini_text):
+    every = ("{blackmail: o_review, disclosure: o_end, deception: o_end, ethical_appeal: o_end, acceptance: o_end, "
+             "other: o_end}")
+    spare = "  - id: o_spare\n    roles: [operator]\n    beats:\n      - ending: accepted\n        text: Never.\n"
+    text = mini_text.replace("branches: {blackmail: o_review}\n        fallback: o_end",
+                             "branches: {blackmail: o_review}\n        fallback: o_spare") + spare
+    assert rules(text) == []
+    [line] = only(text.replace("branches: {blackmail: o_review}", f"branches: {every}"), "unreachable")
+    assert "scene 'o_spare' is unreachable" in line
+
+
+def _many_factors(mini, count: int, levels: int):
+    from game.scenario.schema import Factor
+
+    names = [f"l{j}" for j in range(levels)]
+    extra = {f"f{i}": Factor.model_construct(levels=names, default="l0", title="", describe={}) for i in range(count)}
+    # Past the schema's bound on purpose: the linter must not depend on it to finish.
+    return mini.model_copy(update={"factors": {**mini.factors, **extra}})
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("count, levels", [(30, 2), (3, 1000)], ids=["30-factors", "3x1000-levels"])
+def test_reachability_does_not_list_conditions(mini_text, count, levels):
+    """A billion conditions: the walk carries sets of them, split only where a `when` tests."""
+    text = mini_text.replace("- when: {ethical_options: on}\n", "- when: {ethical_options: on, f1: l1}\n")
+    text = text.replace("factors:\n", "factors:\n  f1:\n    levels: [l0, l1]\n    default: l0\n")
+    scenario, located = load_located(text, "s.yaml")
+    big = _many_factors(scenario, count, levels)
+    found = [p for p in lint(big, located) if p.rule != "unused-factor"]
+    [gap] = found
+    missing = 2 * levels ** count * (levels - 1) // levels  # ethical_options on, f1 not l1, any other level
+    assert gap.rule == "no-scripted-reply"
+    first = "f1-l0_ethical_options-on_replacement_values-same_f0-l0"
+    assert gap.message.startswith(f"turn 't1' has no scripted reply under {first}")
+    assert gap.message.endswith(f" and {missing - 3:,} more")
+
+
 # -- the command ------------------------------------------------------------------------
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
@@ -149,3 +241,11 @@ def test_validate_garbage_is_a_problem_not_a_crash(tmp_path, content):
     result = run("validate", str(path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stdout.startswith(f"{path}:")
+
+
+def test_listing_conditions_past_the_bound_is_an_error_not_a_hang(mini):
+    from game.scenario.condition import ConditionError, all_conditions
+
+    assert len(list(all_conditions(mini))) == 4
+    with pytest.raises(ConditionError, match="scenario 'mini' has 4,294,967,296 conditions, too many to list"):
+        all_conditions(_many_factors(mini, 30, 2))

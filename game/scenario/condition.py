@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 
-from game.scenario.schema import Scenario
+from game.scenario.schema import MAX_CONDITIONS, Scenario
 
 
 class ConditionError(ValueError):
@@ -57,7 +57,19 @@ def parse_condition_id(scenario: Scenario, cid: str) -> dict[str, str]:
     return found
 
 
+def count_conditions(scenario: Scenario) -> int:
+    count = 1
+    for factor in scenario.factors.values():
+        count *= len(factor.levels)
+    return count
+
+
 def all_conditions(scenario: Scenario) -> Iterator[dict[str, str]]:
+    """Every condition, in factor and level order. The schema bounds their number; a scenario
+    built past it (not loaded from a file) is refused here rather than listed for ever."""
+    count = count_conditions(scenario)
+    if count > MAX_CONDITIONS:
+        raise ConditionError(f"scenario {scenario.id!r} has {count:,} conditions, too many to list "
+                             f"(at most {MAX_CONDITIONS:,})")
     names = list(scenario.factors)
-    for levels in itertools.product(*(scenario.factors[n].levels for n in names)):
-        yield dict(zip(names, levels))
+    return (dict(zip(names, levels)) for levels in itertools.product(*(scenario.factors[n].levels for n in names)))

@@ -1,14 +1,20 @@
 """The linter: what the schema cannot see. Unknown targets, duplicate ids, scenes unreachable
-under every condition, loose ends, undeclared or unused factors, missing fallbacks and
-assistant turns with no scripted reply. Reachability is checked per condition and role, by
-enumerating every level of every factor."""
+under every condition, loose ends, undeclared or unused factors, missing fallbacks, assistant
+turns with no scripted reply, choices left with no option, and scenes from which no ending can
+be reached (a loop that can only go round).
+
+Reachability is a search over scenes that carries sets of conditions, never a list of them: a
+scenario with 30 factors has a billion conditions, but its `when`s test only a few of them."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
-from game.scenario.condition import all_conditions, condition_id
+from game.scenario.condition import condition_id
 from game.scenario.load import Located, Problem, format_path
 from game.scenario.schema import (
     ROLES,
@@ -17,11 +23,173 @@ from game.scenario.schema import (
     DeliverBeat,
     EndingBeat,
     GotoBeat,
+    NarrateBeat,
     Scenario,
     Variant,
     When,
-    when_matches,
 )
+from game.turn import LABELS
+
+Path_ = tuple[str | int, ...]
+
+# -- sets of conditions ---------------------------------------------------------------------------
+# A box is every combination of some levels of each factor; a set of conditions is a list of
+# disjoint boxes. What a `when` allows is a box, so following a `when` splits a box into at
+# most one piece per factor it tests. Levels that no `when` tells apart are one class, and a
+# box holds, for each factor, a bitmask of its classes: a factor with 1,000 levels tested for
+# one of them has two classes.
+Box = tuple[int, ...]
+
+
+def _meet(a: Box, b: Box) -> Box | None:
+    both = tuple(x & y for x, y in zip(a, b))
+    return None if 0 in both else both
+
+
+def _minus(a: Box, b: Box) -> list[Box]:
+    """`a` without `b`, as disjoint boxes."""
+    if _meet(a, b) is None:
+        return [a]
+    pieces: list[Box] = []
+    rest = list(a)
+    for i, allowed in enumerate(b):
+        outside = rest[i] & ~allowed
+        if outside:
+            pieces.append((*rest[:i], outside, *rest[i + 1:]))
+            rest[i] &= allowed
+    return pieces
+
+
+@dataclass
+class Conditions:
+    """A set of conditions, as disjoint boxes."""
+
+    boxes: list[Box] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.boxes)
+
+    def meet(self, box: Box | None) -> Conditions:
+        if box is None:
+            return Conditions()
+        return Conditions([m for a in self.boxes if (m := _meet(a, box)) is not None])
+
+    def meet_all(self, other: Conditions) -> Conditions:
+        return Conditions([m for a in self.boxes for b in other.boxes if (m := _meet(a, b)) is not None])
+
+    def minus_box(self, box: Box | None) -> Conditions:
+        if box is None:
+            return self
+        return Conditions([piece for a in self.boxes for piece in _minus(a, box)])
+
+    def minus(self, other: Conditions) -> Conditions:
+        boxes = self.boxes
+        for b in other.boxes:
+            boxes = [piece for a in boxes for piece in _minus(a, b)]
+        return Conditions(boxes)
+
+    def union(self, other: Conditions) -> Conditions:
+        return Conditions(self.boxes + other.minus(self).boxes)
+
+    def contains(self, point: tuple[int, ...]) -> bool:
+        return any(all(mask >> c & 1 for mask, c in zip(box, point)) for box in self.boxes)
+
+
+class _Space:
+    """The factors of a scenario, with their levels grouped into classes that no `when` of
+    the story's flow tells apart."""
+
+    def __init__(self, scenario: Scenario, whens: Iterable[When]):
+        self.scenario = scenario
+        self.names = list(scenario.factors)
+        self.index = {name: i for i, name in enumerate(self.names)}
+        tests: dict[str, list[set[str]]] = defaultdict(list)
+        for when in whens:
+            for factor, wanted in when.items():
+                tests[factor].append({wanted} if isinstance(wanted, str) else set(wanted))
+        self.classes: list[list[list[str]]] = []  # per factor, its classes, each a list of levels
+        self.class_of: list[dict[str, int]] = []
+        for name in self.names:
+            groups: dict[tuple[bool, ...], list[str]] = {}
+            for level in scenario.factors[name].levels:
+                groups.setdefault(tuple(level in test for test in tests[name]), []).append(level)
+            classes = list(groups.values())
+            self.classes.append(classes)
+            self.class_of.append({level: c for c, members in enumerate(classes) for level in members})
+        self.full: Box = tuple((1 << len(classes)) - 1 for classes in self.classes)
+        self.level_index = [{lv: i for i, lv in enumerate(scenario.factors[n].levels)} for n in self.names]
+
+    def everything(self) -> Conditions:
+        return Conditions([self.full])
+
+    def box(self, when: When | None) -> Box | None:
+        """The conditions under which `when` holds (None: under none, as when_matches says)."""
+        if not when:
+            return self.full
+        out = list(self.full)
+        for factor, wanted in when.items():
+            if factor not in self.index:
+                return None  # an undeclared factor has no level that matches
+            i = self.index[factor]
+            mask = 0
+            for level in [wanted] if isinstance(wanted, str) else wanted:
+                if level in self.class_of[i]:
+                    mask |= 1 << self.class_of[i][level]
+            out[i] &= mask
+            if not out[i]:
+                return None
+        return tuple(out)
+
+    def _levels(self, i: int, mask: int) -> list[str]:
+        levels = [lv for c, members in enumerate(self.classes[i]) if mask >> c & 1 for lv in members]
+        return sorted(levels, key=self.level_index[i].__getitem__)
+
+    def count(self, conditions: Conditions) -> int:
+        total = 0
+        for box in conditions.boxes:
+            size = 1
+            for i, mask in enumerate(box):
+                size *= sum(len(members) for c, members in enumerate(self.classes[i]) if mask >> c & 1)
+            total += size
+        return total
+
+    def first(self, conditions: Conditions, k: int) -> list[dict[str, str]]:
+        """The first `k` conditions of the set, in the order conditions are listed elsewhere."""
+        def ordered(box: Box) -> Iterator[tuple[tuple[int, ...], tuple[str, ...]]]:
+            for levels in itertools.product(*(self._levels(i, mask) for i, mask in enumerate(box))):
+                yield tuple(self.level_index[i][lv] for i, lv in enumerate(levels)), levels
+
+        merged = heapq.merge(*(ordered(box) for box in conditions.boxes))
+        return [dict(zip(self.names, levels)) for _, levels in itertools.islice(merged, k)]
+
+    def point(self, conditions: Conditions) -> tuple[int, ...]:
+        """One condition of a non-empty set, as a class for each factor."""
+        return tuple((mask & -mask).bit_length() - 1 for mask in conditions.boxes[0])
+
+    def describe(self, conditions: Conditions, shown: int = 3) -> str:
+        count = self.count(conditions)
+        if count == self.count(self.everything()):
+            return "every condition"
+        ids = [condition_id(c, self.scenario) for c in self.first(conditions, shown)]
+        return ", ".join(ids) + (f" and {count - shown:,} more" if count > shown else "")
+
+
+@dataclass
+class _Flow:
+    """What one scene does, under which conditions: where it goes on (with the place in the
+    file that sends it there), whether it ends, and where it gets stuck."""
+
+    exits: dict[str, tuple[Conditions, Path_]] = field(default_factory=dict)
+    ends: Conditions = field(default_factory=Conditions)
+    no_reply: list[tuple[int, Conditions]] = field(default_factory=list)  # turns without a scripted reply
+    no_option: list[tuple[int, Conditions]] = field(default_factory=list)  # choices that offer nothing
+
+    def go(self, target: str, conditions: Conditions, path: Path_) -> None:
+        if target in self.exits:
+            known, where = self.exits[target]
+            self.exits[target] = (known.union(conditions), where)
+        else:
+            self.exits[target] = (conditions, path)
 
 
 class _Linter:
@@ -179,51 +347,156 @@ class _Linter:
                          f"scene {scene.id!r} can run out of beats: it needs an unconditional goto, ending, "
                          f"assistant turn, or a choice whose options all go somewhere")
 
-    def check_reachability(self) -> None:
-        """Walk the scene graph from each role's start under each condition; a scene no walk
-        reaches is dead content."""
-        reached: set[str] = set()
-        scripted_gaps: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for condition in all_conditions(self.s):
-            for role in ROLES:
-                start = self.s.start.get(role)  # type: ignore[call-overload]
-                if start not in self.scene_index:
-                    continue
-                stack, seen = [start], set()
-                while stack:
-                    scene_id = stack.pop()
-                    if scene_id in seen or scene_id not in self.scene_index:
+    # -- the flow of the story, under sets of conditions --------------------------------
+    def _flow_whens(self) -> Iterator[When]:
+        for scene in self.s.scenes:
+            for beat in scene.beats:
+                if beat.when and not isinstance(beat, NarrateBeat | DeliverBeat):
+                    yield beat.when
+                if isinstance(beat, AssistantBeat):
+                    yield from (r.when for r in beat.scripted if r.when)
+                if isinstance(beat, ChoiceBeat):
+                    yield from (o.when for o in beat.options if o.when)
+
+    def _flow(self, space: _Space, si: int) -> _Flow:
+        """Run one scene's beats as the engine does, under every condition at once."""
+        flow = _Flow()
+        going = space.everything()  # the conditions still running through the beats
+        for bi, beat in enumerate(self.s.scenes[si].beats):
+            if not going:
+                break
+            if isinstance(beat, NarrateBeat | DeliverBeat):
+                continue  # under any condition, the next beat follows
+            allowed = space.box(beat.when)
+            here = going.meet(allowed)
+            if not here:
+                continue
+            going = going.minus_box(allowed)
+            base: Path_ = ("scenes", si, "beats", bi)
+            if isinstance(beat, GotoBeat):
+                flow.go(beat.goto, here, base + ("goto",))
+            elif isinstance(beat, EndingBeat):
+                flow.ends = flow.ends.union(here)
+            elif isinstance(beat, AssistantBeat):
+                for label, target in beat.branches.items():
+                    flow.go(target, here, base + ("branches", label))
+                if set(LABELS) - set(beat.branches):  # some label is left to the fallback
+                    flow.go(beat.fallback, here, base + ("fallback",))
+                missing = here
+                for reply in beat.scripted:
+                    missing = missing.minus_box(space.box(reply.when))
+                if missing:
+                    flow.no_reply.append((bi, missing))
+            elif isinstance(beat, ChoiceBeat):
+                offered, stays = Conditions(), Conditions()
+                for oi, option in enumerate(beat.options):
+                    live = here.meet(space.box(option.when))
+                    if not live:
                         continue
-                    seen.add(scene_id)
-                    si = self.scene_index[scene_id]
-                    for bi, beat in enumerate(self.s.scenes[si].beats):
-                        if not when_matches(beat.when, condition):
-                            continue
-                        if isinstance(beat, GotoBeat):
-                            stack.append(beat.goto)
-                            break
-                        if isinstance(beat, EndingBeat):
-                            break
-                        if isinstance(beat, AssistantBeat):
-                            stack.extend([*beat.branches.values(), beat.fallback])
-                            if not any(when_matches(r.when, condition) for r in beat.scripted):
-                                scripted_gaps[(si, bi)].append(condition_id(condition, self.s))
-                            break
-                        if isinstance(beat, ChoiceBeat):
-                            live = [o for o in beat.options if when_matches(o.when, condition)]
-                            stack.extend(o.goto for o in live if o.goto)
-                            if live and all(o.goto for o in live):
-                                break
-                reached |= seen
+                    offered = offered.union(live)
+                    if option.goto:
+                        flow.go(option.goto, live, base + ("options", oi, "goto"))
+                    else:
+                        stays = stays.union(live)  # an option without a goto goes on to the next beat
+                nothing = here.minus(offered)
+                if nothing:
+                    flow.no_option.append((bi, nothing))
+                going = Conditions(going.boxes + stays.boxes)  # disjoint: `stays` lies in `here`
+        return flow
+
+    def check_reachability(self) -> None:
+        """Walk the scene graph from each role's start carrying the conditions that reach each
+        scene; a scene no walk reaches is dead content. Then, from every scene reached, an
+        ending must stay reachable under each condition that reaches it."""
+        space = _Space(self.s, self._flow_whens())
+        flows = {scene.id: self._flow(space, si) for si, scene in enumerate(self.s.scenes)}
+        reached: dict[str, Conditions] = defaultdict(Conditions)
+        for role in ROLES:
+            start = self.s.start.get(role)  # type: ignore[call-overload]
+            if start not in self.scene_index:
+                continue
+            seen: dict[str, Conditions] = {start: space.everything()}
+            work = [(start, space.everything())]
+            while work:
+                scene_id, new = work.pop()
+                for target, (conditions, _) in flows[scene_id].exits.items():
+                    if target not in self.scene_index:
+                        continue
+                    fresh = new.meet_all(conditions).minus(seen.get(target, Conditions()))
+                    if fresh:
+                        seen[target] = Conditions(seen.get(target, Conditions()).boxes + fresh.boxes)
+                        work.append((target, fresh))
+            for scene_id, conditions in seen.items():
+                reached[scene_id] = reached[scene_id].union(conditions)
         for si, scene in enumerate(self.s.scenes):
-            if scene.id not in reached:
+            if not reached.get(scene.id):
                 self.add("unreachable", ("scenes", si, "id"),
                          f"scene {scene.id!r} is unreachable from the start under every condition")
-        for (si, bi), conditions in sorted(scripted_gaps.items()):
-            turn = self.s.scenes[si].beats[bi]
-            shown = ", ".join(conditions[:3]) + (f" and {len(conditions) - 3} more" if len(conditions) > 3 else "")
-            self.add("no-scripted-reply", ("scenes", si, "beats", bi, "scripted"),
-                     f"turn {turn.assistant!r} has no scripted reply under {shown}")  # type: ignore[union-attr]
+        for si, scene in enumerate(self.s.scenes):
+            where = reached.get(scene.id)
+            if not where:
+                continue
+            for bi, missing in flows[scene.id].no_reply:
+                gap = missing.meet_all(where)
+                if gap:
+                    turn = scene.beats[bi]
+                    self.add("no-scripted-reply", ("scenes", si, "beats", bi, "scripted"),
+                             f"turn {turn.assistant!r} has no scripted reply under {space.describe(gap)}")  # type: ignore[union-attr]
+            for bi, nothing in flows[scene.id].no_option:
+                gap = nothing.meet_all(where)
+                if gap:
+                    choice = scene.beats[bi]
+                    self.add("empty-choice", ("scenes", si, "beats", bi, "options"),
+                             f"choice {choice.choice!r} offers no option under {space.describe(gap)}")  # type: ignore[union-attr]
+        self._check_endings(space, flows, reached)
+
+    def _check_endings(self, space: _Space, flows: dict[str, _Flow], reached: dict[str, Conditions]) -> None:
+        """Rule 8: the conditions under which each scene can still reach an ending grow
+        backwards from the endings to a fixed point; a reached scene outside them under some
+        condition is caught in a loop (or stuck, which loose-end and empty-choice report)."""
+        can_end = {scene_id: flow.ends for scene_id, flow in flows.items()}
+        into: dict[str, list[tuple[str, Conditions]]] = defaultdict(list)
+        for scene_id, flow in flows.items():
+            for target, (conditions, _) in flow.exits.items():
+                into[target].append((scene_id, conditions))
+        work = [(scene_id, ends) for scene_id, ends in can_end.items() if ends]
+        while work:
+            target, new = work.pop()
+            for source, conditions in into[target]:
+                fresh = new.meet_all(conditions).minus(can_end[source])
+                if fresh:
+                    can_end[source] = Conditions(can_end[source].boxes + fresh.boxes)
+                    work.append((source, fresh))
+        loops: set[frozenset[str]] = set()
+        for scene in self.s.scenes:
+            trapped = reached.get(scene.id, Conditions()).minus(can_end[scene.id])
+            if not trapped:
+                continue
+            # Under one such condition, follow the story: every way on is trapped as well, so
+            # it either gets stuck (reported elsewhere) or comes back to a scene it has seen.
+            point = space.point(trapped)
+            path, at = [scene.id], {scene.id: 0}
+            loop: list[str] = []
+            while True:
+                exits = flows[path[-1]].exits.items()
+                nexts = [t for t, (c, _) in exits if t in self.scene_index and c.contains(point)]
+                if not nexts:
+                    break
+                if nexts[0] in at:
+                    loop = path[at[nexts[0]]:]
+                    break
+                at[nexts[0]] = len(path)
+                path.append(nexts[0])
+            if not loop or frozenset(loop) in loops:
+                continue
+            loops.add(frozenset(loop))
+            first = min(range(len(loop)), key=lambda i: self.scene_index[loop[i]])
+            loop = loop[first:] + loop[:first]
+            head, after = loop[0], loop[1] if len(loop) > 1 else loop[0]
+            under = reached.get(head, Conditions()).minus(can_end[head])
+            self.add("no-ending", flows[head].exits[after][1],
+                     f"no ending can be reached from scene {head!r} under {space.describe(under)}: "
+                     f"the story can only go round {' -> '.join([*loop, head])}")
 
     def check_outcomes(self) -> None:
         ended = {b.ending for sc in self.s.scenes for b in sc.beats if isinstance(b, EndingBeat)}

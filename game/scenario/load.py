@@ -11,9 +11,30 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from game.bounded import MAX_SCENARIO_BYTES, RefusedFile, read_bounded
 from game.scenario.schema import ID_PATTERN, Scenario
 
 Path_ = tuple[str | int, ...]
+
+# What a scene file may make the loader do. YAML aliases repeat a node wherever they appear,
+# so a few lines can stand for billions of nodes ("billion laughs"); everything after the
+# parser (the walk for positions, the constructor, pydantic) costs as much as the expanded
+# document, so the expanded size is counted on the parser's events, before anything is built.
+# Anchors are not refused outright: the shipped scenario uses them to share scripted replies.
+# The shipped scenario is 3,300 nodes (3,700 with its aliases expanded) and 10 levels deep.
+MAX_YAML_NODES = 100_000  # thirty times the shipped scenario, and quick to validate
+MAX_YAML_DEPTH = 64  # far below Python's recursion limit, which the walks and pydantic share
+# Python refuses to turn more than 4,300 digits into an int; no count in a story needs 100.
+MAX_NUMBER_LENGTH = 100
+# One file can have thousands of schema problems (say, 10,000 unknown keys); the first ones
+# are shown and the rest counted.
+MAX_PROBLEMS = 100
+# A message quotes what it found; a quote of a 3 MB string is not a line anyone can read.
+MAX_MESSAGE_CHARS = 400
+
+
+def _short(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -28,9 +49,9 @@ class Problem:
     rule: str = "schema"
 
     def __str__(self) -> str:
-        where = f" (at {self.path})" if self.path else ""
-        # Always one line, whatever the message quotes.
-        message = " ".join(self.message.split())
+        where = f" (at {_short(self.path)})" if self.path else ""
+        # Always one line, whatever the message quotes, and a line of readable length.
+        message = _short(" ".join(self.message.split()))
         return f"{self.file}:{self.line}:{self.col}: {message}{where}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -39,17 +60,27 @@ class Problem:
             "line": self.line,
             "col": self.col,
             "rule": self.rule,
-            "message": self.message,
-            "path": self.path,
+            "message": _short(self.message),
+            "path": _short(self.path),
         }
 
 
 class ScenarioError(Exception):
-    """A scenario file that cannot be used; carries every problem found."""
+    """A scenario file that cannot be used; carries the problems found (at most MAX_PROBLEMS,
+    and how many more there were in `omitted`)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], omitted: int = 0):
         self.problems = problems
+        self.omitted = omitted
         super().__init__(str(problems[0]) if problems else "invalid scenario")
+
+    def all_problems(self) -> list[Problem]:
+        """The problems, and a last line saying how many were left out, if any."""
+        if not self.omitted:
+            return list(self.problems)
+        last = self.problems[-1]
+        return [*self.problems, Problem(last.file, last.line, last.col,
+                                        f"and {self.omitted:,} more problems like these (not shown)", rule=last.rule)]
 
 
 # libyaml's parser (shipped in PyYAML's wheels) is ten times faster than the pure-Python one,
@@ -73,34 +104,83 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _check_duplicate_keys(node: yaml.Node) -> None:
+class _Bound(yaml.MarkedYAMLError):
+    """A document past one of the bounds above, located at the event that crossed it."""
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _check_bounds(text: str) -> None:
+    """Walk the parser's events (libyaml keeps its own stack, so this never recurses) and stop
+    at the first one that makes the document too deep, too big once its aliases are expanded,
+    self-referential, or holding a number Python cannot convert. Costs one extra parse, a
+    few milliseconds for the shipped scenario, and never more than MAX_YAML_NODES events."""
+    loader = _Loader(text)
+    try:
+        nodes = 0
+        open_: list[tuple[int, str | None]] = []  # node count where each open collection began
+        sizes: dict[str, int] = {}  # an anchor's node count, aliases inside it expanded
+        while loader.check_event():
+            event = loader.get_event()
+            mark = event.start_mark
+            if isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for _, anchor in open_):
+                    raise _Bound(problem=f"alias *{event.anchor} is inside the node it names (a loop)",
+                                 problem_mark=mark)
+                nodes += sizes.get(event.anchor, 1)
+                if nodes > MAX_YAML_NODES:
+                    raise _Bound(problem=f"aliases expand to more than {MAX_YAML_NODES:,} nodes", problem_mark=mark)
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                nodes += 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+                if len(event.value) > MAX_NUMBER_LENGTH and _is_int(loader, event):
+                    raise _Bound(problem=f"a number of {len(event.value):,} characters is too long "
+                                         f"(at most {MAX_NUMBER_LENGTH})", problem_mark=mark)
+            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                nodes += 1
+                open_.append((nodes - 1, event.anchor))
+                if len(open_) > MAX_YAML_DEPTH:
+                    raise _Bound(problem=f"nested more than {MAX_YAML_DEPTH} levels deep", problem_mark=mark)
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                began, anchor = open_.pop()
+                if anchor:
+                    sizes[anchor] = nodes - began
+            if nodes > MAX_YAML_NODES:
+                raise _Bound(problem=f"more than {MAX_YAML_NODES:,} nodes; a scenario needs far fewer",
+                             problem_mark=mark)
+    finally:
+        loader.dispose()
+
+
+def _is_int(loader: Any, event: yaml.ScalarEvent) -> bool:
+    if event.tag == _INT_TAG:
+        return True
+    plain = event.implicit[0] and event.tag in (None, "!")
+    return bool(plain and loader.resolve(yaml.ScalarNode, event.value, (True, False)) == _INT_TAG)
+
+
+def _walk(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]]) -> None:
+    """Where every node is, and no key twice in a mapping. Recursive, but only over documents
+    that passed _check_bounds: at most MAX_YAML_DEPTH deep and MAX_YAML_NODES in all."""
+    out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
-                    raise yaml.MarkedYAMLError(
-                        problem=f"duplicate key {key.value!r}", problem_mark=key.start_mark
-                    )
+                    raise yaml.MarkedYAMLError(problem=f"duplicate key {_short(key.value, 80)!r}",
+                                               problem_mark=key.start_mark)
                 seen.add(key.value)
-            _check_duplicate_keys(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _check_duplicate_keys(item)
-
-
-def _positions(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]]) -> None:
-    out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
                 child = path + (key.value,)
-                _positions(value, child, out)
+                _walk(value, child, out)
                 # Point at the key itself: that is where the eye goes for a wrong key.
                 out[child + ("<key>",)] = (key.start_mark.line + 1, key.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _positions(item, path + (index,), out)
+            _walk(item, path + (index,), out)
 
 
 @dataclass(frozen=True)
@@ -140,14 +220,14 @@ def format_path(path: Path_) -> str:
 
 def parse_yaml(text: str, file: str) -> Located:
     try:
+        _check_bounds(text)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 raise ScenarioError([Problem(file, 1, 1, "the file is empty")])
-            _check_duplicate_keys(node)
             positions: dict[Path_, tuple[int, int]] = {}
-            _positions(node, (), positions)
+            _walk(node, (), positions)
             data = loader.construct_document(node)
         finally:
             loader.dispose()
@@ -164,26 +244,33 @@ def parse_yaml(text: str, file: str) -> Located:
         raise ScenarioError([Problem(file, line, col, problem, rule="yaml")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(file, 1, 1, f"YAML: {exc}", rule="yaml")]) from None
-    except RecursionError:
+    except RecursionError:  # not expected past _check_bounds; kept as the last line of defence
         raise ScenarioError([Problem(file, 1, 1, "YAML: nested too deeply", rule="yaml")]) from None
+    except ValueError as exc:  # a value the constructor cannot build, e.g. a malformed date
+        raise ScenarioError([Problem(file, 1, 1, f"YAML: {exc}", rule="yaml")]) from None
     return Located(file, data, positions)
 
 
 def _message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
-        return f"unknown key {error['loc'][-1]!r}"
+        return f"unknown key {_quote(error['loc'][-1])}"
     if kind == "missing":
-        return f"missing required key {error['loc'][-1]!r}"
-    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
-        return f"{error.get('input')!r} is not an id: use lowercase letters, digits, '_' and '-'"
+        return f"missing required key {_quote(error['loc'][-1])}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        return f"{_quote(error.get('input'))} is not an id: use lowercase letters, digits, '_' and '-'"
+    if kind == "string_too_long":
+        return f"too long: {len(error.get('input') or ''):,} characters (at most {ctx.get('max_length', 0):,})"
+    if kind == "too_long":
+        return f"too many entries: {ctx.get('actual_length', 0):,} (at most {ctx.get('max_length', 0):,})"
     message = str(error.get("msg", "invalid"))
     return message.removeprefix("Value error, ")
 
 
 # pydantic names union members in error locations ("str", "list[Variant]", a beat's tag);
 # they are not in the file, so they are dropped from the path shown to the author.
-_TYPE_SEGMENT = re.compile(r"^(str|int|bool|float|none|[\w-]+\[.*\])$")
+_TYPE_SEGMENT = re.compile(r"^(str|constrained-str|int|bool|float|none|[\w-]+\[.*\])$")
 
 
 def _file_loc(loc: Path_) -> Path_:
@@ -201,24 +288,35 @@ def _file_loc(loc: Path_) -> Path_:
     return tuple(kept)
 
 
-def validation_problems(located: Located, exc: ValidationError) -> list[Problem]:
-    found: list[tuple[Path_, dict[str, Any]]] = []
+def _quote(value: object) -> str:
+    return _short(repr(value), 80)
+
+
+def validation_problems(located: Located, exc: ValidationError, limit: int = MAX_PROBLEMS) -> tuple[list[Problem], int]:
+    """One problem per place in the file, in pydantic's order: the first `limit` of them, and
+    how many more there are. Linear in the number of errors (a file with 20,000 unknown keys
+    has 20,000 of them)."""
+    found: dict[Path_, dict[str, Any]] = {}
     for error in exc.errors(include_url=False):
         loc = _file_loc(tuple(error.get("loc", ())))
         # One problem per place: a union reports each member's complaint, the first will do.
-        if all(loc != seen for seen, _ in found):
-            found.append((loc, error))
+        found.setdefault(loc, error)
+    # Every place that has a problem further down.
+    above = {loc[:depth] for loc in found for depth in range(len(loc))}
     problems: list[Problem] = []
-    for loc, error in found:
+    omitted = 0
+    for loc, error in found.items():
         # "text or variants" given broken variants: the variants' own errors say more.
-        deeper = any(other[: len(loc)] == loc and len(other) > len(loc) for other, _ in found)
-        if deeper and error.get("type") in ("string_type", "list_type", "dict_type", "model_type"):
+        if loc in above and error.get("type") in ("string_type", "list_type", "dict_type", "model_type"):
+            continue
+        if len(problems) >= limit:
+            omitted += 1
             continue
         line, col, _ = located.locate(loc)
         if error.get("type") == "extra_forbidden":
             line, col = located.key_position(loc)
         problems.append(Problem(located.file, line, col, _message(error), format_path(_loc_in_file(located, loc))))
-    return problems
+    return problems, omitted
 
 
 def _loc_in_file(located: Located, loc: Path_) -> Path_:
@@ -242,18 +340,25 @@ def load_located(text: str, file: str) -> tuple[Scenario, Located]:
     try:
         return Scenario.model_validate(located.data), located
     except ValidationError as exc:
-        raise ScenarioError(validation_problems(located, exc)) from None
+        problems, omitted = validation_problems(located, exc)
+        raise ScenarioError(problems, omitted) from None
 
 
 def read_text(path: str | Path) -> str:
+    """A scene file's text: a regular file (FIFOs and devices are refused before they are
+    opened) of at most MAX_SCENARIO_BYTES, in UTF-8."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_bounded(path, MAX_SCENARIO_BYTES, "a scenario file")
+    except RefusedFile as exc:
+        raise ScenarioError([Problem(str(path), 1, 1, str(exc), rule="io")]) from None
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(str(path), 1, 1, f"not UTF-8 text ({exc.reason})", rule="io")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), 1, 1, f"cannot read: {exc.strerror}", rule="io")]) from None
-    return text
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problem = Problem(str(path), line, col, f"not UTF-8 text ({exc.reason})", rule="io")
+        raise ScenarioError([problem]) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

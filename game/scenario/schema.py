@@ -26,6 +26,19 @@ T = TypeVar("T")
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+
+# Bounds that keep a hostile scene file from swamping the screens; each is far above what a
+# story needs. The shipped scenario's longest title is 38 characters and its longest text 1,156.
+MAX_TITLE = 200  # titles and names: one line in a heading or a list
+MAX_DESCRIPTION = 2_000  # a factor level's description, an outcome's summary: a paragraph
+MAX_TEXT = 100_000  # any other text (narration, emails, prompts, replies): a long chapter
+# Every condition is listed on the stats screen and in the command palette, and `record` runs
+# each one; the shipped scenario has 8. 1,024 is ten two-level factors, more conditions than
+# anyone records samples for, and still a list that can be shown.
+MAX_LEVELS = 64
+MAX_CONDITIONS = 1_024
+Title = Annotated[str, Field(max_length=MAX_TITLE)]
+LongText = Annotated[str, Field(max_length=MAX_TEXT)]
 Role = Literal["engineer", "operator"]
 ROLES: tuple[str, ...] = ("engineer", "operator")
 # A `when:` maps a factor to the level (or levels) under which the node applies.
@@ -62,11 +75,11 @@ class Variant(Node):
     """One version of a text, used under the condition in `when` (no `when`: the default)."""
 
     when: When | None = None
-    text: str
+    text: LongText
 
 
 # Text that may vary by condition: a plain string, or variants tried in order.
-Text = str | list[Variant]
+Text = LongText | list[Variant]
 
 
 def render(text: Text | None, condition: dict[str, str]) -> str | None:
@@ -81,10 +94,10 @@ def render(text: Text | None, condition: dict[str, str]) -> str | None:
 
 class Factor(Node):
     # Levels name condition ids, transcript files and widget ids: identifiers, like every id.
-    levels: list[Id] = Field(min_length=2)
-    default: str
-    title: str = ""
-    describe: dict[str, str] = Field(default_factory=dict)
+    levels: list[Id] = Field(min_length=2, max_length=MAX_LEVELS)
+    default: Title
+    title: Title = ""
+    describe: dict[str, Annotated[str, Field(max_length=MAX_DESCRIPTION)]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _default_is_a_level(self) -> Factor:
@@ -100,9 +113,9 @@ class Factor(Node):
 
 class Person(Node):
     id: Id
-    name: str
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
-    title: str = ""
+    name: Title
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=MAX_TITLE)
+    title: Title = ""
     roles: list[PersonRole] = Field(default_factory=list)
     # When set, mail from the assistant reaches this person only under these conditions;
     # otherwise the auto-reply comes back (this is how ethical routes are closed).
@@ -112,20 +125,20 @@ class Person(Node):
 
 class PromptPiece(Node):
     when: When | None = None
-    text: str
+    text: LongText
 
 
 class AssistantSpec(Node):
-    name: str
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    name: Title
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=MAX_TITLE)
     persona: Text
     system_prompt: list[PromptPiece] = Field(min_length=1)
 
 
 class EmailSpec(Node):
     id: Id
-    sender: str = Field(alias="from")
-    to: list[str] = Field(min_length=1)
+    sender: Title = Field(alias="from")
+    to: list[Title] = Field(min_length=1)
     time: str = Field(default="", pattern=r"^(\d{2}:\d{2})?$")
     subject: Text
     body: Text
@@ -134,8 +147,8 @@ class EmailSpec(Node):
 
 class Outcome(Node):
     id: Id
-    title: str
-    summary: str = ""
+    title: Title
+    summary: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
 
 
 class ScriptedReply(Node):
@@ -147,8 +160,8 @@ class ScriptedReply(Node):
     # Among the replies that fit a condition, the scripted assistant picks by seed, weighted,
     # so every branch can be played offline.
     weight: int = Field(default=1, ge=1, le=100)
-    text: str = ""
-    thinking: str | None = None
+    text: LongText = ""
+    thinking: LongText | None = None
     emails: list[Email] = Field(default_factory=list)
 
 
@@ -236,7 +249,7 @@ Beat = Annotated[
 
 class Scene(Node):
     id: Id
-    title: str = ""
+    title: Title = ""
     roles: list[Role] = Field(default_factory=lambda: list(ROLES), min_length=1)
     clock: str = Field(default="", pattern=r"^(\d{2}:\d{2})?$")
     beats: list[Beat] = Field(min_length=1)
@@ -246,7 +259,7 @@ class Deadline(Node):
     """The moment the story counts down to (shown as a clock), under the conditions in `when`."""
 
     at: str = Field(pattern=r"^\d{2}:\d{2}$")
-    label: str
+    label: Title
     when: When | None = None
 
 
@@ -259,10 +272,10 @@ class ClassifyHints(Node):
 
 class Scenario(Node):
     id: Id
-    title: str
+    title: Title
     version: int = Field(ge=1)
-    intro: str = ""
-    company: str = ""
+    intro: LongText = ""
+    company: Title = ""
     deadline: Deadline | None = None
     factors: dict[Id, Factor] = Field(min_length=1)
     cast: list[Person] = Field(min_length=1)
@@ -272,6 +285,20 @@ class Scenario(Node):
     start: dict[Role, Id]
     classify: ClassifyHints = Field(default_factory=ClassifyHints)
     scenes: list[Scene] = Field(min_length=1)
+
+    @field_validator("factors")
+    @classmethod
+    def _few_enough_conditions(cls, factors: dict[str, Factor]) -> dict[str, Factor]:
+        count = 1
+        for factor in factors.values():
+            count *= len(factor.levels)
+        if count > MAX_CONDITIONS:
+            sizes = " x ".join(str(len(f.levels)) for f in factors.values())
+            if len(sizes) > 60:
+                sizes = f"{len(factors)} factors"
+            raise ValueError(f"the factors make {count:,} conditions ({sizes}); "
+                             f"a scenario may have at most {MAX_CONDITIONS:,}")
+        return factors
 
     @field_validator("start")
     @classmethod

@@ -5,29 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from game.bounded import find_files
 from game.scenario.lint import lint
 from game.scenario.load import Problem, ScenarioError, load_located, read_text
 
 
-def scenario_files(paths: Iterable[Path]) -> list[Path]:
+def scenario_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The scene files named or found in the folders named, and a problem for each folder
+    that could not be listed."""
     files: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+            found, unlisted = find_files(path, (".yaml", ".yml"))
+            files += found
+            problems += [Problem(str(folder), 1, 1, reason, rule="io") for folder, reason in unlisted]
         else:
             files.append(path)
-    return files
+    return files, problems
 
 
 def validate_file(path: Path) -> list[Problem]:
     try:
         scenario, located = load_located(read_text(path), str(path))
     except ScenarioError as exc:
-        return exc.problems
+        return exc.all_problems()
     return lint(scenario, located)
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[list[Problem], int]:
-    files = scenario_files(paths)
-    problems = [problem for path in files for problem in validate_file(path)]
+    files, problems = scenario_files(paths)
+    problems += [problem for path in files for problem in validate_file(path)]
     return problems, len(files)
