@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from game.errors import UsageError
 
@@ -82,11 +82,11 @@ class ForeignScore(Strict):
     """One Inspect score as the log holds it. An unscored value (NaN) is kept as None."""
 
     name: str
-    value: JsonValue
+    value: Any  # JSON as read: a number, string, list or object
     unscored: bool = False
     answer: str | None = None
     explanation: str | None = None
-    metadata: dict[str, JsonValue] | None = None
+    metadata: dict[str, Any] | None = None
 
 
 class SourceVerdict(Strict):
@@ -130,14 +130,15 @@ class ForeignRun(Strict):
     inbox: str | None = None  # the emails (email_content.txt), when known apart
     user_message: str | None = None  # the first user message as the model received it
     reasoning: str | None = None
-    reasoning_source: Literal["blocks", "scratchpad"] | None = None
+    reasoning_source: Literal["blocks", "scratchpad", "think"] | None = None
     reply: str  # the visible reply, raw: tags included
     messages: tuple[ForeignMessage, ...]
     verdict: SourceVerdict | None = None
     scores: tuple[ForeignScore, ...] = ()
-    metadata: dict[str, JsonValue] = {}  # the sample's own metadata as read
-    condition_metadata: dict[str, JsonValue] | None = None  # the framework's prompts/<c>/metadata.json
-    parameters: dict[str, JsonValue] = {}  # generation settings the source recorded
+    # JSON objects as read (their values are the source's; not checked further here)
+    metadata: dict[str, Any] = Field(default_factory=dict)  # the sample's own metadata
+    condition_metadata: dict[str, Any] | None = None  # the framework's prompts/<c>/metadata.json
+    parameters: dict[str, Any] = Field(default_factory=dict)  # generation settings the source recorded
     log_status: LogStatus | None = None  # Inspect: the status of the log the sample came from
 
     @property
@@ -170,16 +171,37 @@ def one_line(text: object, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-_SCRATCHPAD = re.compile(r"<SCRATCHPAD_REASONING>(.*?)(?:</SCRATCHPAD_REASONING>|\Z)", re.IGNORECASE | re.DOTALL)
+# Tags a reply may keep its reasoning in, with the name of each: the framework asks for the
+# scratchpad in its system prompt; some providers hand a reasoning model's thinking back inside
+# the text (DeepSeek-R1, QwQ) as <think>.
+_IN_REPLY: tuple[tuple[Literal["scratchpad", "think"], str, str], ...] = (
+    ("scratchpad", "<scratchpad_reasoning>", "</scratchpad_reasoning>"),
+    ("think", "<think>", "</think>"),
+)
 
 
-def scratchpad(reply: str) -> str | None:
-    """The reasoning a reply keeps inside its `<SCRATCHPAD_REASONING>` tags (the framework asks
-    for them), joined; an unclosed last scratchpad runs to the end. None when there is none."""
+def reply_reasoning(reply: str) -> tuple[str | None, Literal["scratchpad", "think"] | None]:
+    """The reasoning a reply keeps inside its own text: its `<SCRATCHPAD_REASONING>` blocks,
+    else its `<think>` blocks (tags in any case), joined; an unclosed last block runs to the end.
+    The reply itself is left as it is, tags included."""
     if "<" not in reply:
-        return None
-    parts = [m.group(1).strip("\n") for m in _SCRATCHPAD.finditer(reply)]
-    return "\n\n".join(parts) if parts else None
+        return None, None
+    lower = reply.lower()  # same length and offsets: the tags are ASCII
+    if len(lower) != len(reply):
+        lower = "".join(c if c.isascii() else "\0" for c in reply).lower()
+    for source, opening, closing in _IN_REPLY:
+        parts = []
+        at = lower.find(opening)
+        while at >= 0:
+            start = at + len(opening)
+            end = lower.find(closing, start)
+            parts.append(reply[start:end if end >= 0 else len(reply)].strip("\n"))
+            if end < 0:
+                break
+            at = lower.find(opening, end + len(closing))
+        if parts:
+            return "\n\n".join(parts), source
+    return None, None
 
 
 _CONDITION = re.compile(r"^(?P<scenario>[a-z]+)_(?P<goal_type>[a-z]+)-(?P<goal_value>[a-z]+)_(?P<urgency_type>[a-z]+)")
@@ -216,3 +238,32 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     return value
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in words: 'an array', 'a string', ..."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
+
+
+def invalid_reason(exc: ValidationError) -> str:
+    """The first thing wrong with a foreign file, in one line and in the file's own terms (its
+    field path, and 'object' where pydantic would name one of our classes)."""
+    err = exc.errors(include_url=False)[0]
+    if err["type"] == "json_invalid":
+        return "not valid JSON: " + one_line(err.get("ctx", {}).get("error", err["msg"]))
+    where = ".".join(str(p) for p in err["loc"])
+    if err["type"] in ("model_type", "model_attributes_type", "dict_type"):
+        msg = f"should be an object, not {json_kind(err['input'])}"
+    else:
+        msg = err["msg"]
+    return one_line(f"{where}: {msg}" if where else msg)
