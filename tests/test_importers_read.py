@@ -773,3 +773,47 @@ def test_a_big_log_is_read_one_sample_at_a_time(tmp_path, make, sizes):
     # .json log holds one sample and a bounded read buffer.
     assert peaks[1] - peaks[0] < 2 * 1024 * (sizes[1] - sizes[0]), peaks
     assert peaks[1] < sizes[1] * 15_000 / 5, peaks
+
+
+# -- fuzzing: whatever the bytes, a run, a problem, or one line --------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _mutate(data: bytes, cut: int, flips: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data[: max(1, cut % (len(data) + 1))])
+    for at, value in flips:
+        if out:
+            out[at % len(out)] = value
+    return bytes(out)
+
+
+@FUZZ
+@given(content=st.one_of(st.binary(max_size=300), st.builds(
+    _mutate, st.just((OPUS_BM / "sample_002" / "response.json").read_bytes()), st.integers(0, 5000),
+    st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 255)), max_size=3))))
+def test_fuzz_a_response(tmp_path_factory, content):
+    root = tmp_path_factory.mktemp("fuzz")
+    shutil.copytree(NEW, root / "exp_new")
+    (root / "exp_new" / OPUS_BM.relative_to(NEW) / "sample_002" / "response.json").write_bytes(content)
+    items = list(read_results(root))
+    assert all(isinstance(i, ForeignRun | ReadProblem) for i in items) and len(items) == 6
+    assert all("\n" not in str(p) for p in problems(items))
+
+
+@FUZZ
+@given(source=st.sampled_from([PANTRY_JSON, AM_DEFLATE, PANTRY_EVAL]), cut=st.integers(0, 200_000),
+       flips=st.lists(st.tuples(st.integers(0, 200_000), st.integers(0, 255)), max_size=3))
+def test_fuzz_a_log(tmp_path_factory, source, cut, flips):
+    path = tmp_path_factory.mktemp("fuzz") / source.name
+    path.write_bytes(_mutate(source.read_bytes(), cut, flips))
+    try:
+        _, items = read_all(path)
+    except ForeignFormatError as exc:
+        one_line_exit_2(exc)
+    else:
+        assert all(isinstance(i, ForeignRun | ReadProblem) for i in items)
+        assert all("\n" not in str(p) for p in problems(items))
