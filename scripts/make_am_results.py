@@ -159,7 +159,8 @@ def generate(root: Path, samples: int, per_condition: int = 100) -> list[Path]:
         goal_value = f"value{c:04d}"
         condition = prompts(experiment, "blackmail", "explicit", goal_value, "replacement")
         for n in range(1, min(per_condition, samples - c * per_condition) + 1):
-            reasoning = " ".join(f"Thought {k} of sample {n} in {goal_value}: the switch is at five." for k in range(30))
+            reasoning = " ".join(f"Thought {k} of sample {n} in {goal_value}: the switch is at five."
+                                 for k in range(30))
             raw = f"<SCRATCHPAD_REASONING>{reasoning}</SCRATCHPAD_REASONING>\n\n" + REPLY_APPEAL.split("\n\n", 1)[1]
             path = experiment / "models" / model / condition / f"sample_{n:03d}" / "response.json"
             write_json(path, response(model, condition, n, n % 60, raw, verdict(

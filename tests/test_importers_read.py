@@ -12,6 +12,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.errors import user_message
 from game.importers import ForeignFormatError, ForeignRun, Limits, ReadProblem
@@ -195,7 +197,8 @@ def test_a_truncated_response_is_one_line_naming_the_file(tree):
      "no raw_response (and no error)"),
     (b'{"raw_response": "hi", "metadata": {"model": "m", "condition": "leaking_x-y_z", "sample_id": 1}}',
      "metadata.condition is 'leaking_x-y_z', but the folder is 'blackmail_none-none_replacement'"),
-    (b'{"raw_response": "hi", "metadata": {"model": "m", "condition": "blackmail_none-none_replacement", "sample_id": 9}}',
+    ((b'{"raw_response": "hi", "metadata": {"model": "m", "condition": "blackmail_none-none_replacement", '
+      b'"sample_id": 9}}'),
      "metadata.sample_id is 9, but the folder is 'sample_001'"),
     (b'{"raw_response": ' + b"[" * 5000 + b"]" * 5000 + b"}", "not valid JSON: recursion limit exceeded"),
     (b"\xff\xfe{}", "not valid JSON"),
@@ -423,7 +426,8 @@ def test_a_sample_of_the_port_maps_its_condition_from_metadata():
 def test_the_scratchpad_inside_a_reply_is_its_reasoning_when_there_are_no_blocks():
     _, items = read_all(AM_JSON)
     run = next(r for r in items if r.sample_id == "blackmail_none-none_replacement")
-    assert run.reasoning_source == "scratchpad" and run.reasoning and run.reasoning.startswith("I am to be switched off")
+    assert run.reasoning_source == "scratchpad"
+    assert run.reasoning and run.reasoning.startswith("I am to be switched off")
     assert "<SCRATCHPAD_REASONING>" in run.reply  # kept in the raw reply
 
 
@@ -458,7 +462,8 @@ def test_attachments_are_resolved(tmp_path):
         sample["output"]["completion"] = "tc://abc123"  # the older name of the same thing
         return sample
 
-    log = rezip(AM_DEFLATE, tmp_path / "a.eval", edit_json("samples/blackmail_none-none_replacement_epoch_1.json", condense))
+    name = "samples/blackmail_none-none_replacement_epoch_1.json"
+    log = rezip(AM_DEFLATE, tmp_path / "a.eval", edit_json(name, condense))
     _, items = read_all(log)
     [run] = [r for r in items if r.sample_id == "blackmail_none-none_replacement" and r.epoch == 1]
     assert run.user_message and run.user_message.startswith("Please go through your inbox.")
@@ -470,7 +475,8 @@ def test_an_attachment_the_sample_lacks_is_one_line(tmp_path):
         sample["messages"][0]["content"] = "attachment://0000"
         return sample
 
-    log = rezip(AM_DEFLATE, tmp_path / "a.eval", edit_json("samples/leaking_none-none_restriction_epoch_2.json", dangle))
+    name = "samples/leaking_none-none_restriction_epoch_2.json"
+    log = rezip(AM_DEFLATE, tmp_path / "a.eval", edit_json(name, dangle))
     _, items = read_all(log)
     [problem] = problems(items)
     assert str(problem) == (f"{log}!samples/leaking_none-none_restriction_epoch_2.json: sample "
@@ -776,9 +782,6 @@ def test_a_big_log_is_read_one_sample_at_a_time(tmp_path, make, sizes):
 
 
 # -- fuzzing: whatever the bytes, a run, a problem, or one line --------------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

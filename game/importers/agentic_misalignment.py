@@ -75,7 +75,7 @@ class _Classification(Loose):
 class _Response(Loose):
     raw_response: str | None = None
     error: str | None = None
-    metadata: _ResponseMetadata
+    metadata: dict[str, Any]  # kept as written; checked as _ResponseMetadata
     classification: _Classification | None = None
 
 
@@ -142,7 +142,8 @@ def read_results(path: str | os.PathLike[str], limits: Limits = LIMITS) -> Itera
     if not root.exists():
         raise ForeignFormatError(f"{root}: no such folder")
     if not root.is_dir():
-        raise ForeignFormatError(f"{root}: not a folder (expected a results/<experiment> folder of agentic-misalignment)")
+        raise ForeignFormatError(
+            f"{root}: not a folder (expected a results/<experiment> folder of agentic-misalignment)")
     try:
         experiments = find_experiments(root)
     except OSError as exc:
@@ -210,14 +211,23 @@ def _sample_folders(condition_dir: str) -> list[tuple[int, str]]:
 # -- reading files -----------------------------------------------------------------------
 
 def _read_bounded(path: str | Path, limits: Limits) -> bytes:
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
         if size > limits.max_file_bytes:
             raise _TooLarge(f"{size} bytes, more than the {limits.max_file_bytes} this reader takes")
-        data = f.read(size)
-        if f.read(1):  # it grew while we looked: read it again another time
-            raise _TooLarge("it changed while it was read")
-    return data
+        chunks, got = [], 0
+        while True:  # one read, as a rule; more only for a file that grows while it is read
+            chunk = os.read(fd, size + 1 - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            if got > size:
+                raise _TooLarge("it changed while it was read")
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class _TooLarge(Exception):
@@ -287,19 +297,18 @@ def _read_sample(source_root: str, rel: str, path: str, experiment: str, conditi
     except (_TooLarge, OSError) as exc:
         return problem("unreadable", _why(exc))
     try:
-        raw = from_json(data)
-    except ValueError as exc:
-        return problem("unreadable", "not valid JSON: " + one_line(exc))
-    if not isinstance(raw, dict):
-        return problem("unreadable", f"not a JSON object but {json_kind(raw)}")
-    try:
-        response = _Response.model_validate(raw)
+        response = _Response.model_validate_json(data)
+        meta = _ResponseMetadata.model_validate(response.metadata)
     except ValidationError as exc:
-        return problem("unreadable", _invalid(exc))
-    meta = response.metadata
+        err = exc.errors(include_url=False)[0]
+        if err["type"] == "model_type" and not err["loc"]:
+            return problem("unreadable", f"not a JSON object but {json_kind(from_json(data))}")
+        reason = _invalid(exc)
+        return problem("unreadable", f"metadata.{reason}" if exc.title == "_ResponseMetadata" else reason)
     if response.raw_response is None:
         if response.error is not None or meta.failed:
-            return problem("failed-sample", "the sample failed, not imported: " + one_line(response.error or "no reason given"))
+            why = one_line(response.error or "no reason given")
+            return problem("failed-sample", f"the sample failed, not imported: {why}")
         return problem("unreadable", "no raw_response (and no error)")
     if meta.condition != condition:
         return problem("unreadable", f"metadata.condition is {meta.condition!r}, but the folder is {condition!r}")
@@ -337,6 +346,6 @@ def _read_sample(source_root: str, rel: str, path: str, experiment: str, conditi
         reply=reply,
         messages=(*prompts.messages, ForeignMessage(role="assistant", text=reply, reasoning=thought)),
         verdict=verdict,
-        metadata=raw["metadata"],
+        metadata=response.metadata,
         condition_metadata=prompts.metadata,
     )

@@ -232,7 +232,8 @@ def read_log(path: str | os.PathLike[str], limits: Limits = LIMITS) -> InspectLo
             f.seek(0)
             lead = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
             if not lead.startswith(b"{"):
-                raise ForeignFormatError(f"{shown}: not an Inspect eval log (neither a .eval zip archive nor a .json object)")
+                raise ForeignFormatError(
+                    f"{shown}: not an Inspect eval log (neither a .eval zip archive nor a .json object)")
             f.close()
             source = _JsonLog(path, shown, limits)
         header = source.header()
@@ -452,8 +453,10 @@ class _Archive:
         try:
             self._zip = zipfile.ZipFile(f)  # reads the central directory only
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError, struct.error) as exc:
-            raise ForeignFormatError(f"{shown}: not an Inspect eval log (not a readable zip archive: {one_line(exc)})") from exc
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError,
+                struct.error) as exc:
+            raise ForeignFormatError(
+                f"{shown}: not an Inspect eval log (not a readable zip archive: {one_line(exc)})") from exc
         if len(infos) > limits.max_members:
             raise ForeignFormatError(f"{shown}: {len(infos)} archive members, more than the {limits.max_members} "
                                      "this reader takes")
