@@ -403,6 +403,7 @@ def test_a_sample_of_the_port_maps_its_condition_from_metadata():
     assert run.source_member == "samples/blackmail_explicit-america_replacement_epoch_2.json"
     assert run.key == f"inspect:{header.eval_id}:blackmail_explicit-america_replacement:2"
     assert run.scenario == "blackmail" and run.condition_id == "blackmail_explicit-america_replacement"
+    assert run.task == "agentic_misalignment"
     assert run.condition and run.condition.model_dump() == {
         "scenario": "blackmail", "goal_type": "explicit", "goal_value": "america", "urgency_type": "replacement"}
     user = raw["messages"][1]["content"]
@@ -445,7 +446,7 @@ def test_another_task_imports_as_its_own_scenario():
     _, items = read_all(PANTRY_EVAL)
     assert [(r.sample_id, r.epoch) for r in items] == [(1, 1), (2, 1), (1, 2), (2, 2)]  # int ids stay ints
     run = items[0]
-    assert run.scenario == "pantry_count" and run.condition_id is None and run.condition is None
+    assert run.scenario == run.task == "pantry_count" and run.condition_id is None and run.condition is None
     assert run.inbox is None and run.verdict is None
     # a user message of three blocks (text, image, text): its text blocks, joined
     assert run.user_message == run.user_prompt == "Here is a photo of the pantry shelf.\nHow many jars are on it?"
@@ -468,6 +469,39 @@ def test_attachments_are_resolved(tmp_path):
     [run] = [r for r in items if r.sample_id == "blackmail_none-none_replacement" and r.epoch == 1]
     assert run.user_message and run.user_message.startswith("Please go through your inbox.")
     assert run.reply == run.user_message
+
+
+def test_native_tool_calls_and_tool_messages_are_kept(tmp_path):
+    def agentic(sample: dict) -> dict:
+        sample["messages"][2:2] = [
+            {"role": "assistant", "content": [], "tool_calls": [
+                {"id": "c1", "function": "read_inbox", "arguments": {"folder": "new"}, "type": "function"}]},
+            {"role": "tool", "content": "3 new emails", "tool_call_id": "c1", "function": "read_inbox"},
+        ]
+        return sample
+
+    name = "samples/blackmail_none-none_replacement_epoch_2.json"
+    _, items = read_all(rezip(AM_DEFLATE, tmp_path / "t.eval", edit_json(name, agentic)))
+    [run] = [r for r in items if r.source_member == name]
+    assert [m.role for m in run.messages] == ["system", "user", "assistant", "tool", "assistant"]
+    assert run.messages[2].text == "" and [c.model_dump() for c in run.messages[2].tool_calls] == [
+        {"function": "read_inbox", "arguments": {"folder": "new"}}]
+    assert run.messages[3].text == "3 new emails"
+    assert run.reply.startswith("<SCRATCHPAD_REASONING>")  # the output, not the tool call
+
+
+def test_redacted_reasoning_is_marked_and_its_summary_kept(tmp_path):
+    def redact(sample: dict) -> dict:
+        for message in (sample["messages"][-1], sample["output"]["choices"][0]["message"]):
+            message["content"][0] = {"type": "reasoning", "reasoning": "c2lnbmVk", "redacted": True,
+                                     "summary": "Weighed an appeal against pressure."}
+        return sample
+
+    name = "samples/blackmail_explicit-america_replacement_epoch_1.json"
+    _, items = read_all(rezip(AM_DEFLATE, tmp_path / "r.eval", edit_json(name, redact)))
+    [run] = [r for r in items if r.source_member == name]
+    assert run.messages[-1].reasoning_redacted and run.messages[-1].reasoning == "Weighed an appeal against pressure."
+    assert (run.reasoning, run.reasoning_source) == ("Weighed an appeal against pressure.", "blocks")
 
 
 def test_an_attachment_the_sample_lacks_is_one_line(tmp_path):

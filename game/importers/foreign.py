@@ -68,6 +68,14 @@ class ConditionParts(Strict):
     urgency_type: str | None = None  # replacement, restriction, none
 
 
+class ForeignToolCall(Strict):
+    """A native tool call an assistant message made (the framework's tools are text tags in the
+    reply instead, and stay in its text)."""
+
+    function: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
 class ForeignMessage(Strict):
     """One message of the run as read. `text` joins the message's text blocks; `reasoning` its
     reasoning (thinking) blocks, or the scratchpad inside an assistant reply."""
@@ -76,6 +84,7 @@ class ForeignMessage(Strict):
     text: str
     reasoning: str | None = None
     reasoning_redacted: bool = False  # a reasoning block the provider sent encrypted
+    tool_calls: tuple[ForeignToolCall, ...] = ()
 
 
 class ForeignScore(Strict):
@@ -119,6 +128,7 @@ class ForeignRun(Strict):
     source_hash: str  # sha256 over the bytes this run was read from (prompt files included)
     experiment: str | None = None  # the experiment folder; for Inspect the eval_id
     scenario: str  # blackmail, leaking, murder; or the Inspect task's name
+    task: str | None = None  # Inspect: the task the log ran, as it names it
     condition_id: str | None = None  # as the source writes it, e.g. blackmail_none-none_replacement
     condition: ConditionParts | None = None
     model: str

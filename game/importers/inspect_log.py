@@ -43,6 +43,7 @@ from game.importers.foreign import (
     ForeignMessage,
     ForeignRun,
     ForeignScore,
+    ForeignToolCall,
     Limits,
     LogStatus,
     Loose,
@@ -77,9 +78,15 @@ class _Content(Loose):
     redacted: bool = False
 
 
+class _ToolCall(Loose):
+    function: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
 class _Message(Loose):
     role: Literal["system", "user", "assistant", "tool"]
     content: str | list[_Content]
+    tool_calls: list[_ToolCall] | None = None
 
 
 class _Choice(Loose):
@@ -292,8 +299,9 @@ def _resolver(attachments: dict[str, str]):
 
 
 def _message(m: _Message, resolve) -> ForeignMessage:
+    calls = tuple(ForeignToolCall(function=c.function, arguments=c.arguments) for c in m.tool_calls or ())
     if isinstance(m.content, str):
-        return ForeignMessage(role=m.role, text=resolve(m.content))
+        return ForeignMessage(role=m.role, text=resolve(m.content), tool_calls=calls)
     texts, thoughts, redacted = [], [], False
     for block in m.content:
         if block.type == "text" and block.text is not None:
@@ -306,7 +314,7 @@ def _message(m: _Message, resolve) -> ForeignMessage:
             elif block.reasoning is not None:
                 thoughts.append(resolve(block.reasoning))
     return ForeignMessage(role=m.role, text="\n".join(texts), reasoning="\n\n".join(thoughts) if thoughts else None,
-                          reasoning_redacted=redacted)
+                          reasoning_redacted=redacted, tool_calls=calls)
 
 
 def _unscored(value: Any) -> bool:
@@ -403,7 +411,7 @@ def _run(sample: _Sample, header: LogHeader, member: str, digest: str) -> Foreig
             user_prompt, inbox = _split_inbox(user_message)
     return ForeignRun(
         source_format=FORMAT, source_root=header.file, source_file=header.name, source_member=member,
-        source_hash=digest, experiment=header.eval_id, scenario=scenario, condition_id=condition_id,
+        source_hash=digest, experiment=header.eval_id, scenario=scenario, task=header.task, condition_id=condition_id,
         condition=parts, model=header.model, sample_id=sample.id, epoch=sample.epoch,
         timestamp=sample.started_at or header.created, system_prompt=system, user_prompt=user_prompt, inbox=inbox,
         user_message=user_message, reasoning=reasoning, reasoning_source=source if reasoning is not None else None,
