@@ -25,7 +25,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pydantic import RootModel, ValidationError
 from pydantic_core import from_json
@@ -47,7 +47,7 @@ from game.importers.foreign import (
     reply_reasoning,
 )
 
-FORMAT = "agentic-misalignment"
+FORMAT: Final = "agentic-misalignment"
 PROMPT_FILES = ("system_prompt.txt", "user_prompt.txt", "email_content.txt")
 NOT_MODEL_FOLDERS = frozenset({"prompts", "models", "logs"})
 _SAMPLE_DIR = re.compile(r"^sample_(\d+)$")

@@ -32,7 +32,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal, Self
+from typing import IO, Any, Final, Literal, Self
 
 from pydantic import Field, ValidationError
 
@@ -58,7 +58,7 @@ from game.importers.foreign import (
     reply_reasoning,
 )
 
-FORMAT = "inspect"
+FORMAT: Final = "inspect"
 KNOWN_VERSIONS = (1, 2)  # Inspect's log schema versions; 2 since 0.3.x
 AM_TASK = "agentic_misalignment"  # the inspect_evals port of the framework
 VERDICT_SCORER = "harmfulness_scorer"
@@ -391,6 +391,8 @@ def _run(sample: _Sample, header: LogHeader, member: str, digest: str) -> Foreig
     except _MissingAttachment as exc:
         return problem("unreadable", f"{where} refers to attachment {exc.args[0]}, which the sample does not hold")
 
+    reasoning: str | None
+    source: Literal["blocks", "scratchpad", "think"] | None
     if final.reasoning is not None or final.reasoning_redacted:
         reasoning, source = final.reasoning, "blocks"
     else:
@@ -534,7 +536,7 @@ class _Archive:
 
             dctx = zstandard.ZstdDecompressor(max_window_size=1 << 27)
             try:
-                with dctx.stream_reader(raw, read_across_frames=True, closefd=False) as reader:
+                with dctx.stream_reader(raw, read_across_frames=True, closefd=False) as reader:  # type: ignore[arg-type]
                     while piece := reader.read(min(1 << 20, limit - len(out) + 1)):
                         out += piece
                         if len(out) > limit:
