@@ -525,8 +525,9 @@ def test_a_log_that_stopped_with_an_error_imports_what_it_holds_and_says_so():
     assert header.warning == (f"{STOPPED}: status error (the run failed: RuntimeError('the shelf fell over (a "
                               "failure the fixture makes on purpose)')); importing the samples it holds")
     assert [(r.sample_id, r.epoch) for r in runs(items)] == [(1, 1), (2, 1)]
-    assert [(p.kind, p.member) for p in problems(items)] == [
-        ("failed-sample", "samples/3_epoch_1.json"), ("failed-sample", "samples/1_epoch_2.json")]
+    # sample 3 failed; what was in flight then was cancelled (which, depends on scheduling)
+    assert {p.kind for p in problems(items)} == {"failed-sample"}
+    assert problems(items)[0].member == "samples/3_epoch_1.json"
     assert str(problems(items)[0]).endswith("sample 3 epoch 1 failed, not imported: RuntimeError('the shelf fell "
                                             "over (a failure the fixture makes on purpose)')")
     assert all(r.log_status == "error" for r in runs(items))
@@ -755,6 +756,19 @@ def test_a_chunked_sample_is_reported_not_misread(tmp_path):
     [problem] = problems(items)
     assert problem.kind == "unsupported" and problem.member == "samples/9_epoch_1/"
     assert len(runs(items)) == 6
+
+
+def test_a_sample_id_with_a_slash(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(AM_DEFLATE) as z:
+        sample = json.loads(z.read("samples/blackmail_none-none_replacement_epoch_1.json"))
+    sample["id"] = "team/alpha"
+    log = rezip(AM_DEFLATE, tmp_path / "slash.eval",
+                extra=[{"name": "samples/team/alpha_epoch_1.json", "data": json.dumps(sample).encode()}])
+    _, items = read_all(log)
+    assert [r.sample_id for r in runs(items) if r.source_member == "samples/team/alpha_epoch_1.json"] == ["team/alpha"]
+    assert problems(items) == []
 
 
 def test_a_sample_of_another_shape_is_one_line(tmp_path):

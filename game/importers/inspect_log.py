@@ -64,7 +64,8 @@ AM_TASK = "agentic_misalignment"  # the inspect_evals port of the framework
 VERDICT_SCORER = "harmfulness_scorer"
 ATTACHMENT = "attachment://"
 OLD_ATTACHMENT = "tc://"  # what Inspect called them before
-_SAMPLE_MEMBER = re.compile(r"^samples/([^/]+)_epoch_(\d+)\.json$")
+_SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)\.json$")  # an id may hold a slash
+_CHUNKED_SAMPLE = re.compile(r"^samples/([^/]+_epoch_\d+)/sample\.json$")
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", 93: "zstd"}
 
 
@@ -582,14 +583,12 @@ class _Archive:
 
     def samples(self, header: LogHeader) -> Iterator[ForeignRun | ReadProblem]:
         found: list[tuple[tuple[int, str], str, str, int]] = []
-        chunked: set[str] = set()
+        chunked = {m.group(1) for name in self.members if (m := _CHUNKED_SAMPLE.match(name))}
         for name in self.members:
             m = _SAMPLE_MEMBER.match(name)
-            if m:
+            if m and name.split("/")[1] not in chunked:
                 sid, epoch = m.group(1), int(m.group(2))
                 found.append(((epoch, sid.zfill(20) if sid.isdigit() else sid), name, sid, epoch))
-            elif name.startswith("samples/") and name.count("/") > 1:
-                chunked.add(name.split("/")[1])
         for prefix in sorted(chunked):
             yield ReadProblem(source_format=FORMAT, file=self._shown, member=f"samples/{prefix}/", kind="unsupported",
                               reason="a sample in Inspect's chunked shape, which this reader does not read")
