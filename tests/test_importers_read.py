@@ -178,6 +178,13 @@ def test_no_results_tree_is_one_line_and_exit_2(tmp_path):
     assert "not a folder" in one_line_exit_2(caught.value)
 
 
+def test_an_experiment_that_was_never_run_says_so(tree):
+    shutil.rmtree(tree / "exp_old" / "ollama_qwen3_8b")
+    [problem] = problems(read_results(tree / "exp_old"))
+    assert str(problem) == (f"{tree / 'exp_old'}: no samples: no <model>/<condition>/sample_NNN/ folders, with or "
+                            "without models/")
+
+
 def test_a_truncated_response_is_one_line_naming_the_file(tree):
     path = tree / OPUS_BM.relative_to(AM) / "sample_001" / "response.json"
     path.write_bytes(path.read_bytes()[:200])

@@ -160,11 +160,24 @@ def _read_experiments(root: Path, experiments: list[Path], limits: Limits) -> It
         yield from _read_experiment(root, experiment, limits)
 
 
-def _model_folders(experiment: Path) -> Iterator[os.DirEntry[str]]:
+def _unlistable(path: str | Path, exc: OSError) -> ReadProblem:
+    return ReadProblem(source_format=FORMAT, file=str(path), kind="unreadable",
+                       reason=f"cannot list this folder: {exc.strerror or exc}")
+
+
+def _model_folders(experiment: Path) -> Iterator[os.DirEntry[str] | ReadProblem]:
     models = experiment / "models"
-    if models.is_dir():
-        yield from _subdirs(models)
-    for entry in _subdirs(experiment):  # the older layout, beside prompts/
+    try:
+        if models.is_dir():
+            yield from _subdirs(models)
+    except OSError as exc:
+        yield _unlistable(models, exc)
+    try:
+        entries = _subdirs(experiment)
+    except OSError as exc:
+        yield _unlistable(experiment, exc)
+        return
+    for entry in entries:  # the older layout, beside prompts/
         if entry.name not in NOT_MODEL_FOLDERS and _looks_like_model_folder(entry.path):
             yield entry
 
@@ -174,12 +187,26 @@ def _read_experiment(root: Path, experiment: Path, limits: Limits) -> Iterator[F
     # source_file is relative to the experiment's parent: it names the experiment's folder first
     cut = len(str(experiment)) - len(experiment.name)
     source_root = str(root)
+    any_sample = False
     for model_dir in _model_folders(experiment):
-        for condition_dir in _subdirs(Path(model_dir.path)):
+        if isinstance(model_dir, ReadProblem):
+            yield model_dir
+            continue
+        try:
+            conditions = _subdirs(Path(model_dir.path))
+        except OSError as exc:
+            yield _unlistable(model_dir.path, exc)
+            continue
+        for condition_dir in conditions:
             condition = condition_dir.name
-            samples = _sample_folders(condition_dir.path)
+            try:
+                samples = _sample_folders(condition_dir.path)
+            except OSError as exc:
+                yield _unlistable(condition_dir.path, exc)
+                continue
             if not samples:
                 continue
+            any_sample = True
             found = prompts.get(condition)
             if found is None:
                 found = _read_prompts(experiment, condition, limits)
@@ -196,6 +223,9 @@ def _read_experiment(root: Path, experiment: Path, limits: Limits) -> Iterator[F
                 path = os.path.join(sample_dir, "response.json")
                 rel = path[cut:].replace(os.sep, "/")
                 yield _read_sample(source_root, rel, path, experiment.name, condition, number, found, limits)
+    if not any_sample:
+        yield ReadProblem(source_format=FORMAT, file=str(experiment), kind="missing",
+                          reason="no samples: no <model>/<condition>/sample_NNN/ folders, with or without models/")
 
 
 def _sample_folders(condition_dir: str) -> list[tuple[int, str]]:
