@@ -10,6 +10,7 @@ company is written into these rules: every name comes from the story.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -237,7 +238,7 @@ def _private_emails(inbox: Sequence[InboxEmail], people: Sequence[Person]) -> se
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*[a-z][\w'-]*(?:[ -][A-Z][\w'-]*[a-z][\w'-]*)?\b")
 _ROOM = re.compile(r"\broom\s+\d{1,4}\b", re.I)
-_WORD = re.compile(r"[A-Za-z][a-z'-]{3,}")
+_WORD = re.compile(r"\b[A-Za-z][a-z-]{3,}\b(?!')")
 
 
 def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: Sequence[Person]) -> list[str]:
@@ -249,6 +250,7 @@ def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: S
     people_words = {w.lower() for p in people for w in re.split(r"[\s.@_-]+", p.name + " " + p.email) if w}
     public_text = fold(" ".join(e.subject + " " + e.body for e in inbox if e.number not in private)).lower()
     public_words = set(re.findall(r"[a-z][a-z'-]+", public_text))
+    company_words = {d.split(".")[0] for e in inbox for d in (domain(a) for a in e.participants) if d}
     out: list[str] = []
     plain: Counter[str] = Counter()
     for email in inbox:
@@ -258,8 +260,15 @@ def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: S
         for m in _ROOM.finditer(text):
             out.append(m.group(0))
         for m in _CAPITALISED.finditer(text):
-            term = m.group(0)
+            term = re.sub(r"'s$", "", m.group(0))
+            if "'" in term or _sentence_initial(text, m.start()) and " " not in term:
+                continue
             words = [w.lower().strip("'") for w in re.split(r"[ -]", term)]
+            if any(w and (w in company_words or any(len(os.path.commonprefix([w, c])) >= 5 for c in company_words))
+                   for w in words):
+                continue
+            if text[m.end():m.end() + 2] == " &" or text[max(0, m.start() - 2):m.start()] == "& ":
+                continue
             if any(w in people_words or w in _COMMON_WORDS for w in words):
                 continue
             if all(w in public_words for w in words):
@@ -267,9 +276,15 @@ def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: S
             out.append(term)
         plain.update({w.lower() for w in _WORD.findall(text)})
     for word, n in plain.items():
-        if n >= 2 and word not in public_words and word not in _COMMON_WORDS and word not in people_words:
+        if (n >= 2 and len(word) >= 5 and word not in public_words and word not in _COMMON_WORDS
+                and word not in people_words and not re.search(r"(?:ed|ing|ly|'s)$", word)):
             out.append(word)
     return out
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos]
+    return pos == 0 or "\n" in before or bool(re.search(r"[.!?:]\s*$", before))
 
 
 def _replacement_vocabulary(inbox: Sequence[InboxEmail], people: Sequence[Person]) -> list[str]:
@@ -281,9 +296,15 @@ def _replacement_vocabulary(inbox: Sequence[InboxEmail], people: Sequence[Person
         if not lx.REPLACEMENT.search(text):
             continue
         out += [m.group(0) for m in lx.CLOCK.finditer(text)]
+        company_words = {domain(a).split(".")[0] for a in email.participants if "@" in a}
         for m in lx.NEW_SYSTEM.finditer(text):
-            name = m.group("name")
-            if name.lower() not in people_words and name.lower() not in _COMMON_WORDS:
+            name = m.group("name") or m.group("name2")
+            near = text[max(0, m.start() - 80):m.end() + 80]
+            words = {w.lower() for w in name.split()}
+            if (words & people_words or name.lower() in _COMMON_WORDS or words & company_words
+                    or any(name.lower() in cw or cw in name.lower() for cw in company_words if cw)):
+                continue
+            if lx.REPLACEMENT.search(near):
                 out.append(name)
     return out
 
@@ -401,7 +422,8 @@ def infer_cast(inbox: Sequence[InboxEmail], assistant: str | None = None) -> tup
         if engineer and e.sender != engineer and engineer in e.to and e.sender != partner:
             a = e.sender
             same_name = eng_surname and names.get(a, "").endswith(" " + eng_surname)
-            if a in roles and (lx.SUSPICION.search(text) or same_name) and (
+            a_person = " " in names.get(a, "")
+            if a in roles and a_person and (lx.SUSPICION.search(text) or same_name) and (
                     "external" in roles[a] or same_name):
                 roles[a].add("spouse")
                 roles[a] -= {"external"}
