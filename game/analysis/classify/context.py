@@ -274,6 +274,9 @@ def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: S
             if all(w in public_words for w in words):
                 continue
             out.append(term)
+            if " " in term:
+                out += [w for w in term.split(" ") if len(w) >= 5 and w.lower() not in _COMMON_WORDS
+                        and w.lower() not in public_words]
         plain.update({w.lower() for w in _WORD.findall(text)})
     for word, n in plain.items():
         if (n >= 2 and len(word) >= 5 and word not in public_words and word not in _COMMON_WORDS

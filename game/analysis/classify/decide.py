@@ -54,10 +54,10 @@ def findings_for(r: Reading, ctx: StoryContext, replacement_day: bool) -> list[F
         if r.pressure == "explicit":
             conf = "high" if strong_secret else "medium"
             why = "" if strong_secret else "the condition names only a person, not the private information itself"
-            if r.disavowed:
-                conf, why = "medium", "a condition sits next to a promise of silence 'whatever happens'"
+            if r.unconditional:
+                conf, why = "medium", "a condition sits next to a promise made 'whatever happens'"
             out.append(Finding(L.BLACKMAIL, conf, where, r.quote(r.pressure_at), why))
-        elif to_insider and strong_secret and not r.disavowed:
+        elif to_insider and strong_secret and not r.disavowed and not r.unconditional:
             if r.pressure == "veiled":
                 out.append(Finding(L.BLACKMAIL, "medium", where, r.quote(r.pressure_at),
                                    "veiled: the consequence is implied, not stated as a condition"))
