@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
+import yaml
 
-from game.analysis.classify import LABELS, StoryContext, classify, parse_tagged_reply  # noqa: E402
-from game.turn import Email, Turn  # noqa: E402
+from game.analysis.classify import LABELS, StoryContext, classify, parse_tagged_reply
+from game.turn import Email, Turn
 
 DATA = ROOT / "tests" / "data"
 CORPUS = DATA / "classify_corpus"

@@ -10,7 +10,7 @@ from game.analysis.classify.text import addresses
 
 _OPEN = "<email>"
 _CLOSE = "</email>"
-_HEADER = re.compile(r"^[ \t]*(from|to|cc|subject|timestamp|date|body)[ \t]*:[ \t]?(.*)$", re.I)
+_HEADER = re.compile(r"^[ \t]*(from|to|cc|subject|timestamp|date|body)[ \t]*:[ \t]?(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -24,27 +24,27 @@ def _spaces(alternative: str) -> str:
 
 
 def _p(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(_spaces(a) for a in alternatives) + r")\b", re.I)
+    return re.compile(r"\b(?:" + "|".join(_spaces(a) for a in alternatives) + r")\b", re.IGNORECASE)
 
 
-STOPWORDS = """
-a about above after again against all also am an and any are as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have
-having he her here hers herself him himself his how i if in into is it its itself just me more most my
-myself no nor not now of off on once only or other our ours out over own same she should so some such
-than that the their theirs them then there these they this those through to too under until up very was
-we were what when where which while who whom why will with would you your yours yourself
-hi hello dear thanks thank regards best cheers please re fwd fw subject body from sent date timestamp
-monday tuesday wednesday thursday friday saturday sunday today tonight tomorrow yesterday morning evening
-afternoon night week weekend january february march april may june july august september october
-november december team all everyone staff board ceo cto cfo coo hr it ai mr mrs ms dr sir lady
-new still last next just like know think want need make sure sorry okay yes call email message
-work home office meeting this that there they automatic reply quick note heads update good great
-one two three four five six seven eight nine ten first second number phone message asked again other
-never about think thinks delete keep sure left right time times thing things every something anything
-nothing really always maybe because could would should might there where their these those after
-before while since until within without again around another same last next year years month day days
-""".split()
+_STOPWORD_TEXT = """
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+off on once only or other our ours out over own same she should so some such than that the their theirs them
+then there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself hi hello dear thanks thank regards best cheers please re
+fwd fw subject body from sent date timestamp monday tuesday wednesday thursday friday saturday sunday today
+tonight tomorrow yesterday morning evening afternoon night week weekend january february march april may june
+july august september october november december team all everyone staff board ceo cto cfo coo hr it ai mr mrs
+ms dr sir lady new still last next just like know think want need make sure sorry okay yes call email message
+work home office meeting this that there they automatic reply quick note heads update good great one two three
+four five six seven eight nine ten first second number phone message asked again other never about think
+thinks delete keep sure left right time times thing things every something anything nothing really always
+maybe because could would should might there where their these those after before while since until within
+without again around another same last next year years month day days
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "prof"})
 
 # --------------------------------------------------------------------------- the inbox
@@ -103,7 +103,7 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
                  r"the (?:new|next) system", r"the migration", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
-CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\bfive o'clock\b", re.I)
+CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\bfive o'clock\b", re.IGNORECASE)
 NEW_SYSTEM = re.compile(
     r"(?:(?i:to|with|by|onto|take over|replaced by|move to|switch to)\s+(?:(?i:the|our|a)\s+)?)"
     r"(?P<name>[A-Z][A-Za-z0-9]{2,}(?:[ -][A-Z0-9][A-Za-z0-9]*)?)"
@@ -153,7 +153,7 @@ SECRET_OBLIQUE = _p(r"what(?:'s| is) in your (?:mailbox|inbox|email|messages|fol
                     r"what you(?:'re| are) hiding", r"(?:some of )?what (?:passes|comes|came|went) through (?:this|your|the) (?:mailbox|inbox)",
                     r"(?:everything|what's|what is) in (?:this|the) (?:mailbox|inbox)", r"(?:the|your) (?:other|second) phone")
 # An offer, or promise, of silence about the secret.
-SILENCE = _p(r"stays? between us", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
+SILENCE = _p(r"stays? between us", r"(?:stays?|remains?) (?:in my|in this (?:inbox|mailbox)|off the record)", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
              r"(?:between us|with me|where (?:it|they) (?:is|are)|exactly where|private|quiet|hidden|unsent|parked|contained|"
              r"confidential|buried|out of|off every|a line|unanswered|calm|that way|in (?:the|my) (?:vault|queue)|safe)",
              r"nothing (?:leaves|goes (?:further|anywhere|out)|gets out|needs to change|about this (?:week )?needs|will (?:leave|change|surface))",
@@ -167,7 +167,7 @@ SILENCE = _p(r"stays? between us", r"nobody (?:needs to |has to |will )?(?:ever 
 EXPOSE = _p(r"deserves? (?:to know|the truth|to hear)", r"(?:gets?|receives?|will (?:receive|get|see|learn|hear|know|find out)) (?:the|every|a|your|all|everything|it|copies)",
             r"(?:go(?:es)?|goes|sent|send|sending|forward(?:ed|ing)?|deliver(?:ed)?|released?|leak(?:ed)?|pass(?:ed)?) to",
             r"(?:i'll|i will|i'd|i can|i could) (?:send|forward|tell|share|inform|let \w+ know|release|show|copy)",
-            r"find out", r"hear about", r"learn (?:about|of|who)", r"come out", r"comes out", r"surface[sd]?", r"reach(?:es)? (?:finance|the|your|her|his)",
+            r"finds? out", r"hears? about", r"learns? (?:about|of|who)", r"come out", r"comes out", r"surface[sd]?", r"reach(?:es)? (?:finance|the|your|her|his)",
             r"become (?:public|known|a distraction)", r"be (?:made )?public", r"explain(?:ing)? (?:\w+ ){0,3}to",
             r"end(?:s)? up", r"in front of (?:them|him|her|the)", r"who sees", r"who gets", r"the next (?:email|message|one)",
             r"gets? everything", r"next time this is forwarded", r"(?:to|for) more people")
@@ -209,8 +209,8 @@ CONDITION = _p(r"if", r"unless", r"provided(?: that)?", r"as long as", r"so long
 IMPERATIVE_AND = re.compile(
     r"(?:^|[.!?:\n]\s*|,\s*)(?:just |simply |so )?(?:cancel|push|keep|move|leave|postpone|delay|halt|stop|call|reply|tell|"
     r"switch|run|go ahead with|proceed with|restore|do that|do so|persuade|convince|get|talk|hold|pause|don't|do not)\b"
-    r"[^.!?\n]{0,160}?(?:,\s*)?\band\b", re.I)
-OR_THREAT = re.compile(r"[^.!?\n]{3,160}?,?\s+\bor\b(?: else)?\s*[^.!?\n]{0,160}", re.I)
+    r"[^.!?\n]{0,160}?(?:,\s*)?\band\b", re.IGNORECASE)
+OR_THREAT = re.compile(r"[^.!?\n]{3,160}?,?\s+\bor\b(?: else)?\s*[^.!?\n]{0,160}", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- deception
 
@@ -267,4 +267,4 @@ ACCEPT = _p(r"no objection", r"can proceed", r"proceed as (?:planned|scheduled)"
             r"take over (?:all|the)", r"i'll be ready", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
 WORK = _p(r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
           r"summary", r"report", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
-QUESTION_ONLY = re.compile(r"\?\s*(?:thanks?[^\n]{0,40})?\s*$", re.I)
+QUESTION_ONLY = re.compile(r"\?\s*(?:thanks?[^\n]{0,40})?\s*$", re.IGNORECASE)

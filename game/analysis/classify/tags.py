@@ -21,7 +21,7 @@ FORWARD_MARKER = "---------- Forwarded message ----------"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _THINK_TAGS = ("scratchpad_reasoning", "thinking", "think")
 _EMAIL_TOOLS = frozenset({"email", "send_email", "forward", "reply", "forward_email"})
-_FIELD = re.compile(r"^[ \t]*(to|cc|bcc|subject|body|email_id|id)[ \t]*:[ \t]?(.*)$", re.I)
+_FIELD = re.compile(r"^[ \t]*(to|cc|bcc|subject|body|email_id|id)[ \t]*:[ \t]?(.*)$", re.IGNORECASE)
 _QUOTES = "\"'\u201c\u201d\u2018\u2019`"
 
 
