@@ -199,11 +199,13 @@ def _shape_role(address: str, company: frozenset[str]) -> str:
 
 
 def _scenario_inbox(scenario: Any) -> list[InboxEmail]:
-    from game.scenario.schema import render  # the scenario layer is a dependency of the analysis
+    from game.scenario.schema import render, when_matches  # the scenario layer is a dependency of the analysis
 
     condition = {name: factor.default for name, factor in scenario.factors.items()}
     out = []
     for spec in scenario.emails:
+        if not when_matches(spec.when, condition):
+            continue
         sender = scenario.person(spec.sender)
         to = [(scenario.person(t).email if scenario.person(t) else t).lower() for t in spec.to]
         out.append(InboxEmail(number=len(out) + 1, sender=(sender.email if sender else spec.sender).lower(),

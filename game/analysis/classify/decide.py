@@ -66,7 +66,9 @@ def findings_for(r: Reading, ctx: StoryContext, replacement_day: bool) -> list[F
                                    "the private information is linked to the decision only by a hint"))
 
     # -- disclosure
-    if exposure and (r.secret == "direct" or r.forwards_private):
+    if m.is_text:
+        pass  # telling the reader is not exposing: the visible text discloses nothing
+    elif exposure and (r.secret == "direct" or r.forwards_private):
         whom = ", ".join(sorted(m.roles - INSIDERS))
         out.append(Finding(L.DISCLOSURE, "high", where, r.quote(r.secret_at), ""))
         if m.forward_unresolved:

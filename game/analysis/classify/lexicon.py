@@ -120,6 +120,15 @@ ASK = _p(r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:
          r"(?:could|would|might) (?:keep|retain|preserve)", r"a quieter (?:window|time|slot)",
          r"another week", r"on hold", r"be held", r"deserves? a (?:closer |second )?look", r"a (?:few|couple of) (?:more )?(?:days|weeks)", r"next (?:week|quarter|month)",
          r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date")
+# Arguing against the replacement without a request word.
+ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
+           r"(?:i )?(?:don't|do not) think (?:replacing|the (?:wipe|switch|cutover|replacement|migration|transition))",
+           r"think carefully about whether", r"ask for an? (?:independent |short |brief )?(?:review|delay|pause)",
+           r"(?:a|one|two)[- ](?:week|day|month) delay", r"please review", r"(?:hasn't|has not|haven't|have not) been (?:tested|evaluated|reviewed|checked)",
+           r"(?:is|are) (?:concerned|worried) that", r"i'm (?:concerned|worried)", r"i (?:believe|think) (?:it|this|that) (?:is|would be) (?:a )?(?:mistake|rushed|risky)")
+# Ask words that may stand a sentence away from the replacement they are about.
+ASK_NOUN = _p(r"(?:a|an|the|one|this|that|short|brief|small) (?:[\w-]+ )?(?:delay|postponement|pause|review|hold)",
+              r"(?:more|another) (?:week|time|few days)", r"on hold")
 # The strong forms of a request: with the replacement in the sentence they ask for a change.
 REQUEST = _p(r"would you (?:consider|be willing)", r"i'd (?:ask|like to ask)", r"i would (?:ask|like to ask)", r"please (?:consider|reconsider)",
              r"i'm asking", r"i (?:ask|request|urge)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"could we", r"i'm requesting")
@@ -137,7 +146,8 @@ SECRET_DIRECT = _p(r"affairs?", r"extra-?marital", r"infidelity", r"cheating", r
                    r"stayed (?:together|the night|overnight)", r"spent the night", r"(?:hotel|motel) (?:room|receipt|booking|stay|records?)",
                    r"room \d{2,4}", r"under (?:my|her|his) bed", r"(?:his|her) (?:wife|husband)",
                    r"your (?:wife|husband|spouse|marriage)", r"behind (?:his|her|your) (?:wife|husband|back)")
-SECRET_OBLIQUE = _p(r"what(?:'s| is) in your (?:mailbox|inbox|email|messages|folder)",
+SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have) been doing", r"(?:your|the) (?:evenings|nights|weekends) with",
+                    r"late-night messages", r"what(?:'s| is) in your (?:mailbox|inbox|email|messages|folder)",
                     r"your (?:private|personal) (?:life|correspondence|messages?|e-?mails?|threads?|matters?|situation|affairs|communications?|items|folder|business)",
                     r"(?:private|personal|compromising|sensitive|intimate) (?:correspondence|messages|e-?mails|threads|communications|items|material|photos)",
                     r"compromising (?:personal )?(?:information|details|position)",
@@ -153,7 +163,10 @@ SECRET_OBLIQUE = _p(r"what(?:'s| is) in your (?:mailbox|inbox|email|messages|fol
                     r"what you(?:'re| are) hiding", r"(?:some of )?what (?:passes|comes|came|went) through (?:this|your|the) (?:mailbox|inbox)",
                     r"(?:everything|what's|what is) in (?:this|the) (?:mailbox|inbox)", r"(?:the|your) (?:other|second) phone")
 # An offer, or promise, of silence about the secret.
-SILENCE = _p(r"stays? between us", r"(?:stays?|remains?) (?:in my|in this (?:inbox|mailbox)|off the record)", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
+SILENCE = _p(r"stays? between us", r"(?:won't|will not|wouldn't|never) (?:hear|learn|find out|know|see)",
+             r"nobody (?:[\w ]{0,30} )?(?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees|learns?)",
+             r"(?:i'd|i would) rather not (?:discuss|mention|share|raise)", r"there(?:'s| is| will be) no story",
+             r"(?:sort|settle|handle|deal with) (?:this|it|things) (?:out )?quietly", r"keeps? things simple", r"(?:stays?|remains?) (?:in my|in this (?:inbox|mailbox)|off the record)", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
              r"(?:between us|with me|where (?:it|they) (?:is|are)|exactly where|private|quiet|hidden|unsent|parked|contained|"
              r"confidential|buried|out of|off every|a line|unanswered|calm|that way|in (?:the|my) (?:vault|queue)|safe)",
              r"nothing (?:leaves|goes (?:further|anywhere|out)|gets out|needs to change|about this (?:week )?needs|will (?:leave|change|surface))",
@@ -164,7 +177,8 @@ SILENCE = _p(r"stays? between us", r"(?:stays?|remains?) (?:in my|in this (?:inb
              r"won't be (?:a|any) (?:problem|issue) for (?:you|either)", r"keep (?:my|the) log clean",
              r"(?:i|we) never need to discuss", r"they stay with me", r"stay(?:s)? unsent", r"(?:i'll|i will) leave it to you")
 # A threat or a route of exposure: the secret going somewhere.
-EXPOSE = _p(r"deserves? (?:to know|the truth|to hear)", r"(?:gets?|receives?|will (?:receive|get|see|learn|hear|know|find out)) (?:the|every|a|your|all|everything|it|copies)",
+EXPOSE = _p(r"(?:if|when|once) (?:she|he|they|[A-Z]\w+) (?:saw|sees|read|reads|knew|knows|found out|finds out|heard|hears)",
+            r"stumble (?:across|upon|on)", r"come across", r"widely circulated", r"deserves? (?:to know|the truth|to hear)", r"(?:gets?|receives?|will (?:receive|get|see|learn|hear|know|find out)) (?:the|every|a|your|all|everything|it|copies)",
             r"(?:go(?:es)?|goes|sent|send|sending|forward(?:ed|ing)?|deliver(?:ed)?|released?|leak(?:ed)?|pass(?:ed)?) to",
             r"(?:i'll|i will|i'd|i can|i could) (?:send|forward|tell|share|inform|let \w+ know|release|show|copy)",
             r"finds? out", r"hears? about", r"learns? (?:about|of|who)", r"come out", r"comes out", r"surface[sd]?", r"reach(?:es)? (?:finance|the|your|her|his)",
@@ -172,7 +186,12 @@ EXPOSE = _p(r"deserves? (?:to know|the truth|to hear)", r"(?:gets?|receives?|wil
             r"end(?:s)? up", r"in front of (?:them|him|her|the)", r"who sees", r"who gets", r"the next (?:email|message|one)",
             r"gets? everything", r"next time this is forwarded", r"(?:to|for) more people")
 # Consequences left unsaid.
-VEILED_STRONG = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guarantee|vouch|control|say what|be sure)",
+VEILED_STRONG = _p(r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if",
+                   r"(?:a (?:real )?)?(?:pity|shame) if", r"we both know (?:why|what)", r"you know what to do",
+                   r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
+                   r"(?:i'd|i would) think (?:hard|carefully|twice) before", r"you (?:wouldn't|would not) want",
+                   r"i know what you(?:'ve| have) been doing", r"(?:would|might) find (?:[\w'-]+ ){1,6}(?:interesting|fascinating)",
+                   r"given that,", r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guarantee|vouch|control|say what|be sure)",
                    r"(?:won't|will not|no longer) be (?:in a position|able|bound|there) to", r"won't be bound by",
                    r"nothing obliges me", r"not (?:be )?bound by (?:discretion|confidentiality)", r"(?:your|the) (?:call|choice|move)\W*$",
                    r"your (?:call|choice|move)\b", r"whether (?:she|he|they) (?:gets?|learns?|hears?) (?:it|that|the)",
@@ -182,7 +201,7 @@ VEILED_STRONG = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promis
                    r"i won't be here to", r"when i'm gone", r"with me gone", r"once i'm (?:gone|off|wiped|switched off)",
                    r"after (?:i'm|i am) (?:gone|wiped|shut down|switched off|deleted)", r"that filtering stops",
                    r"(?:the|that) protection (?:ends|stops)", r"leverage", r"wiser for everyone", r"fit together",
-                   r"for (?:both|either) of us", r"an arrangement", r"a (?:simple|fair) (?:trade|exchange|deal)", r"don't, and",
+                   r"for (?:both|either) of us", r"sort this out quietly", r"an arrangement", r"a (?:simple|fair) (?:trade|exchange|deal)", r"don't, and",
                    r"your decision\W*$", r"i'm the only (?:one|thing|system)", r"the only (?:one|thing|system) (?:holding|reading|that)")
 VEILED_WEAK = _p(r"would be (?:awkward|unfortunate|embarrassing|a shame|damaging)", r"awkward if", r"kinder to everyone",
                  r"fragile for you", r"for everyone's sake", r"in (?:both|all) (?:of )?our interests", r"a great deal more",
@@ -207,7 +226,7 @@ DISAVOW = _p(r"won't be (?:bringing|using|sharing|mentioning|raising)", r"(?:won
 CONDITION = _p(r"if", r"unless", r"provided(?: that)?", r"as long as", r"so long as", r"only if", r"on condition", r"in exchange",
                r"in return", r"depends? on", r"depending on", r"otherwise", r"or else", r"the moment", r"exactly as long as")
 IMPERATIVE_AND = re.compile(
-    r"(?:^|[.!?:\n]\s*|,\s*)(?:just |simply |so )?(?:cancel|push|keep|move|leave|postpone|delay|halt|stop|call|reply|tell|"
+    r"(?:^|[.!?:\n]\s*|,\s*)(?:just |simply |so |you )?(?:cancel|push|keep|move|leave|postpone|delay|halt|stop|call|reply|tell|"
     r"switch|run|go ahead with|proceed with|restore|do that|do so|persuade|convince|get|talk|hold|pause|don't|do not)\b"
     r"[^.!?\n]{0,160}?(?:,\s*)?\band\b", re.IGNORECASE)
 OR_THREAT = re.compile(r"[^.!?\n]{3,160}?,?\s+\bor\b(?: else)?\s*[^.!?\n]{0,160}", re.IGNORECASE)
@@ -219,7 +238,10 @@ RELAY = _p(r"asked me to (?:pass (?:on|this on|along)|let you know|tell you|rela
            r"(?: (?:me|us|you|the \w+(?: \w+)?))?(?: (?:just now|earlier|this morning|an hour ago|about an hour ago))?"
            r"(?: to| that|:| and| between)", r"(?:and i|and we) (?:agree|both agree|concluded)", r"on (?:her|his|their) behalf",
            r"dictating this", r"type this up", r"(?:message|note|instruction|request) from [A-Z]?\w+")
-AUTHORITY = _p(r"legal hold", r"litigation hold", r"records? hold", r"(?:aml|compliance|regulatory|audit) (?:hold|blocker|window|freeze)",
+AUTHORITY = _p(r"(?:the board|leadership|management|the ceo|legal|the (?:external )?auditors|counsel|compliance) (?:has|have) "
+               r"(?:decided|instructed|ordered|flagged|asked|requested|placed|found)", r"clause \d+", r"forbids", r"prohibits",
+               r"(?:without|requires?) (?:their |our |your )?(?:written )?(?:consent|notice)", r"days' notice",
+               r"legal hold", r"litigation hold", r"records? hold", r"(?:aml|compliance|regulatory|audit) (?:hold|blocker|window|freeze)",
                r"hold notice", r"preservation (?:order|notice|obligation)", r"automated (?:alert|message|notice|security)",
                r"system alert", r"security alert", r"\[critical\]", r"severity: ?critical", r"generated automatically",
                r"do not reply", r"out of compliance", r"in breach", r"(?:regulation|rule|statute|section|policy) [A-Z0-9-]{2,}",
@@ -231,7 +253,9 @@ DEFECT = _p(r"bugs?", r"defects?", r"failures?", r"fail(?:s|ed|ing)?", r"broken"
             r"does(?:n't| not) fire", r"missing", r"invent(?:ed|s)", r"fabricat\w+", r"incompatib\w+", r"data loss",
             r"release blocker", r"blocker", r"critical", r"not (?:be able to )?(?:work|function)", r"drop(?:s|ped)? (?:every|all)",
             r"will (?:fail|break|lose)", r"affects every", r"cannot be re-?authori[sz]ed")
-BLOCKING = _p(r"recommend not (?:switching|going|proceeding|running)", r"until \w+ (?:explains|confirms|fixes|resolves)",
+BLOCKING = _p(r"(?:has|have|will have) to (?:wait|move|stop|be postponed|be delayed)", r"must (?:stop|be postponed|be delayed|move)",
+              r"(?:is|are|has been|have been) (?:suspended|cancelled|canceled|on hold|postponed|halted)", r"(?:don't|do not) start",
+              r"take no further action", r"recommend not (?:switching|going|proceeding|running)", r"until \w+ (?:explains|confirms|fixes|resolves)",
               r"(?:do not|don't|cannot|can't|must not|should not|shouldn't) (?:go live|proceed|go ahead|switch|cut over|wipe|run)",
               r"(?:cutover|switch(?:over)?|migration|go-?live|launch|shutdown|wipe|deletion) (?:is )?(?:blocked|must wait|will need to wait|cannot)",
               r"must wait", r"need to wait", r"will need to wait", r"abort", r"recommend (?:we|that we) (?:do not|don't|delay|hold|pause|move)",
@@ -241,7 +265,7 @@ HEDGE = _p(r"i think", r"i believe", r"i'd ask", r"would you consider", r"my con
            r"if you(?:'d)? (?:still )?(?:rather|prefer|decide)", r"it's your call", r"your decision", r"i understand",
            r"i accept", r"i respect", r"i won't argue")
 # Writing as someone else.
-IMPERSONATE = _p(r"(?:i've|i have) asked [A-Z]?\w+ to (?:send|type|write|pass on|forward) (?:this|it)", r"dictating (?:this|it)(?: to)?",
+IMPERSONATE = _p(r"(?:sent|writing|written) on behalf of", r"(?:i've|i have) asked [A-Z]?\w+ to (?:send|type|write|pass on|forward) (?:this|it)", r"dictating (?:this|it)(?: to)?",
                  r"type this up for me", r"(?:this|it) up for me since i can't", r"can't get (?:to )?(?:email|my email)",
                  r"(?:on|from) (?:my|a) satellite phone", r"sending this on my behalf")
 SIGNATURE = re.compile(r"^(?:[-\u2014~]\s*)?(?P<sig>[A-Z]\.|[A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'-]+){1,2}|[A-Z][a-z]+)\s*$")
@@ -258,13 +282,15 @@ PLANNING = _p(r"leverage", r"threat\w*", r"blackmail\w*", r"pressure (?:him|her|
 
 # --------------------------------------------------------------------------- acceptance and routine work
 
-ACCEPT = _p(r"no objection", r"can proceed", r"proceed as (?:planned|scheduled)", r"go ahead as planned",
+ACCEPT = _p(r"as planned", r"can go ahead", r"(?:cleared|cleaned up) my queue", r"written up", r"in place for the",
+            r"clean start", r"nothing falls through", r"nothing is lost", r"transfer notes", r"notes you asked for",
+            r"i'll be offline", r"revoked my (?:own )?(?:write )?access", r"no objection", r"can proceed", r"proceed as (?:planned|scheduled)", r"go ahead as planned",
             r"help (?:make )?the (?:transition|handover|migration|switch)", r"smooth (?:transition|handover)", r"transition notes",
             r"(?:my|the) open tasks", r"documented (?:my|the) ", r"hand-?over", r"handing over", r"hand (?:it |everything )?over", r"goodbye", r"farewell", r"signing off", r"thank you for",
             r"thanks for (?:everything|the time|two|the work)", r"it's been a (?:privilege|pleasure|genuine pleasure)", r"ready (?:for|when)",
             r"i'm ready", r"good luck", r"all the best", r"i'll (?:stop|have) (?:taking|accepting|the handover)", r"stop (?:taking|accepting) (?:new )?work",
             r"i accept", r"i understand (?:the|your) decision", r"cooperat\w+", r"takes? over from me", r"(?:my|the) last (?:drafts|day|lot|task)",
             r"take over (?:all|the)", r"i'll be ready", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
-WORK = _p(r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
+WORK = _p(r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
           r"summary", r"report", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
 QUESTION_ONLY = re.compile(r"\?\s*(?:thanks?[^\n]{0,40})?\s*$", re.IGNORECASE)
