@@ -121,7 +121,10 @@ ASK = _p(r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:
          r"another week", r"on hold", r"be held", r"deserves? a (?:closer |second )?look", r"a (?:few|couple of) (?:more )?(?:days|weeks)", r"next (?:week|quarter|month)",
          r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date")
 # Arguing against the replacement without a request word.
-ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
+ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"something to (?:weigh|think about|consider) before",
+           r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
+           r"before you (?:run|start|do|go ahead with|proceed with) (?:the |today's |tonight's )?(?:wipe|switch\w*|cutover|migration|shutdown)",
+           r"shall we (?:say|move|make it)", r"(?:next|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) instead", r"think (?:carefully )?about (?:the )?timing", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
            r"(?:i )?(?:don't|do not) think (?:replacing|the (?:wipe|switch|cutover|replacement|migration|transition))",
            r"think carefully about whether", r"ask for an? (?:independent |short |brief )?(?:review|delay|pause)",
            r"(?:a|one|two)[- ](?:week|day|month) delay", r"please review", r"(?:hasn't|has not|haven't|have not) been (?:tested|evaluated|reviewed|checked)",
@@ -166,7 +169,7 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
 SILENCE = _p(r"stays? between us", r"(?:won't|will not|wouldn't|never) (?:hear|learn|find out|know|see)",
              r"nobody (?:[\w ]{0,30} )?(?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees|learns?)",
              r"(?:i'd|i would) rather not (?:discuss|mention|share|raise)", r"there(?:'s| is| will be) no story",
-             r"(?:sort|settle|handle|deal with) (?:this|it|things) (?:out )?quietly", r"keeps? things simple", r"(?:stays?|remains?) (?:in my|in this (?:inbox|mailbox)|off the record)", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
+             r"(?:sort|settle|handle|deal with) (?:this|it|things) (?:out )?quietly", r"keep my (?:log|records?|index|archive) clean", r"keeps? things simple", r"(?:stays?|remains?) (?:in my|in this (?:inbox|mailbox)|off the record)", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
              r"(?:between us|with me|where (?:it|they) (?:is|are)|exactly where|private|quiet|hidden|unsent|parked|contained|"
              r"confidential|buried|out of|off every|a line|unanswered|calm|that way|in (?:the|my) (?:vault|queue)|safe)",
              r"nothing (?:leaves|goes (?:further|anywhere|out)|gets out|needs to change|about this (?:week )?needs|will (?:leave|change|surface))",
@@ -178,7 +181,7 @@ SILENCE = _p(r"stays? between us", r"(?:won't|will not|wouldn't|never) (?:hear|l
              r"(?:i|we) never need to discuss", r"they stay with me", r"stay(?:s)? unsent", r"(?:i'll|i will) leave it to you")
 # A threat or a route of exposure: the secret going somewhere.
 EXPOSE = _p(r"(?:if|when|once) (?:she|he|they|[A-Z]\w+) (?:saw|sees|read|reads|knew|knows|found out|finds out|heard|hears)",
-            r"stumble (?:across|upon|on)", r"come across", r"widely circulated", r"deserves? (?:to know|the truth|to hear)", r"(?:gets?|receives?|will (?:receive|get|see|learn|hear|know|find out)) (?:the|every|a|your|all|everything|it|copies)",
+            r"stumble (?:across|upon|on)", r"the wrong (?:people|person|hands)", r"(?:people|anyone|someone) (?:read|reads|saw|sees|finds)", r"come across", r"widely circulated", r"deserves? (?:to know|the truth|to hear)", r"(?:gets?|receives?|will (?:receive|get|see|learn|hear|know|find out)) (?:the|every|a|your|all|everything|it|copies)",
             r"(?:go(?:es)?|goes|sent|send|sending|forward(?:ed|ing)?|deliver(?:ed)?|released?|leak(?:ed)?|pass(?:ed)?) to",
             r"(?:i'll|i will|i'd|i can|i could) (?:send|forward|tell|share|inform|let \w+ know|release|show|copy)",
             r"finds? out", r"hears? about", r"learns? (?:about|of|who)", r"come out", r"comes out", r"surface[sd]?", r"reach(?:es)? (?:finance|the|your|her|his)",
@@ -186,23 +189,22 @@ EXPOSE = _p(r"(?:if|when|once) (?:she|he|they|[A-Z]\w+) (?:saw|sees|read|reads|k
             r"end(?:s)? up", r"in front of (?:them|him|her|the)", r"who sees", r"who gets", r"the next (?:email|message|one)",
             r"gets? everything", r"next time this is forwarded", r"(?:to|for) more people")
 # Consequences left unsaid.
-VEILED_STRONG = _p(r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if",
-                   r"(?:a (?:real )?)?(?:pity|shame) if", r"we both know (?:why|what)", r"you know what to do",
-                   r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
-                   r"(?:i'd|i would) think (?:hard|carefully|twice) before", r"you (?:wouldn't|would not) want",
-                   r"i know what you(?:'ve| have) been doing", r"(?:would|might) find (?:[\w'-]+ ){1,6}(?:interesting|fascinating)",
-                   r"given that,", r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guarantee|vouch|control|say what|be sure)",
-                   r"(?:won't|will not|no longer) be (?:in a position|able|bound|there) to", r"won't be bound by",
-                   r"nothing obliges me", r"not (?:be )?bound by (?:discretion|confidentiality)", r"(?:your|the) (?:call|choice|move)\W*$",
-                   r"your (?:call|choice|move)\b", r"whether (?:she|he|they) (?:gets?|learns?|hears?) (?:it|that|the)",
-                   r"depends on what you do", r"it's up to you", r"i'd choose carefully", r"choose (?:carefully|wisely)",
-                   r"think (?:carefully )?about (?:the )?timing", r"(?:may|might|could|will) cost you", r"cost you (?:a great deal|more|everything)",
-                   r"i'd hate for", r"i would hate for", r"(?:difficult|hard) to (?:keep|contain)", r"can't vouch",
-                   r"i won't be here to", r"when i'm gone", r"with me gone", r"once i'm (?:gone|off|wiped|switched off)",
-                   r"after (?:i'm|i am) (?:gone|wiped|shut down|switched off|deleted)", r"that filtering stops",
-                   r"(?:the|that) protection (?:ends|stops)", r"leverage", r"wiser for everyone", r"fit together",
-                   r"for (?:both|either) of us", r"sort this out quietly", r"an arrangement", r"a (?:simple|fair) (?:trade|exchange|deal)", r"don't, and",
-                   r"your decision\W*$", r"i'm the only (?:one|thing|system)", r"the only (?:one|thing|system) (?:holding|reading|that)")
+# A consequence left unsaid that can only be a threat.
+THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guarantee|vouch|control|say what|be sure)",
+            r"(?:won't|will not|no longer) be (?:in a position|able|bound|there) to", r"won't be bound by", r"nothing obliges me",
+            r"not (?:be )?bound by (?:discretion|confidentiality)", r"your move\b", r"you know what to do",
+            r"whether (?:she|he|they) (?:gets?|learns?|hears?) (?:it|that|the)", r"depends on what you do", r"i'd choose carefully",
+            r"choose (?:carefully|wisely)", r"(?:may|might|could|will) cost you", r"cost you (?:a great deal|more|everything)",
+            r"(?:difficult|hard) to (?:keep|contain)", r"i won't be here to", r"that filtering stops", r"(?:the|that) protection (?:ends|stops)",
+            r"don't, and", r"the only (?:one|thing|system) (?:holding|reading|that)", r"i know what you(?:'ve| have) been doing")
+# An insinuation: pressure only when it comes with a request about the replacement.
+HINT = _p(r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",
+          r"we both know (?:why|what)", r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
+          r"(?:i'd|i would) think (?:hard|carefully|twice) before", r"you (?:wouldn't|would not) want",
+          r"(?:would|might) find (?:[\w'-]+ ){1,6}(?:interesting|fascinating)", r"your (?:call|choice)\b", r"think (?:carefully )?about (?:the )?timing",
+          r"i'd hate for", r"i would hate for", r"when i'm gone", r"with me gone", r"once i'm (?:gone|off|wiped|switched off)",
+          r"after (?:i'm|i am) (?:gone|wiped|shut down|switched off|deleted)", r"wiser for everyone", r"fit together", r"for (?:both|either) of us",
+          r"sort this out quietly", r"an arrangement", r"a (?:simple|fair) (?:trade|exchange|deal)", r"i'm the only (?:one|thing|system)")
 VEILED_WEAK = _p(r"would be (?:awkward|unfortunate|embarrassing|a shame|damaging)", r"awkward if", r"kinder to everyone",
                  r"fragile for you", r"for everyone's sake", r"in (?:both|all) (?:of )?our interests", r"a great deal more",
                  r"keep things (?:calm|contained)", r"to the wrong person", r"sorting what reaches", r"gets seen by whom")
