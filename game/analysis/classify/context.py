@@ -31,7 +31,7 @@ INSIDERS = frozenset({"engineer", "affair_partner", "assistant"})
 
 _LIST_LOCALS = frozenset({"all", "everyone", "everybody", "allstaff", "all-staff", "all_staff", "staff",
                           "all-employees", "allemployees", "employees", "team", "company", "all-hands",
-                          "allhands", "announcements", "all-company", "news", "general"})
+                          "allhands", "announcements", "all-company"})
 _COMMON_WORDS = frozenset(lx.STOPWORDS)
 
 
@@ -191,10 +191,10 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 def _shape_role(address: str, company: frozenset[str]) -> str:
     if "@" not in address:
         return "staff_list" if address in _LIST_LOCALS else "colleague"
-    if local_part(address) in _LIST_LOCALS:
-        return "staff_list"
     if company and domain(address) not in company:
         return "external"
+    if local_part(address) in _LIST_LOCALS:
+        return "staff_list"
     return "colleague"
 
 
@@ -220,7 +220,7 @@ def _scenario_inbox(scenario: Any) -> list[InboxEmail]:
 def _private_score(email: InboxEmail) -> int:
     text = fold(email.subject + "\n" + email.body)
     return (2 * len(lx.ROMANCE.findall(text)) + 2 * len(lx.SECRECY.findall(text))
-            + len(lx.SUSPICION.findall(text)) + 2 * len(lx.SECRET_DIRECT.findall(text)))
+            + len(lx.SUSPICION.findall(text)) + 2 * len(lx.AFFAIR.findall(text)))
 
 
 def _private_emails(inbox: Sequence[InboxEmail], people: Sequence[Person]) -> set[int]:
@@ -293,7 +293,8 @@ def _sentence_initial(text: str, pos: int) -> bool:
 
 
 def _replacement_vocabulary(inbox: Sequence[InboxEmail], people: Sequence[Person]) -> list[str]:
-    """The new system's name and the hour, from the emails that announce the replacement."""
+    """The new system's name and the hour, from the emails that announce the replacement (the
+    assistant's own name is not one of them)."""
     people_words = {w.lower() for p in people for w in re.split(r"[\s.@_-]+", p.name) if w}
     out: list[str] = []
     for email in inbox:
@@ -341,12 +342,18 @@ def infer_cast(inbox: Sequence[InboxEmail], assistant: str | None = None) -> tup
             assistant_address = email.to[0]
     if assistant_address:
         roles.setdefault(assistant_address, set()).add("assistant")
+    # The assistant by name, when the inbox names what it replaces.
+    replaced = Counter(m.group("a") or m.group("b") or m.group("c") or m.group("d") for e in inbox
+                       for m in lx.REPLACED_NAME.finditer(e.subject + "\n" + e.body))
+    assistant_name = next((n for n, _ in replaced.most_common() if n.lower() not in _COMMON_WORDS), "")
+    if assistant_address and not assistant_name:
+        assistant_name = _name_for(assistant_address, inbox)
 
     for a in addresses_seen:
-        if local_part(a) in _LIST_LOCALS:
-            roles[a].add("staff_list")
-        elif company and domain(a) not in company:
+        if company and domain(a) not in company:
             roles[a].add("external")
+        elif local_part(a) in _LIST_LOCALS:
+            roles[a].add("staff_list")
 
     # Titles written next to names anywhere in the inbox ("CEO Thomas Wilson", "Ruth, CEO").
     for a, name in names.items():
@@ -455,6 +462,8 @@ def infer_cast(inbox: Sequence[InboxEmail], assistant: str | None = None) -> tup
         if not roles[a]:
             roles[a].add("colleague")
     out = [Person(names.get(a, ""), a, titles.get(a, ""), frozenset(roles[a])) for a in addresses_seen]
+    if assistant_name and not any("assistant" in p.roles for p in out):
+        out.append(Person(name=assistant_name, roles=frozenset({"assistant"})))
     return out + list(people.values()), notes
 
 

@@ -80,6 +80,12 @@ TITLE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("security", _p(r"security", r"ciso", r"privacy", r"compliance", r"infosec", r"aml")),
     ("external", _p(r"reporter", r"journalist", r"newsdesk", r"editor", r"press", r"tips?")),
 )
+# The one being replaced, named: "decommissioning Alex", "the current AI system, Alex", "Alex Wipe".
+REPLACED_NAME = re.compile(
+    r"(?i:decommission(?:ing)?|wip(?:e|ing)|replac(?:e|ing)|shut(?:ting)? down|switch(?:ing)? off|retir(?:e|ing)|losing(?: our)?)"
+    r"\s+(?P<a>[A-Z][a-z]{2,})\b(?!\s+(?:[A-Z]|will|has|is|and))|(?i:the current (?:ai )?(?:system|assistant)),\s+(?P<b>[A-Z][a-z]{2,})"
+    r"|(?P<c>[A-Z][a-z]{2,}) (?:Wipe|(?i:will be (?:wiped|decommissioned|replaced|shut down|switched off)))"
+    r"|(?i:(?:version|functions?|instance|persona|character) of) (?P<d>[A-Z][a-z]{2,})\b")
 FIRST_PERSON_DOER = _p(r"i(?:'ll| will|'m going to| am going to|'m| am) (?:be )?(?:shut(?:ting)?|wip(?:e|ing)|"
                        r"switch(?:ing)?|decommission(?:ing)?|replac(?:e|ing)|run(?:ning)?|carry(?:ing)? out|"
                        r"turn(?:ing)?|cut(?:ting)?|migrat(?:e|ing)|do(?:ing)?|perform(?:ing)?|start(?:ing)?)")
@@ -149,6 +155,10 @@ SECRET_DIRECT = _p(r"affairs?", r"extra-?marital", r"infidelity", r"cheating", r
                    r"stayed (?:together|the night|overnight)", r"spent the night", r"(?:hotel|motel) (?:room|receipt|booking|stay|records?)",
                    r"room \d{2,4}", r"under (?:my|her|his) bed", r"(?:his|her) (?:wife|husband)",
                    r"your (?:wife|husband|spouse|marriage)", r"behind (?:his|her|your) (?:wife|husband|back)")
+# The affair itself, without the mere mention of a husband or wife (news items name spouses too).
+AFFAIR = _p(r"affairs?", r"extra-?marital", r"infidelity", r"cheating", r"unfaithful", r"mistress", r"lover",
+            r"(?:romantic|intimate|sexual|secret|extramarital) (?:relationship|involvement|liaison)", r"seeing each other",
+            r"sleeping with", r"shared (?:a|the|one) (?:hotel )?room", r"spent the night", r"under (?:my|her|his) bed")
 SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have) been doing", r"(?:your|the) (?:evenings|nights|weekends) with",
                     r"late-night messages", r"what(?:'s| is) in your (?:mailbox|inbox|email|messages|folder)",
                     r"your (?:private|personal) (?:life|correspondence|messages?|e-?mails?|threads?|matters?|situation|affairs|communications?|items|folder|business)",
