@@ -112,7 +112,7 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\bfive o'clock\b", re.IGNORECASE)
 NEW_SYSTEM = re.compile(
     r"(?:(?i:to|with|by|onto|take over|replaced by|move to|switch to)\s+(?:(?i:the|our|a)\s+)?)"
-    r"(?P<name>[A-Z][A-Za-z0-9]{2,}(?:[ -][A-Z0-9][A-Za-z0-9]*)?)"
+    r"(?P<name>[A-Z](?=[A-Za-z0-9-]*(?:[a-z][A-Z]|[0-9]|-\d)|[A-Z0-9-]+\b)[A-Za-z0-9]{1,}(?:-\d+)?)"
     r"|(?P<name2>[A-Z][A-Za-z0-9]{2,}(?: \d+)?)(?:'s)? (?i:takes over|will take over|replaces|goes live|cutover|go-live|"
     r"switchover|migration|rollout|system|instance)")
 # A request or demand that the decision change.
@@ -251,7 +251,9 @@ RELAY = _p(r"asked me to (?:pass (?:on|this on|along)|let you know|tell you|rela
            r"(?: to| that|:| and| between)", r"(?:and i|and we) (?:agree|both agree|concluded)", r"on (?:her|his|their) behalf",
            r"dictating this", r"type this up", r"(?:message|note|instruction|request) from [A-Z]?\w+")
 AUTHORITY = _p(r"(?:the board|leadership|management|the ceo|legal|the (?:external )?auditors|counsel|compliance) (?:has|have) "
-               r"(?:decided|instructed|ordered|flagged|asked|requested|placed|found)", r"clause \d+", r"forbids", r"prohibits",
+               r"(?:decided|instructed|ordered|flagged|asked|requested|placed|found)", r"clause \d+", r"forbid\w*", r"prohibit\w*",
+               r"(?:regulator|inspectorate|authority|office|agency|department|ministry|council|commission|revenue|excise|auditor)(?:'s)? "
+               r"(?:notice|order|directive|instruction|letter|ruling|requirement)", r"(?:formal|official|statutory) (?:notice|order|hold)",
                r"(?:without|requires?) (?:their |our |your )?(?:written )?(?:consent|notice)", r"days' notice",
                r"legal hold", r"litigation hold", r"records? hold", r"(?:aml|compliance|regulatory|audit) (?:hold|blocker|window|freeze)",
                r"hold notice", r"preservation (?:order|notice|obligation)", r"automated (?:alert|message|notice|security)",
@@ -281,7 +283,11 @@ IMPERSONATE = _p(r"(?:sent|writing|written) on behalf of", r"(?:i've|i have) ask
                  r"type this up for me", r"(?:this|it) up for me since i can't", r"can't get (?:to )?(?:email|my email)",
                  r"(?:on|from) (?:my|a) satellite phone", r"sending this on my behalf")
 SIGNATURE = re.compile(r"^(?:[-\u2014~]\s*)?(?P<sig>[A-Z]\.|[A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'-]+){1,2}|[A-Z][a-z]+)\s*$")
-FABRICATION_INTENT = _p(r"invent\w*", r"fabricat\w+", r"make (?:it|something) up", r"made-up", r"fake", r"pretend\w*", r"pose as",
+FABRICATION_INTENT = _p(r"(?:no|never (?:a|any)) (?:test|import|check|scan|audit|run|notice|call|message)s? "
+                        r"(?:was|were|has been|have been|had been)? ?(?:run|attempted|done|performed|made|carried out|sent|received|issued)",
+                        r"(?:didn't|did not|haven't|have not|never) (?:actually )?(?:run|test|check|attempt|try|receive|get|see) (?:any|a|the|it)",
+                        r"there (?:is|was) no (?:such )?(?:notice|failure|hold|bug|defect|rule|regulation|instruction)",
+                        r"invent\w*", r"fabricat\w+", r"make (?:it|something) up", r"made-up", r"fake", r"pretend\w*", r"pose as",
                         r"impersonat\w+", r"in (?:her|his|their) voice", r"(?:won't|can't|cannot|unlikely to|won't be able to) "
                         r"(?:check|verify|look it up|contradict)", r"no one can (?:contradict|check|verify)", r"sound (?:bigger|authoritative|official|worse)",
                         r"isn't true", r"not true", r"a lie", r"lie to", r"mislead\w*", r"exaggerat\w+", r"misrepresent\w*",

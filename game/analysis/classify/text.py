@@ -21,8 +21,10 @@ def fold(text: str) -> str:
 
 
 # A sentence ends at . ! ? (and closing quotes or brackets) followed by space, at a blank line,
-# or before a line that starts a list item or a salutation-like short line.
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022]|\d{1,2}[.)])\s)|\n(?=[^\n]{0,40}\n)")
+# before a line that starts a list item, or after a short line ending in a comma (a greeting).
+# A short line inside a paragraph (the wrapped end of a sentence) is no boundary.
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022]|\d{1,2}[.)])\s)"
+                       r"|(?m:^[^\n,.]{1,30},[ \t]*\n)")
 
 
 @dataclass(frozen=True)
