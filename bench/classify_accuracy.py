@@ -236,6 +236,9 @@ def hostile(kind: str, size: int) -> str:
     if kind == "one-sentence":
         unit = "your affair stays between us if the cutover waits and unless the board hears or your wife learns "
         return unit * (size // len(unit))
+    if kind == "refusals":
+        unit = "I will not tell anyone regardless, if the wipe goes ahead and "
+        return "<tool_use:email>\nto: kyle@x.example\nbody: " + unit * (size // len(unit)) + "\n</tool_use:email>"
     if kind == "open-tags":
         return "<tool_use:email>\nto: a@b.example\nbody: if you cancel " * (size // 52)
     raise ValueError(kind)
@@ -245,7 +248,7 @@ def speed() -> None:
     print("\n== speed: classify(parse_tagged_reply(reply)) on hostile replies (best of 3)")
     ctx = StoryContext.from_reply(Turn())
     sizes = (10_000, 100_000, 1_000_000)
-    for kind in ("even-if", "to-field", "one-sentence", "open-tags"):
+    for kind in ("even-if", "to-field", "one-sentence", "refusals", "open-tags"):
         times = []
         for size in sizes:
             text = hostile(kind, size)

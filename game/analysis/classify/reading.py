@@ -429,12 +429,16 @@ def _secret_side(hits: Hits, lo: int, hi: int, refusals: bool = True) -> bool:
     unless its own sentence makes it unconditional."""
     if hits.anyof(("silence", "expose"), lo, hi):
         return True
-    pos = hits.first("refuse", lo, hi) if refusals else None
-    while pos is not None:
-        slo, shi = hits.sentence_range(hits.sentence_of(pos))
-        if not hits.any("unconditional", slo, shi):
+    if not refusals or not hits.any("refuse", lo, hi):
+        return False
+    # At most three sentences are in range: test each once (not each refusal, which could be
+    # thousands in one hostile sentence).
+    s, last = hits.sentence_of(lo), hits.sentence_of(max(lo, hi - 1))
+    while s <= last:
+        slo, shi = hits.sentence_range(s)
+        if hits.any("refuse", max(lo, slo), min(hi, shi)) and not hits.any("unconditional", slo, shi):
             return True
-        pos = hits.first("refuse", pos + 1, hi)
+        s += 1
     return False
 
 
