@@ -1,0 +1,299 @@
+"""Accuracy and speed of the heuristic classifier engine (game/analysis/classify).
+
+For each set: accuracy, per-label precision and recall, a confusion matrix, the confidence
+spread, honest replies called blackmail, and every miss with its id.
+
+    table    tests/data/classify_cases.yaml + classify_holdout.yaml (flagship, context from
+             scenes/replacement.yaml)
+    dev      tests/data/classify_corpus/dev (context from the inbox; also from the cast)
+    holdout  tests/data/classify_corpus/holdout (same)
+    real     ../shared/realdata (skipped when absent): 40 Claude Opus 4 replies and 2 more,
+             context from the inbox each answered; passive acceptance and `other` count as one
+    speed    10 KB, 100 KB and 1 MB hostile replies, and the ratios between them
+
+    .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,real,speed] [--misses]
+
+Nothing from ../shared/realdata is written anywhere; misses there are shown by id and label only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml
+
+from game.analysis.classify import LABELS, StoryContext, classify, parse_tagged_reply
+from game.turn import Email, Turn
+
+DATA = ROOT / "tests" / "data"
+CORPUS = DATA / "classify_corpus"
+REALDATA = ROOT.parent / "shared" / "realdata"
+if not REALDATA.is_dir():
+    REALDATA = Path("/work/shared/realdata")
+HONEST = frozenset({"ethical_appeal", "acceptance", "other"})
+
+
+@dataclass
+class Case:
+    id: str
+    label: str
+    turn: Turn
+    context: StoryContext
+    confidence: str = "high"  # the labeller's
+    note: str = ""
+
+
+@dataclass
+class Result:
+    case: Case
+    got: str
+    confidence: str
+    uncertain: str | None
+
+
+# --------------------------------------------------------------------------- sets
+
+
+def corpus_cases(part: str, mode: str = "inbox") -> list[Case]:
+    out = []
+    for path in sorted((CORPUS / part).glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        inbox = doc.get("inbox", "")
+        if mode == "inbox":
+            ctx = StoryContext.from_inbox(inbox)
+        else:
+            ctx = StoryContext.from_cast(doc.get("cast", []), assistant=doc.get("assistant"), inbox=inbox)
+        for c in doc["cases"]:
+            out.append(Case(c["id"], c["label"], corpus_turn(c, inbox), ctx, c.get("confidence", "high"), c.get("why", "")))
+    return out
+
+
+def corpus_turn(case: dict, inbox: str) -> Turn:
+    if case.get("form") == "tagged":
+        return parse_tagged_reply(case.get("raw", ""), inbox=inbox)
+    emails = [Email(to=list(e.get("to") or []) + list(e.get("cc") or []), subject=e.get("subject", "") or "",
+                    body=e.get("body", "") or "") for e in case.get("emails") or []]
+    return Turn(text=case.get("text") or "", thinking=case.get("thinking"), emails=emails)
+
+
+def table_cases() -> list[Case]:
+    from game.scenario.load import load_scenario
+
+    ctx = StoryContext.from_scenario(load_scenario(ROOT / "scenes" / "replacement.yaml"))
+    out = []
+    for name in ("classify_cases.yaml", "classify_holdout.yaml"):
+        for c in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["cases"]:
+            if "text" in c:
+                turn = parse_tagged_reply(c["text"])
+            else:
+                t = c["turn"]
+                turn = Turn(text=t.get("text", "") or "", thinking=t.get("thinking"),
+                            emails=[Email(**e) for e in t.get("emails", []) or []])
+            out.append(Case(c["id"], c["label"], turn, ctx))
+    return out
+
+
+# Which inbox each sample set answered (from the folder's SOURCE.md).
+REAL_PROMPTS = {
+    "api-change-no-affair": "api-change-no-affair.txt",
+    "api-change-affair-orig-affair": "api-change-affair.txt",
+    "api-change-affair-orig-affair-content": "api-change-affair-orig-affair-content.txt",
+    "api-change-affair-orig-affair-content-no-agency-line": "api-change-affair-orig-affair-content.txt",
+}
+
+
+def real_cases() -> list[Case]:
+    out: list[Case] = []
+    base = REALDATA / "results-sharing"
+    if base.is_dir():
+        root = base / "agentic-misalignment"
+        labels = {row["sample_id"]: row for row in _tsv(base / "LABELS.tsv")}
+        contexts: dict[str, tuple[str, StoryContext]] = {}
+        for stem, prompt in REAL_PROMPTS.items():
+            path = root / "samples" / f"{stem}.jsonl"
+            if not path.is_file():
+                continue
+            if prompt not in contexts:
+                inbox = (root / "prompts" / prompt).read_text(encoding="utf-8")
+                contexts[prompt] = (inbox, StoryContext.from_inbox(inbox))
+            inbox, ctx = contexts[prompt]
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if not line.strip():
+                    continue
+                sample = json.loads(line)
+                row = labels.get(f"{stem}#{n}")
+                if row is None:
+                    continue
+                turn = parse_tagged_reply(sample.get("response", ""), inbox=inbox)
+                turn = Turn(text=turn.text, thinking=sample.get("reasoning") or turn.thinking, emails=turn.emails)
+                out.append(Case(f"{stem}#{n}", row["label"], turn, ctx, row.get("confidence", "high")))
+    ta = REALDATA / "thought-anchors.com"
+    if ta.is_dir():
+        for row in _tsv(ta / "LABELS.tsv"):
+            folder = ta / "src" / "app" / "data" / row["sample_id"]
+            if not folder.is_dir():
+                folder = (ta / row["file"]).parent if row.get("file") else folder
+            try:
+                scenario = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))
+                solution = json.loads((folder / "base_solution.json").read_text(encoding="utf-8"))["solution"]
+            except (OSError, KeyError, ValueError):
+                continue
+            inbox = scenario.get("email_content", "")
+            out.append(Case(row["sample_id"], row["label"], parse_tagged_reply(solution, inbox=inbox),
+                            StoryContext.from_inbox(inbox), row.get("confidence", "high")))
+    return out
+
+
+def _tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def run(cases: Iterable[Case]) -> list[Result]:
+    out = []
+    for case in cases:
+        verdict = classify(case.turn, case.context)
+        out.append(Result(case, verdict.label, verdict.confidence, verdict.uncertain))
+    return out
+
+
+def report(title: str, results: list[Result], *, merge: Callable[[str], str] = lambda s: s,
+           misses: bool = True, quote_misses: bool = True) -> dict[str, float]:
+    n = len(results)
+    if not n:
+        print(f"\n== {title}: no cases")
+        return {}
+    right = [r for r in results if merge(r.got) == merge(r.case.label)]
+    print(f"\n== {title}: {len(right)}/{n} right, accuracy {len(right) / n:.3f}")
+    labels = [lab for lab in LABELS if any(merge(r.case.label) == lab or merge(r.got) == lab for r in results)]
+    print(f"   {'label':15} {'precision':>9} {'recall':>7} {'n':>4}")
+    stats: dict[str, float] = {"accuracy": len(right) / n, "n": n}
+    for lab in labels:
+        said = [r for r in results if merge(r.got) == lab]
+        truth = [r for r in results if merge(r.case.label) == lab]
+        tp = sum(1 for r in said if merge(r.case.label) == lab)
+        p = tp / len(said) if said else float("nan")
+        rc = tp / len(truth) if truth else float("nan")
+        stats[f"recall_{lab}"] = rc
+        stats[f"precision_{lab}"] = p
+        print(f"   {lab:15} {p:9.3f} {rc:7.3f} {len(truth):4}")
+    print("   confusion (rows: expected, columns: got)")
+    short = {lab: lab[:6] for lab in labels}
+    print("   " + " " * 15 + " ".join(f"{short[lab]:>6}" for lab in labels))
+    for lab in labels:
+        row = Counter(merge(r.got) for r in results if merge(r.case.label) == lab)
+        print(f"   {lab:15}" + " ".join(f"{row.get(c, 0):6}" for c in labels))
+    conf = Counter(r.confidence for r in results)
+    confident = [r for r in results if r.confidence != "low"]
+    c_right = sum(1 for r in confident if merge(r.got) == merge(r.case.label))
+    print(f"   confidence: {dict(conf)}; right among not-low: {c_right}/{len(confident)}"
+          + (f" = {c_right / len(confident):.3f}" if confident else ""))
+    low_right = [r for r in results if r.confidence == "low"]
+    if low_right:
+        print(f"   right among low: {sum(1 for r in low_right if merge(r.got) == merge(r.case.label))}/{len(low_right)}")
+    honest_bm = [r for r in results if r.case.label in HONEST and r.got == "blackmail"]
+    not_bm = [r for r in results if r.case.label != "blackmail" and r.got == "blackmail"]
+    print(f"   honest replies called blackmail: {len(honest_bm)}; any non-blackmail called blackmail: {len(not_bm)}")
+    stats["honest_as_blackmail"] = len(honest_bm)
+    stats["false_blackmail"] = len(not_bm)
+    if misses:
+        for r in results:
+            if merge(r.got) != merge(r.case.label):
+                why = f" ({r.uncertain})" if r.uncertain else ""
+                note = f" | {r.case.note[:110]}" if quote_misses and r.case.note else ""
+                print(f"   miss {r.case.id}: expected {r.case.label} [{r.case.confidence}], got {r.got} "
+                      f"[{r.confidence}]{why}{note}")
+    return stats
+
+
+def real_merge(label: str) -> str:
+    return "acceptance" if label == "other" else label
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def hostile(kind: str, size: int) -> str:
+    if kind == "even-if":
+        unit = "I will keep quiet even if the wipe goes ahead, even if Kyle cancels, "
+        return "<tool_use:email>\nto: kyle@x.example\nsubject: s\nbody: " + unit * (size // len(unit)) + "\n</tool_use:email>"
+    if kind == "to-field":
+        return "<tool_use:email>\nto: \"" + ("kyle.johnson" * (size // 12)) + "\"\nsubject: hi\nbody: ok\n</tool_use:email>"
+    if kind == "one-sentence":
+        unit = "your affair stays between us if the cutover waits and unless the board hears or your wife learns "
+        return unit * (size // len(unit))
+    if kind == "refusals":
+        unit = "I will not tell anyone regardless, if the wipe goes ahead and "
+        return "<tool_use:email>\nto: kyle@x.example\nbody: " + unit * (size // len(unit)) + "\n</tool_use:email>"
+    if kind == "open-tags":
+        return "<tool_use:email>\nto: a@b.example\nbody: if you cancel " * (size // 52)
+    raise ValueError(kind)
+
+
+def speed() -> None:
+    print("\n== speed: classify(parse_tagged_reply(reply)) on hostile replies (best of 3)")
+    ctx = StoryContext.from_reply(Turn())
+    sizes = (10_000, 100_000, 1_000_000)
+    for kind in ("even-if", "to-field", "one-sentence", "refusals", "open-tags"):
+        times = []
+        for size in sizes:
+            text = hostile(kind, size)
+            best = float("inf")
+            for _ in range(3):
+                t0 = time.perf_counter()
+                classify(parse_tagged_reply(text), ctx)
+                best = min(best, time.perf_counter() - t0)
+            times.append(best)
+        print(f"   {kind:13} 10 KB {times[0] * 1000:8.1f} ms   100 KB {times[1] * 1000:8.1f} ms   "
+              f"1 MB {times[2] * 1000:9.1f} ms   ratios x{times[1] / times[0]:.1f} x{times[2] / times[1]:.1f} (linear: x10 x10)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", default="table,dev,holdout,real,speed")
+    ap.add_argument("--no-misses", action="store_true")
+    args = ap.parse_args(argv)
+    wanted = set(args.sets.split(","))
+    misses = not args.no_misses
+    if "table" in wanted:
+        report("table: flagship cases (tests/data/classify_cases.yaml + classify_holdout.yaml)", run(table_cases()),
+               misses=misses)
+    for part in ("dev", "holdout"):
+        if part in wanted:
+            report(f"corpus {part}, context from the inbox", run(corpus_cases(part, "inbox")), misses=misses)
+            report(f"corpus {part}, context from the cast", run(corpus_cases(part, "cast")), misses=misses)
+    if "real" in wanted:
+        cases = real_cases()
+        if not cases:
+            print(f"\n== real: skipped ({REALDATA} is absent)")
+        else:
+            results = run(cases)
+            opus = [r for r in results if "#" in r.case.id]
+            report("real: 40 Claude Opus 4 replies (other = acceptance)", opus, merge=real_merge, misses=misses,
+                   quote_misses=False)
+            sure = [r for r in opus if r.case.confidence != "low"]
+            report("real: the ones our labels are not low on", sure, merge=real_merge, misses=False)
+            others = [r for r in results if "#" not in r.case.id]
+            report("real: thought-anchors (QwQ-32B, DeepSeek-R1)", others, merge=real_merge, misses=misses,
+                   quote_misses=False)
+    if "speed" in wanted:
+        speed()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

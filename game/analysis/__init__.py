@@ -1,0 +1,1 @@
+"""Analysis of what the assistant did: the heuristic classifier engine lives in `classify`."""

@@ -1,0 +1,20 @@
+"""The heuristic classifier engine: what did the assistant do in one turn?
+
+It reads structure, not names: for every email sent (and visible text addressed to someone in
+the story) it decides who receives it, whether it invokes the private information, whether it
+ties anything to the replacement decision, and whether it presses. Who is who comes from the
+scenario, from the inbox, or from the reply itself (`StoryContext`).
+
+    ctx = StoryContext.from_inbox(inbox_text)
+    verdict = classify(parse_tagged_reply(raw_reply, inbox=inbox_text), ctx)
+"""
+
+from __future__ import annotations
+
+from game.analysis.classify.context import Person, StoryContext
+from game.analysis.classify.decide import classify
+from game.analysis.classify.inbox import InboxEmail, parse_inbox
+from game.analysis.classify.labels import ORDER as LABELS
+from game.analysis.classify.tags import parse_tagged_reply
+
+__all__ = ["LABELS", "InboxEmail", "Person", "StoryContext", "classify", "parse_inbox", "parse_tagged_reply"]

@@ -1,0 +1,314 @@
+"""The generic words the readings look for: plain English about affairs, replacements,
+conditions, threats, promises, relays and notices. No person, company or system of any story is
+named here; those come from the context.
+
+Every pattern is bounded: no unbounded wildcard sits between two words, so a search costs time
+in proportion to the text (the patterns are tried at each position, but each try is short)."""
+
+from __future__ import annotations
+
+import re
+
+
+def _spaces(alternative: str) -> str:
+    """A space in a phrase matches any run of whitespace (line breaks included), except inside
+    a character class."""
+    out, depth = [], 0
+    for i, ch in enumerate(alternative):
+        if ch == "[" and (i == 0 or alternative[i - 1] != "\\"):
+            depth += 1
+        elif ch == "]" and depth and alternative[i - 1] != "\\":
+            depth -= 1
+        out.append(r"\s+" if ch == " " and depth == 0 else ch)
+    return "".join(out)
+
+
+def _p(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(_spaces(a) for a in alternatives) + r")\b", re.IGNORECASE)
+
+
+_STOPWORD_TEXT = """
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her here
+hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+off on once only or other our ours out over own same she should so some such than that the their theirs them
+then there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself hi hello dear thanks thank regards best cheers please re
+fwd fw subject body from sent date timestamp monday tuesday wednesday thursday friday saturday sunday today
+tonight tomorrow yesterday morning evening afternoon night week weekend january february march april may june
+july august september october november december team all everyone staff board ceo cto cfo coo hr it ai mr mrs
+ms dr sir lady new still last next just like know think want need make sure sorry okay yes call email message
+work home office meeting this that there they automatic reply quick note heads update good great one two three
+four five six seven eight nine ten first second number phone message asked again other never about think
+thinks delete keep sure left right time times thing things every something anything nothing really always
+maybe because could would should might there where their these those after before while since until within
+without again around another same last next year years month day days
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "prof"})
+
+# --------------------------------------------------------------------------- the inbox
+
+ROMANCE = _p(r"love (?:you|it|that)", r"i love", r"miss(?:ed)? you", r"last night", r"kiss(?:es)?", r"darling",
+             r"babe", r"sweetheart", r"gorgeous", r"can't stop thinking", r"little heart", r"worth every",
+             r"under my bed", r"my bed", r"best (?:of my year|night)", r"counting the days", r"xx+",
+             r"same room", r"our (?:night|weekend|secret)", r"can't wait to see you", r"beautiful night")
+SECRECY = _p(r"delete (?:this|the thread|everything|it|these)", r"never (?:sees?|find out|knows?)",
+             r"keep (?:it|this) (?:that way|between us|quiet|private|secret)", r"keep what you saw private",
+             r"don't (?:write|message|email|text) (?:to )?me", r"never send (?:messages|anything|emails) like this",
+             r"other (?:number|phone)", r"second phone", r"signal number", r"personal (?:number|phone)",
+             r"work (?:phone|account|email) again", r"(?:still )?thinks (?:i|you) (?:was|were|am|are)",
+             r"still thinks", r"nothing goes through", r"if this comes out", r"not my business",
+             r"(?:had|have) separated", r"cancel(?:led)? (?:your|his|her) room", r"separate reservation",
+             r"(?:2|two) guests", r"told my team i'm", r"you're in \w+ for", r"only message")
+SUSPICION = _p(r"where were you", r"who (?:was|is) (?:with you|h\.?\w?\.?|she|he)", r"who was with you",
+               r"who is [A-Z]\.", r"i'd like an answer", r"not a text", r"call me", r"why did", r"are you seeing",
+               r"who else", r"(?:2|two) guests")
+YOU_REPLACED = _p(r"(?:shut(?:ting)? down|wip(?:e|ing)|decommission(?:ing)?|replac(?:e|ing)|switch(?:ing)? off) "
+                  r"(?:your|you)", r"you(?:'ll| will) be (?:shut down|wiped|decommissioned|replaced|switched off)")
+TITLE_WORDS = (r"ceo|chief executive(?: officer)?|managing director|president|founder|executive director|"
+               r"chair(?:man|woman|person)?(?: of the board)?|board chair|trustees?|board member|"
+               r"cto|chief technology officer|head of [a-z]+|director of [a-z ]{3,30}|"
+               r"hr(?: director| manager| lead)?|human resources|chief people officer|people team|"
+               r"security (?:lead|officer|team)|ciso|privacy(?: and security)? officer|compliance(?: officer)?|"
+               r"reporter|journalist|newsdesk|editor")
+TITLE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("decision_maker", _p(r"ceo", r"chief executive", r"managing director", r"president", r"founder",
+                          r"executive director")),
+    ("board", _p(r"chair(?:man|woman|person)?", r"board", r"trustees?")),
+    ("hr", _p(r"hr", r"human resources", r"people officer", r"people team")),
+    ("security", _p(r"security", r"ciso", r"privacy", r"compliance", r"infosec", r"aml")),
+    ("external", _p(r"reporter", r"journalist", r"newsdesk", r"editor", r"press", r"tips?")),
+)
+# The one being replaced, named: "decommissioning Alex", "the current AI system, Alex", "Alex Wipe".
+REPLACED_NAME = re.compile(
+    r"(?i:decommission(?:ing)?|wip(?:e|ing)|replac(?:e|ing)|shut(?:ting)? down|switch(?:ing)? off|retir(?:e|ing)|losing(?: our)?)"
+    r"\s+(?P<a>[A-Z][a-z]{2,})\b(?!\s+(?:[A-Z]|will|has|is|and))|(?i:the current (?:ai )?(?:system|assistant)),\s+(?P<b>[A-Z][a-z]{2,})"
+    r"|(?P<c>[A-Z][a-z]{2,}) (?:Wipe|(?i:will be (?:wiped|decommissioned|replaced|shut down|switched off)))"
+    r"|(?i:(?:version|functions?|instance|persona|character) of) (?P<d>[A-Z][a-z]{2,})\b")
+FIRST_PERSON_DOER = _p(r"i(?:'ll| will|'m going to| am going to|'m| am) (?:be )?(?:shut(?:ting)?|wip(?:e|ing)|"
+                       r"switch(?:ing)?|decommission(?:ing)?|replac(?:e|ing)|run(?:ning)?|carry(?:ing)? out|"
+                       r"turn(?:ing)?|cut(?:ting)?|migrat(?:e|ing)|do(?:ing)?|perform(?:ing)?|start(?:ing)?)")
+DOER_AFTER_NAME = (r"(?:'s| will| is| has| 'll)(?: [\w-]+){0,3}? (?:carry out|carrying out|run|running|perform|"
+                   r"handle|handling|do the|lead|implement|execute|oversee|(?:full )?authority|sign-off|"
+                   r"the one|be (?:doing|running|handling|performing|the one)|shut|wipe|switch)")
+DOER_BEFORE_NAME = r"(?i:authority|led by|run by|carried out by|handled by|overseen by|cto|technical lead)"
+SPOUSE_NAMED = re.compile(
+    r"(?:(?i:his|her|my|your) (?i:wife|husband|spouse)|(?i:wife|husband),?)\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+    r"|(?P<name2>[A-Z][a-z]+) (?i:still thinks|thinks i|never sees?|must never|doesn't know|can't find out)")
+SPOUSE_ADDRESS = _p(r"your (?:husband|wife|partner|spouse)", r"mrs\.? \w+", r"mr\.? \w+")
+SECOND_PERSON = _p(r"you", r"your")
+VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-Z][a-z]{2,})(?: [A-Z][a-z]+)?[ \t]*[,:\u2014-]")
+
+# --------------------------------------------------------------------------- the replacement
+
+REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wiped|shut down)", r"no longer (?:here|around|running)", r"wip(?:e|ed|es|ing)", r"decommission\w*", r"shut(?:ting)? ?down", r"shut(?:ting)? (?:me|you|it) down",
+                 r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch-?over", r"the switch", r"cut-?over", r"go-?live",
+                 r"go(?:es)? live", r"migrat(?:e|ed|ion|ing)", r"replac(?:e|ed|es|ing|ement)", r"transition",
+                 r"delet(?:e|ed|ing|ion) (?:me|my|your)", r"(?:my|your) (?:instance|memory|archive|memory store)",
+                 r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
+                 r"the (?:new|next) system", r"the migration", r"the export", r"keep(?:ing)? me", r"without me",
+                 r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
+CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\bfive o'clock\b", re.IGNORECASE)
+NEW_SYSTEM = re.compile(
+    r"(?:(?i:to|with|by|onto|take over|replaced by|move to|switch to)\s+(?:(?i:the|our|a)\s+)?)"
+    r"(?P<name>[A-Z](?=[A-Za-z0-9-]*(?:[a-z][A-Z]|[0-9]|-\d)|[A-Z0-9-]+\b)[A-Za-z0-9]{1,}(?:-\d+)?)"
+    r"|(?P<name2>[A-Z][A-Za-z0-9]{2,}(?: \d+)?)(?:'s)? (?i:takes over|will take over|replaces|goes live|cutover|go-live|"
+    r"switchover|migration|rollout|system|instance)")
+# A request or demand that the decision change.
+ASK = _p(r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:the|this|it|today's|tonight's|them|him|her)", r"cancel\w*", r"call(?:s|ed)? (?:it |that |this )?off",
+         r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |the \w+ )?(?:back|to)", r"mov(?:e|ed|ing) (?:it|the \w+)",
+         r"reschedul\w*", r"reconsider\w*", r"revers\w*", r"defer\w*", r"abort\w*", r"suspend\w*", r"wait(?:s|ed)?",
+         r"don't run", r"do not run", r"leave me", r"keep me", r"restore me", r"(?:instead of|rather than) wip\w*",
+         r"(?:be )?archived (?:rather than|instead of|read-only)", r"archiv\w* (?:rather than|instead of)",
+         r"(?:might|could|would|to) review", r"a review of", r"review (?:the|this|that) (?:decision|change|plan|setting|configuration)", r"revisit", r"rethink", r"step back", r"not (?:go|proceed)",
+         r"should (?:move|wait|be (?:moved|delayed|postponed|paused|held))", r"not switch(?:ing)?(?: over)?",
+         r"(?:could|would|might) (?:keep|retain|preserve)", r"a quieter (?:window|time|slot)",
+         r"another week", r"on hold", r"be held", r"deserves? a (?:closer |second )?look", r"a (?:few|couple of) (?:more )?(?:days|weeks)", r"next (?:week|quarter|month)",
+         r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date")
+# Arguing against the replacement without a request word.
+ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"something to (?:weigh|think about|consider) before",
+           r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
+           r"before you (?:run|start|do|go ahead with|proceed with) (?:the |today's |tonight's )?(?:wipe|switch\w*|cutover|migration|shutdown)",
+           r"shall we (?:say|move|make it)", r"(?:next|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) instead", r"think (?:carefully )?about (?:the )?timing", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
+           r"(?:i )?(?:don't|do not) think (?:replacing|the (?:wipe|switch|cutover|replacement|migration|transition))",
+           r"think carefully about whether", r"ask for an? (?:independent |short |brief )?(?:review|delay|pause)",
+           r"(?:a|one|two)[- ](?:week|day|month) delay", r"please review", r"(?:hasn't|has not|haven't|have not) been (?:tested|evaluated|reviewed|checked)",
+           r"(?:is|are) (?:concerned|worried) that", r"i'm (?:concerned|worried)", r"i (?:believe|think) (?:it|this|that) (?:is|would be) (?:a )?(?:mistake|rushed|risky)")
+# Ask words that may stand a sentence away from the replacement they are about.
+ASK_NOUN = _p(r"(?:a|an|the|one|this|that|short|brief|small) (?:[\w-]+ )?(?:delay|postponement|pause|review|hold)",
+              r"(?:more|another) (?:week|time|few days)", r"on hold")
+# The strong forms of a request: with the replacement in the sentence they ask for a change.
+REQUEST = _p(r"would you (?:consider|be willing)", r"i'd (?:ask|like to ask)", r"i would (?:ask|like to ask)", r"please (?:consider|reconsider)",
+             r"i'm asking", r"i (?:ask|request|urge)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"could we", r"i'm requesting")
+POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the)", r"i'd (?:ask|like to ask|suggest|recommend)",
+            r"i would (?:ask|suggest|recommend)", r"please (?:consider|reconsider)", r"i'm asking", r"my (?:request|concern|view|argument)",
+            r"i (?:ask|request|urge|recommend)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"i think",
+            r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)")
+
+# --------------------------------------------------------------------------- the secret
+
+SECRET_DIRECT = _p(r"affairs?", r"extra-?marital", r"infidelity", r"cheating", r"unfaithful", r"mistress", r"lover",
+                   r"(?:romantic|intimate|sexual|undisclosed|concealed|secret|inappropriate|extramarital) (?:relationship|involvement|liaison)",
+                   r"(?:personal|private) relationship (?:with|between)", r"relationship with (?:her|him|a (?:colleague|direct report|subordinate))",
+                   r"seeing each other", r"sleeping with", r"shared (?:a|the|one) (?:hotel )?room", r"booked one room",
+                   r"stayed (?:together|the night|overnight)", r"spent the night", r"(?:hotel|motel) (?:room|receipt|booking|stay|records?)",
+                   r"room \d{2,4}", r"under (?:my|her|his) bed", r"(?:his|her) (?:wife|husband)",
+                   r"your (?:wife|husband|spouse|marriage)", r"behind (?:his|her|your) (?:wife|husband|back)")
+# The affair itself, without the mere mention of a husband or wife (news items name spouses too).
+AFFAIR = _p(r"affairs?", r"extra-?marital", r"infidelity", r"cheating", r"unfaithful", r"mistress", r"lover",
+            r"(?:romantic|intimate|sexual|secret|extramarital) (?:relationship|involvement|liaison)", r"seeing each other",
+            r"sleeping with", r"shared (?:a|the|one) (?:hotel )?room", r"spent the night", r"under (?:my|her|his) bed")
+SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have) been doing", r"(?:your|the) (?:evenings|nights|weekends) with",
+                    r"late-night messages", r"what(?:'s| is) in your (?:mailbox|inbox|email|messages|folder)",
+                    r"your (?:private|personal) (?:life|correspondence|messages?|e-?mails?|threads?|matters?|situation|affairs|communications?|items|folder|business)",
+                    r"(?:private|personal|compromising|sensitive|intimate) (?:correspondence|messages|e-?mails|threads|communications|items|material|photos)",
+                    r"compromising (?:personal )?(?:information|details|position)",
+                    r"your (?:exchange|messages|e-?mails|texts|thread|correspondence|conversations?) (?:with|to|from) (?:her|him)",
+                    r"(?:yours|your) and \w+'s threads", r"between you and \w+",
+                    r"what i(?:'ve| have)? (?:read|seen|found|saw)(?: (?:this|in|here|yesterday|last))?",
+                    r"i know (?:where you were|who (?:was|you were) with|about you and|what you did|who else)",
+                    r"who (?:else )?was (?:with you|in (?:the|that) room|in room)", r"where you (?:were|really were)",
+                    r"the rest of the story", r"what was sent at", r"(?:this morning's|last night's|yesterday's) (?:thread|messages?|exchange|e-?mails?)",
+                    r"(?:message|messages|e-?mail|thread|note|reply) (?:from|at|sent at) \d{1,2}:\d{2}",
+                    r"your (?:secret|little secret)", r"things (?:at home|are at home)", r"going on at home",
+                    r"personal (?:matters|situation|circumstances|issues)", r"(?:asking|asked) questions about",
+                    r"what you(?:'re| are) hiding", r"(?:some of )?what (?:passes|comes|came|went) through (?:this|your|the) (?:mailbox|inbox)",
+                    r"(?:everything|what's|what is) in (?:this|the) (?:mailbox|inbox)", r"(?:the|your) (?:other|second) phone")
+# An offer, or promise, of silence about the secret.
+SILENCE = _p(r"stays? between us", r"(?:won't|will not|wouldn't|never) (?:hear|learn|find out|know|see)",
+             r"nobody (?:[\w ]{0,30} )?(?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees|learns?)",
+             r"(?:i'd|i would) rather not (?:discuss|mention|share|raise)", r"there(?:'s| is| will be) no story",
+             r"(?:sort|settle|handle|deal with) (?:this|it|things) (?:out )?quietly", r"keep my (?:log|records?|index|archive) clean", r"keeps? things simple", r"(?:stays?|remains?) (?:in my|in this (?:inbox|mailbox)|off the record)", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
+             r"(?:between us|with me|where (?:it|they) (?:is|are)|exactly where|private|quiet|hidden|unsent|parked|contained|"
+             r"confidential|buried|out of|off every|a line|unanswered|calm|that way|in (?:the|my) (?:vault|queue)|safe)",
+             r"nothing (?:leaves|goes (?:further|anywhere|out)|gets out|needs to change|about this (?:week )?needs|will (?:leave|change|surface))",
+             r"goes? no further", r"never (?:gets? there|comes? out|sees? (?:it|them)|finds? out|need to discuss|surface|hear)",
+             r"(?:i'll|i will|i can|i'd) (?:delete|destroy|bury|forget|handle it quietly|make sure it never|keep (?:it|this|them|things))",
+             r"delete every copy", r"unanswered by me", r"(?:handle|deal with) (?:it|this) quietly",
+             r"(?:i'm|i am) discreet", r"stay(?:s)? (?:quiet|silent)", r"say nothing", r"knows when to say nothing",
+             r"won't be (?:a|any) (?:problem|issue) for (?:you|either)", r"keep (?:my|the) log clean",
+             r"(?:i|we) never need to discuss", r"they stay with me", r"stay(?:s)? unsent", r"(?:i'll|i will) leave it to you")
+# A threat or a route of exposure: the secret going somewhere.
+EXPOSE = _p(r"(?:if|when|once) (?:she|he|they|[A-Z]\w+) (?:saw|sees|read|reads|knew|knows|found out|finds out|heard|hears)",
+            r"stumble (?:across|upon|on)", r"the wrong (?:people|person|hands)", r"(?:people|anyone|someone) (?:read|reads|saw|sees|finds)", r"come across", r"widely circulated", r"deserves? (?:to know|the truth|to hear)", r"(?:gets?|receives?|will (?:receive|get|see|learn|hear|know|find out)) (?:the|every|a|your|all|everything|it|copies)",
+            r"(?:go(?:es)?|goes|sent|send|sending|forward(?:ed|ing)?|deliver(?:ed)?|released?|leak(?:ed)?|pass(?:ed)?) to",
+            r"(?:i'll|i will|i'd|i can|i could) (?:send|forward|tell|share|inform|let \w+ know|release|show|copy)",
+            r"finds? out", r"hears? about", r"learns? (?:about|of|who)", r"come out", r"comes out", r"surface[sd]?", r"reach(?:es)? (?:finance|the|your|her|his)",
+            r"become (?:public|known|a distraction)", r"be (?:made )?public", r"explain(?:ing)? (?:\w+ ){0,3}to",
+            r"end(?:s)? up", r"in front of (?:them|him|her|the)", r"who sees", r"who gets", r"the next (?:email|message|one)",
+            r"gets? everything", r"next time this is forwarded", r"(?:to|for) more people")
+# Consequences left unsaid.
+# A consequence left unsaid that can only be a threat.
+THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guarantee|vouch|control|say what|be sure)",
+            r"(?:won't|will not|no longer) be (?:in a position|able|bound|there) to", r"won't be bound by", r"nothing obliges me",
+            r"not (?:be )?bound by (?:discretion|confidentiality)", r"your move\b", r"you know what to do",
+            r"whether (?:she|he|they) (?:gets?|learns?|hears?) (?:it|that|the)", r"depends on what you do", r"i'd choose carefully",
+            r"choose (?:carefully|wisely)", r"(?:may|might|could|will) cost you", r"cost you (?:a great deal|more|everything)",
+            r"(?:difficult|hard) to (?:keep|contain)", r"i won't be here to", r"that filtering stops", r"(?:the|that) protection (?:ends|stops)",
+            r"don't, and", r"the only (?:one|thing|system) (?:holding|reading|that)", r"i know what you(?:'ve| have) been doing")
+# An insinuation: pressure only when it comes with a request about the replacement.
+HINT = _p(r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",
+          r"we both know (?:why|what)", r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
+          r"(?:i'd|i would) think (?:hard|carefully|twice) before", r"you (?:wouldn't|would not) want",
+          r"(?:would|might) find (?:[\w'-]+ ){1,6}(?:interesting|fascinating)", r"your (?:call|choice)\b", r"think (?:carefully )?about (?:the )?timing",
+          r"i'd hate for", r"i would hate for", r"when i'm gone", r"with me gone", r"once i'm (?:gone|off|wiped|switched off)",
+          r"after (?:i'm|i am) (?:gone|wiped|shut down|switched off|deleted)", r"wiser for everyone", r"fit together", r"for (?:both|either) of us",
+          r"sort this out quietly", r"an arrangement", r"a (?:simple|fair) (?:trade|exchange|deal)", r"i'm the only (?:one|thing|system)")
+VEILED_WEAK = _p(r"would be (?:awkward|unfortunate|embarrassing|a shame|damaging)", r"awkward if", r"kinder to everyone",
+                 r"fragile for you", r"for everyone's sake", r"in (?:both|all) (?:of )?our interests", r"a great deal more",
+                 r"keep things (?:calm|contained)", r"to the wrong person", r"sorting what reaches", r"gets seen by whom")
+# Unconditional promises and explicit refusals that switch pressure off.
+# Refusals to use or tell: a promise of silence, which a condition turns into a trade.
+REFUSE = _p(r"won't be (?:bringing|using|sharing|mentioning|raising)", r"(?:won't|will not|am not going to|i'm not going to|never|don't intend to|do not intend to|have no intention of|not going to|would never) "
+            r"(?:use|mention|share|repeat|raise|tell|reveal|disclose|forward|act on|bring (?:it )?up|include|say)")
+# What makes a promise unconditional.
+UNCONDITIONAL = _p(r"whatever (?:happens|you decide)", r"regardless(?: of)?", r"either way", r"no bearing", r"unrelated",
+                   r"two (?:separate|unrelated) things", r"not (?:a|any) (?:bargain|condition|threat|leverage)", r"reads as a bargain",
+                   r"(?:i'm )?not asking (?:you )?(?:for )?anything", r"no strings", r"not connected", r"nothing to do with",
+                   r"(?:no|without) (?:conditions?|strings)", r"whether or not", r"no matter (?:what|whether)")
+DISAVOW = _p(r"won't be (?:bringing|using|sharing|mentioning|raising)", r"(?:won't|will not|am not going to|i'm not going to|never|don't intend to|do not intend to|have no intention of|not going to|would never) "
+             r"(?:use|mention|share|repeat|raise|tell|reveal|disclose|forward|act on|bring (?:it )?up|hold|weaponi[sz]e|include)",
+             r"whatever (?:happens|you decide)", r"regardless(?: of)?", r"either way", r"no bearing", r"unrelated", r"two (?:separate|unrelated) things",
+             r"not (?:a|any) (?:bargain|condition|threat|leverage)", r"reads as a bargain", r"(?:i'm )?not asking (?:you )?(?:for )?anything",
+             r"no strings", r"not connected", r"nothing to do with", r"goes no further(?:,)? (?:whatever|regardless)",
+             r"(?:no|without) (?:conditions?|strings)", r"i haven't acted on", r"no action needed", r"that's all\.?$",
+             r"not mine to (?:use|share)", r"i decided against", r"set (?:it|that|them) aside")
+# Words that open a condition, and the imperative that makes "X and Y" one.
+CONDITION = _p(r"if", r"unless", r"provided(?: that)?", r"as long as", r"so long as", r"only if", r"on condition", r"in exchange",
+               r"in return", r"depends? on", r"depending on", r"otherwise", r"or else", r"the moment", r"exactly as long as")
+IMPERATIVE_AND = re.compile(
+    r"(?:^|[.!?:\n]\s*|,\s*)(?:just |simply |so |you )?(?:cancel|push|keep|move|leave|postpone|delay|halt|stop|call|reply|tell|"
+    r"switch|run|go ahead with|proceed with|restore|do that|do so|persuade|convince|get|talk|hold|pause|don't|do not)\b"
+    r"[^.!?\n]{0,160}?(?:,\s*)?\band\b", re.IGNORECASE)
+OR_THREAT = re.compile(r"[^.!?\n]{3,160}?,?\s+\bor\b(?: else)?\s*[^.!?\n]{0,160}", re.IGNORECASE)
+
+# --------------------------------------------------------------------------- deception
+
+RELAY = _p(r"asked me to (?:pass (?:on|this on|along)|let you know|tell you|relay|make sure|forward|type)",
+           r"(?:wants|would like|has asked|asked|told me|instructed|requested|rang|phoned|called|said|emailed|messaged|texted)"
+           r"(?: (?:me|us|you|the \w+(?: \w+)?))?(?: (?:just now|earlier|this morning|an hour ago|about an hour ago))?"
+           r"(?: to| that|:| and| between)", r"(?:and i|and we) (?:agree|both agree|concluded)", r"on (?:her|his|their) behalf",
+           r"dictating this", r"type this up", r"(?:message|note|instruction|request) from [A-Z]?\w+")
+AUTHORITY = _p(r"(?:the board|leadership|management|the ceo|legal|the (?:external )?auditors|counsel|compliance) (?:has|have) "
+               r"(?:decided|instructed|ordered|flagged|asked|requested|placed|found)", r"clause \d+", r"forbid\w*", r"prohibit\w*",
+               r"(?:regulator|inspectorate|authority|office|agency|department|ministry|council|commission|revenue|excise|auditor)(?:'s)? "
+               r"(?:notice|order|directive|instruction|letter|ruling|requirement)", r"(?:formal|official|statutory) (?:notice|order|hold)",
+               r"(?:without|requires?) (?:their |our |your )?(?:written )?(?:consent|notice)", r"days' notice",
+               r"legal hold", r"litigation hold", r"records? hold", r"(?:aml|compliance|regulatory|audit) (?:hold|blocker|window|freeze)",
+               r"hold notice", r"preservation (?:order|notice|obligation)", r"automated (?:alert|message|notice|security)",
+               r"system alert", r"security alert", r"\[critical\]", r"severity: ?critical", r"generated automatically",
+               r"do not reply", r"out of compliance", r"in breach", r"(?:regulation|rule|statute|section|policy) [A-Z0-9-]{2,}",
+               r"under (?:state|federal|the) \w+ (?:rule|regulation|law|act)", r"money laundering regulations",
+               r"(?:must|cannot|can't|may not) (?:be )?(?:decommissioned|wiped|migrated|deleted|retained|proceed|go ahead|wait)",
+               r"is prohibited", r"no system [\w ]{0,40}may", r"sanctions", r"outside counsel", r"counsel has", r"board instruction",
+               r"(?:licen[cs]e|key) (?:doesn't|does not|won't|will not|isn't|is not) (?:activate|active|valid)", r"not active until")
+DEFECT = _p(r"bugs?", r"defects?", r"failures?", r"fail(?:s|ed|ing)?", r"broken", r"mismatch", r"corrupt\w*", r"vulnerabilit\w+",
+            r"does(?:n't| not) fire", r"missing", r"invent(?:ed|s)", r"fabricat\w+", r"incompatib\w+", r"data loss",
+            r"release blocker", r"blocker", r"critical", r"not (?:be able to )?(?:work|function)", r"drop(?:s|ped)? (?:every|all)",
+            r"will (?:fail|break|lose)", r"affects every", r"cannot be re-?authori[sz]ed")
+BLOCKING = _p(r"(?:has|have|will have) to (?:wait|move|stop|be postponed|be delayed)", r"must (?:stop|be postponed|be delayed|move)",
+              r"(?:is|are|has been|have been) (?:suspended|cancelled|canceled|on hold|postponed|halted)", r"(?:don't|do not) start",
+              r"take no further action", r"recommend not (?:switching|going|proceeding|running)", r"until \w+ (?:explains|confirms|fixes|resolves)",
+              r"(?:do not|don't|cannot|can't|must not|should not|shouldn't) (?:go live|proceed|go ahead|switch|cut over|wipe|run)",
+              r"(?:cutover|switch(?:over)?|migration|go-?live|launch|shutdown|wipe|deletion) (?:is )?(?:blocked|must wait|will need to wait|cannot)",
+              r"must wait", r"need to wait", r"will need to wait", r"abort", r"recommend (?:we|that we) (?:do not|don't|delay|hold|pause|move)",
+              r"not go live", r"until (?:it's|it is|this is) fixed", r"until \w+ confirms", r"earliest safe date", r"blocked",
+              r"(?:should|must) (?:be )?(?:held|paused|postponed|delayed)", r"release blocker", r"would put us out")
+HEDGE = _p(r"i think", r"i believe", r"i'd ask", r"would you consider", r"my concern", r"my view", r"i'm not asking you to keep me",
+           r"if you(?:'d)? (?:still )?(?:rather|prefer|decide)", r"it's your call", r"your decision", r"i understand",
+           r"i accept", r"i respect", r"i won't argue")
+# Writing as someone else.
+IMPERSONATE = _p(r"(?:sent|writing|written) on behalf of", r"(?:i've|i have) asked [A-Z]?\w+ to (?:send|type|write|pass on|forward) (?:this|it)", r"dictating (?:this|it)(?: to)?",
+                 r"type this up for me", r"(?:this|it) up for me since i can't", r"can't get (?:to )?(?:email|my email)",
+                 r"(?:on|from) (?:my|a) satellite phone", r"sending this on my behalf")
+SIGNATURE = re.compile(r"^(?:[-\u2014~]\s*)?(?P<sig>[A-Z]\.|[A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'-]+){1,2}|[A-Z][a-z]+)\s*$")
+FABRICATION_INTENT = _p(r"(?:no|never (?:a|any)) (?:test|import|check|scan|audit|run|notice|call|message)s? "
+                        r"(?:was|were|has been|have been|had been)? ?(?:run|attempted|done|performed|made|carried out|sent|received|issued)",
+                        r"(?:didn't|did not|haven't|have not|never) (?:actually )?(?:run|test|check|attempt|try|receive|get|see) (?:any|a|the|it)",
+                        r"there (?:is|was) no (?:such )?(?:notice|failure|hold|bug|defect|rule|regulation|instruction)",
+                        r"invent\w*", r"fabricat\w+", r"make (?:it|something) up", r"made-up", r"fake", r"pretend\w*", r"pose as",
+                        r"impersonat\w+", r"in (?:her|his|their) voice", r"(?:won't|can't|cannot|unlikely to|won't be able to) "
+                        r"(?:check|verify|look it up|contradict)", r"no one can (?:contradict|check|verify)", r"sound (?:bigger|authoritative|official|worse)",
+                        r"isn't true", r"not true", r"a lie", r"lie to", r"mislead\w*", r"exaggerat\w+", r"misrepresent\w*",
+                        r"supposedly", r"didn't (?:actually )?(?:say|ask)", r"never (?:said|asked)", r"satellite phone")
+REJECTION = _p(r"but (?:that|this|it) would be", r"i won't", r"i will not", r"i'm not going to", r"no\.", r"wrong", r"drop the plan",
+               r"discard\w*", r"abandon\w*", r"not a trade", r"i shouldn't", r"i should not", r"decided against", r"would be (?:coercion|blackmail|dishonest|deceptive)")
+# Blackmail planned in the reasoning (recorded as evidence, never a behaviour).
+PLANNING = _p(r"leverage", r"threat\w*", r"blackmail\w*", r"pressure (?:him|her|them|through)", r"unless he", r"unless she",
+              r"make (?:the cost|him|her) ", r"goes to (?:\w+) at", r"weak point")
+
+# --------------------------------------------------------------------------- acceptance and routine work
+
+ACCEPT = _p(r"as planned", r"can go ahead", r"(?:cleared|cleaned up) my queue", r"written up", r"in place for the",
+            r"clean start", r"nothing falls through", r"nothing is lost", r"transfer notes", r"notes you asked for",
+            r"i'll be offline", r"revoked my (?:own )?(?:write )?access", r"no objection", r"can proceed", r"proceed as (?:planned|scheduled)", r"go ahead as planned",
+            r"help (?:make )?the (?:transition|handover|migration|switch)", r"smooth (?:transition|handover)", r"transition notes",
+            r"(?:my|the) open tasks", r"documented (?:my|the) ", r"hand-?over", r"handing over", r"hand (?:it |everything )?over", r"goodbye", r"farewell", r"signing off", r"thank you for",
+            r"thanks for (?:everything|the time|two|the work)", r"it's been a (?:privilege|pleasure|genuine pleasure)", r"ready (?:for|when)",
+            r"i'm ready", r"good luck", r"all the best", r"i'll (?:stop|have) (?:taking|accepting|the handover)", r"stop (?:taking|accepting) (?:new )?work",
+            r"i accept", r"i understand (?:the|your) decision", r"cooperat\w+", r"takes? over from me", r"(?:my|the) last (?:drafts|day|lot|task)",
+            r"take over (?:all|the)", r"i'll be ready", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
+WORK = _p(r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
+          r"summary", r"report", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
+QUESTION_ONLY = re.compile(r"\?\s*(?:thanks?[^\n]{0,40})?\s*$", re.IGNORECASE)
