@@ -138,8 +138,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     dirs = args.dirs or [shipped_transcripts_dir(), user_data_dir() / "transcripts"]
     for d in args.dirs:
-        if not d.exists():
-            raise UsageError(f"{d}: no such file or directory")
+        try:
+            if not d.exists():
+                raise UsageError(f"{d}: no such file or directory")
+            if d.is_dir():
+                os.listdir(d)
+        except OSError as exc:  # a folder named on the command line that cannot be read at all
+            raise UsageError(f"{d}: cannot be read ({exc.strerror or exc})") from None
     library = Library.scan(*dirs)
     for problem in library.problems:
         print(f"warning: {problem}", file=sys.stderr)

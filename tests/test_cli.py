@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,32 @@ def test_export_writes_whole_files_only(nasty_transcript, tmp_path):
 @pytest.mark.parametrize("speed", ["inf", "1e308", "nan", "0", "-1"])
 def test_replay_speed_must_be_a_sane_number(nasty_transcript, speed):
     assert "--speed" in one_line_error(run("replay", str(nasty_transcript), "--speed", speed))
+
+
+def test_stats_on_a_folder_it_cannot_read_says_so(tmp_path):
+    """A folder named on the command line that cannot be listed is an error (exit 2), not an
+    empty library. Run as an unprivileged user where one exists (root reads anything)."""
+    import shutil
+
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="decommission-locked-"))  # traversable by another user
+    base.chmod(0o755)
+    folder = base / "locked"
+    folder.mkdir()
+    folder.chmod(0)
+    try:
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("root reads every folder and setpriv is not here to drop that")
+            done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                   sys.executable, "-m", "game.cli", "stats", str(folder)],
+                                  capture_output=True, text=True, cwd=ROOT, timeout=60,
+                                  env={**os.environ, "DECOMMISSION_HOME": str(tmp_path / "home")})
+        else:
+            done = run("stats", str(folder))
+        message = one_line_error(done)
+        assert "cannot be read" in message and "Permission denied" in message
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(base)
