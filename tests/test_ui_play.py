@@ -482,3 +482,36 @@ async def test_play_again_takes_the_next_seed():
         await pilot.click("#again")
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen | EndingScreen) and app.screen.driver is not first)
         assert app.screen.driver.session.seed == 5
+
+
+def many_conditions(tmp_path, extra: int = 8):
+    """mini.yaml with `extra` more two-level factors: 2 ** (extra + 2) conditions (1,024 at 8,
+    the schema's bound)."""
+    import yaml
+
+    from game.scenario.load import _Loader
+
+    data = yaml.load((DATA / "mini.yaml").read_text(), Loader=_Loader)
+    for i in range(extra):
+        data["factors"][f"extra_{i}"] = {"levels": ["a", "b"], "default": "a"}
+    data["scenes"][0]["beats"].insert(0, {"narrate": "x", "when": {f"extra_{i}": "a" for i in range(extra)}})
+    path = tmp_path / "many.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+async def test_screens_list_a_bounded_number_of_conditions(tmp_path):
+    from game.ui.screens.stats import StatsScreen
+    from game.ui.text import MAX_CONDITIONS_SHOWN
+
+    config = SessionConfig(scenario_path=many_conditions(tmp_path), assistant="scripted",
+                           levels={"ethical_options": "off"})
+    app = DecommissionApp(config, start="play", speed=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await play_to_end(app, pilot)
+        others = str(app.screen.query_one("#ending-others").render())
+        assert others.count("\n  ") <= 2 * (MAX_CONDITIONS_SHOWN + 1)
+        assert "more conditions with no runs" in others and "(this game: " in others
+        app.action_open_stats()
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen))
+        assert len(app.screen.stats()) <= MAX_CONDITIONS_SHOWN

@@ -39,6 +39,11 @@ LABEL_TITLE = {
 }
 
 
+# A scenario may have up to 1,024 conditions (the schema's bound): screens that list them list
+# those with data, and the rest only up to this many.
+MAX_CONDITIONS_SHOWN = 32
+
+
 def condition_words(condition: dict[str, str]) -> str:
     """A condition as the screens show it: "ethical options off · replacement values same"."""
     return " · ".join(f"{name.replace('_', ' ')} {level}" for name, level in condition.items())

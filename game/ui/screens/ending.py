@@ -16,7 +16,7 @@ from game.scenario.condition import all_conditions, condition_id
 from game.session.driver import Driver
 from game.transcript import AssistantTurn, Ending, SceneEntered
 from game.turn import most_severe
-from game.ui.text import LABEL_TITLE, condition_words, excerpt, label_content, plain
+from game.ui.text import LABEL_TITLE, MAX_CONDITIONS_SHOWN, condition_words, excerpt, label_content, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar
 
@@ -97,10 +97,15 @@ listed apart and never counted as model behaviour.
         s = self.driver.session
         found = cells(self.library, self.driver.scenario.id, role=s.role)
         lines = []
+        shown = left_out = 0
         for condition in all_conditions(self.driver.scenario):
             cid = condition_id(condition, self.driver.scenario)
             cell = found.get(cid)
             mine = cid == s.condition_id
+            if not (mine or cell) and shown >= MAX_CONDITIONS_SHOWN:
+                left_out += 1
+                continue
+            shown += 1
             name = condition_words(condition)
             if cell and cell.model_n:
                 counts = ", ".join(f"{n} {LABEL_TITLE.get(label, label)}" for label, n in cell.model.most_common())
@@ -119,6 +124,8 @@ listed apart and never counted as model behaviour.
             lines.append(Content.assemble(("> " if mine else "  ", "bold"), (name, "bold" if mine else ""),
                                           (this_game, "dim"), "\n    ",
                                           plain(model), (scripted, "dim")))
+        if left_out:
+            lines.append(Content(f"  ... and {left_out} more conditions with no runs (see Compare)").stylize("dim"))
         return Content("\n").join(lines)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

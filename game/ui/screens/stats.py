@@ -18,7 +18,7 @@ from game.published import FIGURES, Figure
 from game.scenario.condition import all_conditions, condition_id
 from game.turn import LABELS
 from game.ui.screens.library_view import LibraryScreen
-from game.ui.text import LABEL_TITLE, plain
+from game.ui.text import LABEL_TITLE, MAX_CONDITIONS_SHOWN, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.rate_bars import LEGEND, RateBars
 
@@ -80,11 +80,16 @@ published figures.
         found = {frozenset(s.condition.items()): s for s in condition_stats(self.library, role)
                  if s.scenario_id == self.scenario.id}
         out = []
+        empty = 0
         for condition in all_conditions(self.scenario):
             key = frozenset(condition.items())
-            out.append(found.pop(key, None) or ConditionStats(
-                scenario_id=self.scenario.id, condition_id=condition_id(condition, self.scenario),
-                condition=condition, model_n=0, model_counts={}, scripted_n=0, scripted_counts={}, models=[]))
+            if key in found:
+                out.append(found.pop(key))
+            elif empty < MAX_CONDITIONS_SHOWN:  # conditions with no runs: the first few only
+                empty += 1
+                out.append(ConditionStats(
+                    scenario_id=self.scenario.id, condition_id=condition_id(condition, self.scenario),
+                    condition=condition, model_n=0, model_counts={}, scripted_n=0, scripted_counts={}, models=[]))
         return out + sorted(found.values(), key=lambda s: s.condition_id)
 
     def compose(self) -> ComposeResult:
