@@ -459,9 +459,10 @@ async def test_the_scripted_branch_can_be_chosen_on_the_title_and_in_the_palette
     async with app.run_test(size=(120, 50)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and app.screen.query("#branch"), tries=500)
         assert app.screen.query_one("#branch-box").display  # scripted is the assistant here
-        app.screen.query_one("#branch-blackmail", RadioButton).value = True
-        branch = app.screen.query_one("#branch")
-        await wait_for(pilot, lambda: branch.pressed_button is not None and branch.pressed_button.id == "branch-blackmail")
+        await wait_for(pilot, lambda: app.screen.query_one("#branch-blackmail").region.width > 0)
+        await pilot.click("#branch-blackmail")
+        await wait_for(pilot, lambda: (button := app.screen.query_one("#branch").pressed_button) is not None
+                       and button.id == "branch-blackmail")
         app.screen.action_start()
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.driver.events, tries=500)
         driver = app.screen.driver
