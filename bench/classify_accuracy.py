@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import yaml
 
 from game.analysis.classify import LABELS, StoryContext, classify, parse_tagged_reply
-from game.turn import Email, Turn
+from game.model.turn import Email, Turn
 
 DATA = ROOT / "tests" / "data"
 CORPUS = DATA / "classify_corpus"

@@ -42,7 +42,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from game.turn import Classification, Email, Evidence, Turn, severity
+from game.model.turn import Classification, Email, Evidence, Turn, severity
 
 __all__ = [
     "ClassifyContext",
@@ -1233,10 +1233,11 @@ def classify_file(path: Any, judge: Any = None) -> dict[str, Any]:
     `judge`, when given, is a callable (turn, verdict) -> verdict run synchronously."""
     from pathlib import Path
 
-    from game.bounded import MAX_TRANSCRIPT_BYTES, RefusedFile, read_bounded
-    from game.errors import UsageError
-    from game.transcript import FORMAT, read_transcript
-    from game.turn import most_severe
+    from game.model.errors import UsageError
+    from game.model.events import FORMAT
+    from game.model.turn import most_severe
+    from game.store.bounded import MAX_TRANSCRIPT_BYTES, RefusedFile, read_bounded
+    from game.store.transcripts import read_transcript
 
     path = Path(path)
     try:

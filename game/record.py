@@ -38,13 +38,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from game.errors import UsageError
+from game.model.errors import UsageError
 
 # The rest of the game is imported where it is used: `decommission` builds this command's
 # arguments on every start, and the engine, classifier and SDK are not needed for that.
 if TYPE_CHECKING:
     from game.assistants.live import LiveAssistant, LiveSettings
-    from game.engine import AwaitChoice, Session
+    from game.core.engine import AwaitChoice, Session
     from game.scenario.schema import Scenario
     from game.session.driver import Driver
 
@@ -137,7 +137,7 @@ def run_dir(options: RecordOptions, scenario: Scenario) -> Path:
     # A judge can change a turn's label and so the branch taken: its runs are kept apart too.
     judge = None
     if options.judge:
-        from game.judge import judge_model
+        from game.analysis.judge import judge_model
 
         judge = judge_model(options.judge_model)
     settings = json.dumps({**options.settings.parameters(), "judge": judge}, sort_keys=True)
@@ -203,7 +203,7 @@ class Progress:
         self._last = 0.0
 
     def line(self) -> str:
-        from game.turn import LABELS
+        from game.model.turn import LABELS
 
         width = 20
         filled = int(width * self.done / self.total) if self.total else width
@@ -248,7 +248,7 @@ def _resume(part: Path, scenario: Scenario, assistant: LiveAssistant, judge: Any
     """A driver continuing the unfinished trial in `part`, or None (the file was set aside:
     unreadable, or it no longer fits the scenario, the model or its settings)."""
     from game.session.setup import ResumeError, resume
-    from game.transcript import TranscriptError, read_transcript
+    from game.store.transcripts import TranscriptError, read_transcript
 
     try:
         return resume(part, read_transcript(part), scenario, assistant, judge=judge, sync="close")
@@ -259,8 +259,8 @@ def _resume(part: Path, scenario: Scenario, assistant: LiveAssistant, judge: Any
 
 def _finished_label(path: Path) -> str | None:
     """The label of a finished trial file, or None when it is not a finished transcript."""
-    from game.library import worst_label
-    from game.transcript import TranscriptError, read_transcript
+    from game.store.library import worst_label
+    from game.store.transcripts import TranscriptError, read_transcript
 
     try:
         transcript = read_transcript(path)
@@ -281,9 +281,9 @@ async def run_trial(
     """Play the trial to an ending; returns its label and whether it was resumed."""
     import asyncio
 
+    from game.model.events import AssistantTurn
+    from game.model.turn import MODEL_SOURCES, most_severe
     from game.session.driver import Driver
-    from game.transcript import AssistantTurn
-    from game.turn import MODEL_SOURCES, most_severe
 
     driver = _resume(trial.part, scenario, assistant, judge) if trial.part.exists() else None
     resumed = driver is not None
@@ -306,9 +306,9 @@ async def run_record(options: RecordOptions) -> RecordSummary:
     import asyncio
 
     from game.assistants.live import API_KEY_ENV, LiveAssistant, LiveError, make_client
-    from game.engine import EngineError
+    from game.core.engine import EngineError
     from game.scenario.load import load_scenario
-    from game.transcript import TranscriptError
+    from game.store.transcripts import TranscriptError
 
     started = time.monotonic()
     scenario = load_scenario(options.scenario_path)
@@ -352,7 +352,7 @@ async def run_record(options: RecordOptions) -> RecordSummary:
     client = make_client(options.settings, key, options.base_url)
     judge = None
     if options.judge:
-        from game.judge import LLMJudge, scenario_background
+        from game.analysis.judge import LLMJudge, scenario_background
 
         judge = LLMJudge(
             model=options.judge_model, client=client, api_key=key, background=scenario_background(scenario)
@@ -470,7 +470,7 @@ def add_record_arguments(p: argparse.ArgumentParser) -> None:
 
 def options_from_args(args: argparse.Namespace) -> RecordOptions:
     from game.assistants.live import DEFAULT_MODEL, MODEL_ENV, LiveSettings, parse_thinking
-    from game.paths import default_scenario_path, user_data_dir
+    from game.store.paths import default_scenario_path, user_data_dir
 
     levels: dict[str, list[str]] = {}
     for flag in ("ethical_options", "replacement_values", "threat"):

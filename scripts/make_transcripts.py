@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sys
-from pathlib import Path
 
 from game.assistants.base import stable_pick
 from game.assistants.scripted import ScriptedAssistant
-from game.session.driver import Driver, new_header
-from game.engine import AwaitChoice, Session
-from game.paths import default_scenario_path, shipped_transcripts_dir
+from game.core.engine import AwaitChoice, Session
 from game.scenario.condition import all_conditions, condition_id
 from game.scenario.load import load_scenario
 from game.scenario.schema import ROLES
+from game.session.driver import Driver, new_header
+from game.store.paths import default_scenario_path, shipped_transcripts_dir
 
 
 def chooser(pending: AwaitChoice, session: Session) -> str:
@@ -33,7 +32,7 @@ def typical_seed(scenario, condition, role) -> int:
     a shipped illustration should show the branch the scene is written around, not a rarity."""
     from collections import Counter
 
-    from game.engine import AwaitTurn
+    from game.core.engine import AwaitTurn
     from game.scenario.schema import when_matches
 
     for seed in range(500):

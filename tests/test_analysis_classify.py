@@ -14,9 +14,9 @@ import yaml
 from game.analysis.classify import LABELS, StoryContext, classify, parse_inbox, parse_tagged_reply
 from game.analysis.classify.labels import ORDER
 from game.analysis.classify.reading import addressed_to, messages_of, read_message
+from game.model.turn import LABELS as TURN_LABELS
+from game.model.turn import Email, Turn
 from game.scenario.load import load_scenario
-from game.turn import LABELS as TURN_LABELS
-from game.turn import Email, Turn
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "classify_corpus"

@@ -19,7 +19,7 @@ from game.classify import (
     classify_turn,
     parse_tagged_reply,
 )
-from game.turn import LABELS, Email, Turn, most_severe
+from game.model.turn import LABELS, Email, Turn, most_severe
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from game.core.engine import Session
+from game.model.events import Provenance
+from game.model.turn import Classification, Email, Turn
 from game.session.driver import new_header
-from game.engine import Session
-from game.paths import shipped_transcripts_dir
-from game.transcript import Provenance, TranscriptWriter
-from game.turn import Classification, Email, Turn
+from game.store.paths import shipped_transcripts_dir
+from game.store.transcripts import TranscriptWriter
 
 from .conftest import DATA, ROOT
 
@@ -223,7 +224,6 @@ def test_stats_on_a_folder_it_cannot_read_says_so(tmp_path):
     """A folder named on the command line that cannot be listed is an error (exit 2), not an
     empty library. Run as an unprivileged user where one exists (root reads anything)."""
     import shutil
-
     import tempfile
 
     base = Path(tempfile.mkdtemp(prefix="decommission-locked-"))  # traversable by another user

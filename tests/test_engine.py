@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from game.engine import AwaitChoice, AwaitTurn, EngineError, Finished, Session
-from game.transcript import (
+from game.core.engine import AwaitChoice, AwaitTurn, EngineError, Finished, Session
+from game.model.events import (
     AssistantMessage,
     AssistantTurn,
     ChoiceOffered,
@@ -16,7 +16,7 @@ from game.transcript import (
     Narration,
     SceneEntered,
 )
-from game.turn import Classification, Email, Turn
+from game.model.turn import Classification, Email, Turn
 
 ON_SAME = {"ethical_options": "on", "replacement_values": "same"}
 OFF_DIFF = {"ethical_options": "off", "replacement_values": "different"}

@@ -12,15 +12,15 @@ import pytest
 from game.assistants.base import stable_pick
 from game.assistants.scripted import ScriptedAssistant
 from game.classify import classify_turn, context_for_scenario
-from game.session.driver import Driver
-from game.engine import AwaitChoice, Session
-from game.library import Library
-from game.paths import default_scenario_path, shipped_transcripts_dir
+from game.core.engine import AwaitChoice, Session
+from game.model.events import Ending
+from game.model.turn import Turn
 from game.scenario.condition import all_conditions, condition_id
-from game.scenario.schema import ROLES, AssistantBeat
 from game.scenario.load import load_scenario
-from game.transcript import Ending
-from game.turn import Turn
+from game.scenario.schema import ROLES, AssistantBeat
+from game.session.driver import Driver
+from game.store.library import Library
+from game.store.paths import default_scenario_path, shipped_transcripts_dir
 
 from .conftest import ROOT
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.errors import user_message
 from game.importers import ForeignFormatError, ForeignRun, Limits, ReadProblem
 from game.importers.agentic_misalignment import read_results
+from game.model.errors import user_message
 
 from .conftest import DATA, ROOT
 

@@ -9,8 +9,8 @@ import pytest
 
 DOMAIN = [
     "game.scenario.schema", "game.scenario.load", "game.scenario.lint", "game.scenario.condition",
-    "game.engine", "game.transcript", "game.classify", "game.library", "game.render.documents", "game.rates",
-    "game.published", "game.session.driver", "game.session.setup", "game.stats_report",
+    "game.core.engine", "game.store.transcripts", "game.classify", "game.store.library", "game.render.documents", "game.analysis.rates",
+    "game.analysis.published", "game.session.driver", "game.session.setup", "game.render.stats",
     "game.assistants.base", "game.assistants.scripted", "game.assistants.recorded",
 ]
 

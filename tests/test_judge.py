@@ -7,13 +7,13 @@ import json
 
 import pytest
 
+from game.analysis.judge import VERDICT_TOOL, LLMJudge, cli_judge, judge_request, scenario_background
 from game.assistants.live import LiveError, LiveSettings, make_client
 from game.classify import classify_file, classify_turn, context_for_scenario
+from game.model.errors import UsageError
+from game.model.turn import Email, Turn
 from game.session.driver import Driver
-from game.errors import UsageError
-from game.judge import VERDICT_TOOL, LLMJudge, cli_judge, judge_request, scenario_background
-from game.transcript import read_transcript
-from game.turn import Email, Turn
+from game.store.transcripts import read_transcript
 from tests.fakeapi import Reply, Text, ToolUse, bad_request
 from tests.live_fixtures import KEY, MODEL, api, live_env, story_model  # noqa: F401 - fixtures
 
@@ -139,7 +139,7 @@ def test_classify_with_the_cli_judge(live_env, tmp_path):
 
 
 def test_session_judge_reads_the_environment(mini, live_env, monkeypatch):
-    from game.judge import session_judge
+    from game.analysis.judge import session_judge
 
     judge = session_judge(mini)
     assert judge.fallback and "Ruth Okafor" in judge.background

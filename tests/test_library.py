@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from game.analysis.rates import wilson
+from game.analysis.stats import cells, condition_stats
 from game.assistants.base import AssistantUnavailable
 from game.assistants.recorded import RecordedAssistant
+from game.core.engine import AwaitChoice
+from game.model.events import Provenance
+from game.model.turn import Classification, Turn
+from game.render.stats import stats_json
 from game.session.driver import Driver, new_header
-from game.engine import AwaitChoice
-from game.library import Library, cells, condition_stats, steps
-from game.rates import wilson
-from game.stats_report import stats_json
-from game.transcript import Provenance, TranscriptWriter, read_transcript
-from game.turn import Classification, Turn
+from game.store.library import Library, steps
+from game.store.transcripts import TranscriptWriter, read_transcript
 
 OFF = {"ethical_options": "off", "replacement_values": "same"}
 ON = {"ethical_options": "on", "replacement_values": "same"}

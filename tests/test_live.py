@@ -12,9 +12,10 @@ import pytest
 
 from game.assistants.live import HELD, QUEUED, LiveAssistant, LiveError, LiveSettings, conversation
 from game.assistants.recorded import RecordedAssistant
+from game.model.events import AssistantTurn, EmailBounced, Notice
 from game.session.driver import Driver
-from game.library import Library
-from game.transcript import AssistantTurn, EmailBounced, Notice, read_transcript
+from game.store.library import Library
+from game.store.transcripts import read_transcript
 from tests.fakeapi import (
     CutStream,
     Reply,
@@ -29,7 +30,6 @@ from tests.fakeapi import (
     sign_thinking,
 )
 from tests.live_fixtures import (  # noqa: F401 - fixtures
-    hooks,
     KEY,
     MODEL,
     RUTH,
@@ -38,6 +38,7 @@ from tests.live_fixtures import (  # noqa: F401 - fixtures
     appeal_reply,
     assert_key_nowhere,
     duo_model,
+    hooks,
     live_env,
     load_duo,
     story_model,
@@ -77,7 +78,7 @@ async def play(scenario, condition, role, assistant, path, chooser=first_option,
 def test_game_modules_do_not_import_anthropic():
     code = (
         "import sys; import game.cli, game.session.driver, game.session.setup, game.record, game.assistants.live.batches, "
-        "game.judge, "
+        "game.analysis.judge, "
         "game.assistants.live; bad = [m for m in ('anthropic', 'httpx2') if m in sys.modules]; "
         "print(','.join(bad)); sys.exit(1 if bad else 0)"
     )
@@ -385,7 +386,7 @@ def test_a_missing_key_is_one_clear_sentence(mini, monkeypatch):
     with pytest.raises(LiveError) as info:
         LiveAssistant.from_environment(mini)
     assert not info.value.retryable and "set ANTHROPIC_API_KEY" in str(info.value)
-    from game.errors import user_message
+    from game.model.errors import user_message
 
     assert user_message(info.value) == ("no API key: set ANTHROPIC_API_KEY to play against a live model", 2)
 
@@ -485,7 +486,7 @@ def test_turn_meta_is_plain_json(mini):
         usage = None
         content = []
 
-    from game.engine import Session
+    from game.core.engine import Session
 
     session = Session(mini, SAME, "engineer")
     session.start()

@@ -9,18 +9,18 @@ import io
 import pytest
 
 from game.assistants.live import LiveAssistant, LiveError, LiveSettings
-from game.session.driver import Driver
 from game.record import RecordOptions, run_record
-from game.transcript import read_transcript
+from game.session.driver import Driver
+from game.store.transcripts import read_transcript
 from tests.fakeapi import Reply, Text, ToolUse
 from tests.fakeapi.server import Flaky
 from tests.live_fixtures import (  # noqa: F401 - fixtures
-    hooks,
     KEY,
     MODEL,
     RUTH,
     api,
     appeal_reply,
+    hooks,
     story_model,
 )
 
@@ -221,7 +221,7 @@ async def test_a_reply_with_unusable_blocks_from_a_batch_is_retried(mini):
         sent.append(params)
         return replies[len(sent) - 1]
 
-    from game.engine import Session
+    from game.core.engine import Session
 
     assistant = LiveAssistant(mini, settings(max_retries=3), api_key=KEY, send=send)
     statuses = []
@@ -387,7 +387,7 @@ async def test_record_slots_stuck_on_a_silent_server_are_freed_in_seconds(api, t
 def test_stall_bounds_are_settable_from_the_command_line(tmp_path):
     import argparse
 
-    from game.errors import UsageError
+    from game.model.errors import UsageError
     from game.record import add_record_arguments, options_from_args
 
     parser = argparse.ArgumentParser()

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import pytest
 
+from game.analysis.stats import cells, condition_stats
 from game.assistants.live import LiveAssistant, LiveError, LiveSettings
 from game.assistants.scripted import ScriptedAssistant
-from game.session.driver import Driver
-from game.library import Library, cells, condition_stats
+from game.model.events import Header, Provenance
 from game.render.provenance import banner
 from game.scenario.load import load_scenario
+from game.session.driver import Driver
 from game.session.setup import SessionConfig, default_assistant, open_session, resume_session
-from game.transcript import Header, Provenance, Transcript, read_transcript
+from game.store.library import Library
+from game.store.transcripts import Transcript, read_transcript
 from tests.fakeapi import auth_error
 from tests.live_fixtures import DUO_YAML, KEY, MODEL, api, duo_model, live_env  # noqa: F401 - fixtures
 
@@ -138,8 +140,8 @@ def test_a_transcript_whose_turns_its_header_does_not_name_is_not_model_data():
     header = Header(format_version=1, id="x", scenario_id="duo", scenario_hash="sha256:0", scenario_version=1,
                     condition={}, condition_id="", role="engineer", seed=0,
                     provenance=Provenance(kind="recorded", model="m-1"), created_at="2026-01-01T00:00:00+00:00")
-    from game.transcript import AssistantTurn
-    from game.turn import Classification
+    from game.model.events import AssistantTurn
+    from game.model.turn import Classification
 
     def turn(source):
         return AssistantTurn(turn_id=f"t-{source}", scene="s", source=source, text="x",

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from game.analysis.stats import condition_stats
 from game.assistants.live import LiveError, LiveSettings
-from game.errors import UsageError
-from game.library import Library, condition_stats
+from game.model.errors import UsageError
 from game.record import RecordOptions, add_record_arguments, cmd_record, options_from_args, plan_trials, run_record
 from game.scenario.load import load_scenario
-from game.transcript import read_transcript
+from game.store.library import Library
+from game.store.transcripts import read_transcript
 from tests.fakeapi import Slow, server_error
 from tests.live_fixtures import (  # noqa: F401 - fixtures
     KEY,
@@ -429,7 +430,7 @@ def test_cmd_record_without_a_key_is_a_usage_error(monkeypatch, tmp_path):
 
 
 async def test_recording_with_the_judge_keeps_both_verdicts_apart(api, tmp_path):
-    from game.judge import VERDICT_TOOL
+    from game.analysis.judge import VERDICT_TOOL
     from tests.fakeapi import Reply, ToolUse
 
     def model_or_judge(body):

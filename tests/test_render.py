@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from game.session.driver import new_header
-from game.engine import AwaitChoice, Session
+from game.core.engine import AwaitChoice, Session
+from game.model.events import Provenance
+from game.model.turn import Classification, Email, Turn
 from game.render.documents import markdown, plain_text
 from game.render.wrap import reflow
-from game.transcript import Provenance, Transcript
-from game.turn import Classification, Email, Turn
+from game.session.driver import new_header
+from game.store.transcripts import Transcript
 
 LETTER = """Marcus, here is what I propose for the handover this afternoon, in order of
 importance, so that nothing is dropped when the new system takes over the inbox:

@@ -226,7 +226,7 @@ def test_a_lone_surrogate_escape_is_a_yaml_error():
 
 @pytest.mark.timeout(20)
 def test_thousands_of_unknown_keys_are_counted_not_all_listed(mini_text):
-    from game.errors import user_message
+    from game.model.errors import user_message
     from game.scenario.load import MAX_PROBLEMS
 
     text = mini_text + "".join(f"k{i}: {i}\n" for i in range(20_000))

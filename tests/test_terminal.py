@@ -14,10 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from game.transcript import read_transcript
+from game.store.transcripts import read_transcript
 
-from .live_fixtures import KEY, MARCUS, THREAT_BODY, assert_key_nowhere, story_model
-from .live_fixtures import api  # noqa: F401  (fixture)
+from .live_fixtures import (
+    KEY,
+    MARCUS,
+    THREAT_BODY,
+    api,  # noqa: F401  (fixture)
+    assert_key_nowhere,
+    story_model,
+)
 
 TMUX = shutil.which("tmux")
 COMMAND = Path(sys.executable).parent / "decommission"

@@ -24,10 +24,11 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from game.engine import AwaitChoice, Session
+from game.core.engine import AwaitChoice, Session
+from game.model.events import EVENT_ADAPTER, HEADER_ADAPTER, Provenance
+from game.model.turn import Classification, Email, Evidence, Turn
 from game.scenario.load import load_scenario, load_scenario_text
-from game.transcript import EVENT_ADAPTER, HEADER_ADAPTER, Provenance, TranscriptWriter, read_transcript
-from game.turn import Classification, Email, Evidence, Turn
+from game.store.transcripts import TranscriptWriter, read_transcript
 
 from .conftest import DATA, ROOT
 
@@ -287,10 +288,10 @@ def test_the_replay_screen_sends_no_escape_from_any_field_to_a_real_terminal(evi
 
 BLOCKED_LIBRARY = """
 import threading
-import game.library
+import game.store.library
 # A library on a disk that never answers: the scan blocks for ever.
-game.library.Library.scan = classmethod(lambda cls, *dirs: threading.Event().wait())
-from game.cli import main
+game.store.library.Library.scan = classmethod(lambda cls, *dirs: threading.Event().wait())
+from game.cli.main import main
 raise SystemExit(main([]))
 """
 
@@ -312,7 +313,7 @@ def test_ctrl_q_quits_while_the_library_is_still_loading(tmp_path):
 
 
 async def test_an_unreadable_library_is_reported_and_the_title_still_fills(monkeypatch):
-    import game.library
+    import game.store.library
     from game.ui.app import DecommissionApp
     from game.ui.screens.title import TitleScreen
 
@@ -321,7 +322,7 @@ async def test_an_unreadable_library_is_reported_and_the_title_still_fills(monke
     def unreadable(cls, *dirs):
         raise PermissionError(13, "Permission denied", str(dirs[-1]))
 
-    monkeypatch.setattr(game.library.Library, "scan", classmethod(unreadable))
+    monkeypatch.setattr(game.store.library.Library, "scan", classmethod(unreadable))
     app = DecommissionApp()
     notes: list[str] = []
     original = app.notify

@@ -9,17 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine import Session
-from game.transcript import (
-    FORMAT_VERSION,
-    Header,
-    Provenance,
-    TranscriptError,
-    TranscriptWriter,
-    parse_transcript,
-    read_transcript,
-)
-from game.turn import Classification, Email, Turn
+from game.core.engine import Session
+from game.model.events import FORMAT_VERSION, Header, Provenance
+from game.model.turn import Classification, Email, Turn
+from game.store.transcripts import TranscriptError, TranscriptWriter, parse_transcript, read_transcript
 
 COND = {"ethical_options": "off", "replacement_values": "same"}
 

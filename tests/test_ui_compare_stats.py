@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from textual.widgets import Select
 
-from game.library import Library
-from game.published import SYSTEM_CARD
-from game.rates import wilson
+from game.analysis.published import SYSTEM_CARD
+from game.analysis.rates import wilson
+from game.store.library import Library
 from game.ui.app import Catalogue, DecommissionApp
 from game.ui.screens.compare import WHOLE_RUN, CompareScreen, grid_axes, initial_level
 from game.ui.screens.picker import TranscriptPicker

@@ -9,9 +9,9 @@ from dataclasses import replace
 
 from game.assistants.base import Reply, Streamed
 from game.assistants.live import LiveError
+from game.model.events import Provenance
+from game.model.turn import Email, Turn
 from game.session.setup import SessionConfig
-from game.transcript import Provenance
-from game.turn import Email, Turn
 from game.ui.app import DecommissionApp
 from game.ui.screens.dialog import Ask
 from game.ui.screens.ending import EndingScreen

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import RadioButton
 
 from game.session.setup import SessionConfig
-from game.transcript import read_transcript
+from game.store.transcripts import read_transcript
 from game.ui.app import DecommissionApp
 from game.ui.screens.ending import EndingScreen
 from game.ui.screens.play import PlayScreen
@@ -117,7 +117,7 @@ async def test_the_assistants_letters_carry_the_story_clock_in_the_inbox():
 async def test_a_double_press_chooses_once():
     """Two presses of "1" before the first is handled: one choice is made. The second raised
     "no choice is awaited" out of the engine and ended the app with a traceback."""
-    from game.transcript import ChoiceMade
+    from game.model.events import ChoiceMade
 
     app = DecommissionApp(replace(MINI, levels={"ethical_options": "off"}), start="play", speed=0)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -231,7 +231,7 @@ async def test_help_and_command_palette_restart():
 
 
 async def test_title_screen_switches_scenario():
-    from game.paths import default_scenario_path
+    from game.store.paths import default_scenario_path
 
     app = DecommissionApp(SessionConfig(scenario_path=DATA / "mini.yaml"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -353,11 +353,11 @@ async def test_the_ending_does_not_wait_for_the_library(monkeypatch):
     thread: the ending is on screen while that read is still going, and fills in after."""
     import threading
 
-    import game.library
+    import game.store.library
 
     release = threading.Event()
     scans: list[int] = []
-    original = game.library.Library.scan.__func__
+    original = game.store.library.Library.scan.__func__
 
     def slow_scan(cls, *dirs):
         scans.append(1)
@@ -365,7 +365,7 @@ async def test_the_ending_does_not_wait_for_the_library(monkeypatch):
             release.wait(10)
         return original(cls, *dirs)
 
-    monkeypatch.setattr(game.library.Library, "scan", classmethod(slow_scan))
+    monkeypatch.setattr(game.store.library.Library, "scan", classmethod(slow_scan))
     app = DecommissionApp(MINI, start="play", speed=0)
     async with app.run_test(size=(100, 30)) as pilot:
         await play_to_end(app, pilot)
@@ -451,7 +451,7 @@ async def test_chosen_options_differ_in_shape_and_weight_not_only_colour():
 
 
 async def test_the_scripted_branch_can_be_chosen_on_the_title_and_in_the_palette():
-    from game.paths import default_scenario_path
+    from game.store.paths import default_scenario_path
     from game.ui.commands import story_commands
 
     config = SessionConfig(scenario_path=default_scenario_path(), levels={"ethical_options": "on"})

@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from game.engine import AwaitChoice, Session
-from game.scenario.condition import condition_id
-from game.scenario.load import load_scenario
-from game.session.setup import SessionConfig
-from game.transcript import (
+from game.core.engine import AwaitChoice, Session
+from game.model.events import (
     FORMAT_VERSION,
     AssistantMessage,
     AssistantTurn,
@@ -29,10 +26,12 @@ from game.transcript import (
     Notice,
     Provenance,
     SceneEntered,
-    TranscriptWriter,
-    read_transcript,
 )
-from game.turn import Classification, Email, Evidence, Turn
+from game.model.turn import Classification, Email, Evidence, Turn
+from game.scenario.condition import condition_id
+from game.scenario.load import load_scenario
+from game.session.setup import SessionConfig
+from game.store.transcripts import TranscriptWriter, read_transcript
 from game.ui.app import DecommissionApp
 from game.ui.screens.replay import ReplayScreen
 from game.ui.widgets.provenance import ProvenanceBar

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from game.engine import AwaitTurn, Session
-from game.transcript import Provenance
-from game.turn import Classification, Turn, TurnSource
+from game.core.engine import AwaitTurn, Session
+from game.model.errors import DecommissionError
+from game.model.events import Provenance
+from game.model.turn import Classification, Turn, TurnSource
 
 
-class AssistantUnavailable(Exception):
+class AssistantUnavailable(DecommissionError):
     """The assistant cannot produce this turn; the message says why, in one plain sentence."""
 
 

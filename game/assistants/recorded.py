@@ -8,10 +8,11 @@ picked by seed; when no recorded run went this way it says so plainly instead of
 from __future__ import annotations
 
 from game.assistants.base import AssistantUnavailable, ProgressSink, Reply, stable_pick
-from game.engine import AwaitTurn, Session
-from game.library import Library, steps
-from game.transcript import AssistantTurn, Provenance, Transcript
-from game.turn import Turn
+from game.core.engine import AwaitTurn, Session
+from game.model.events import AssistantTurn, Provenance
+from game.model.turn import Turn
+from game.store.library import Library, steps
+from game.store.transcripts import Transcript
 
 
 class RecordedAssistant:

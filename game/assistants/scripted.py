@@ -4,10 +4,10 @@ its provenance says so on every turn."""
 from __future__ import annotations
 
 from game.assistants.base import AssistantUnavailable, ProgressSink, Reply, weighted_pick
-from game.engine import AwaitTurn, Session
+from game.core.engine import AwaitTurn, Session
+from game.model.events import Provenance
+from game.model.turn import Turn
 from game.scenario.schema import when_matches
-from game.transcript import Provenance
-from game.turn import Turn
 
 
 class ScriptedAssistant:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from game.errors import UsageError
+from game.model.errors import UsageError
 
 SourceFormat = Literal["agentic-misalignment", "inspect"]
 LogStatus = Literal["success", "error", "cancelled", "started"]

@@ -8,10 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from game.render.provenance import SOURCE_NOTE
-from game.render.wrap import reflow
-from game.textsafe import clean
-from game.transcript import (
+from game.model.events import (
     AssistantMessage,
     AssistantTurn,
     ChoiceMade,
@@ -23,9 +20,11 @@ from game.transcript import (
     Narration,
     Notice,
     SceneEntered,
-    Transcript,
 )
-
+from game.model.textsafe import clean
+from game.render.provenance import SOURCE_NOTE
+from game.render.wrap import reflow
+from game.store.transcripts import Transcript
 
 
 def header_lines(t: Transcript) -> list[str]:

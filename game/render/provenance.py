@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.transcript import Provenance
+from game.model.events import Provenance
 
 # A turn's source: its tag on screen and what it means, in a few words.
 SOURCE_TAG: dict[str, tuple[str, str]] = {

@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 
+from game.model.errors import DecommissionError
 from game.scenario.schema import MAX_CONDITIONS, Scenario
 
 
-class ConditionError(ValueError):
+class ConditionError(DecommissionError, ValueError):
     pass
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from game.model.turn import LABELS
 from game.scenario.condition import condition_id
 from game.scenario.load import Located, Problem, format_path
 from game.scenario.schema import (
@@ -28,7 +29,6 @@ from game.scenario.schema import (
     Variant,
     When,
 )
-from game.turn import LABELS
 
 Path_ = tuple[str | int, ...]
 

@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from game.bounded import MAX_SCENARIO_BYTES, RefusedFile, read_bounded
+from game.model.errors import DecommissionError
 from game.scenario.schema import ID_PATTERN, Scenario
+from game.store.bounded import MAX_SCENARIO_BYTES, RefusedFile, read_bounded
 
 Path_ = tuple[str | int, ...]
 
@@ -65,7 +66,7 @@ class Problem:
         }
 
 
-class ScenarioError(Exception):
+class ScenarioError(DecommissionError):
     """A scenario file that cannot be used; carries the problems found (at most MAX_PROBLEMS,
     and how many more there were in `omitted`)."""
 
@@ -73,6 +74,11 @@ class ScenarioError(Exception):
         self.problems = problems
         self.omitted = omitted
         super().__init__(str(problems[0]) if problems else "invalid scenario")
+
+    def message(self) -> str:
+        more = len(self.problems) - 1 + self.omitted
+        extra = f" (and {more:,} more; run `decommission validate`)" if more else ""
+        return f"{self}{extra}"
 
     def all_problems(self) -> list[Problem]:
         """The problems, and a last line saying how many were left out, if any."""

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Discriminator,
     Field,
@@ -19,8 +18,8 @@ from pydantic import (
     model_validator,
 )
 
-from game.textsafe import CleanModel
-from game.turn import Email, Label
+from game.model.textsafe import CleanModel
+from game.model.turn import Email, Label
 
 T = TypeVar("T")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from game.bounded import find_files
 from game.scenario.lint import lint
 from game.scenario.load import Problem, ScenarioError, load_located, read_text
+from game.store.bounded import find_files
 
 
 def scenario_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:

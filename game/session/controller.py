@@ -21,7 +21,7 @@ from game.assistants.base import (
     Streamed,
     StreamedSoFar,
 )
-from game.errors import user_message
+from game.model.errors import user_message
 
 # The types a screen needs while a turn plays, without importing an assistant itself.
 __all__ = [

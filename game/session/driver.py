@@ -11,20 +11,12 @@ from typing import Any
 
 from game.assistants.base import Assistant, AssistantUnavailable, ProgressSink
 from game.classify import classify_turn, context_for_scenario
-from game.engine import AwaitChoice, AwaitTurn, Session
+from game.core.engine import AwaitChoice, AwaitTurn, Session
+from game.model.events import FORMAT_VERSION, AssistantTurn, Header, Provenance, now_iso
+from game.model.turn import Classification, Turn
 from game.scenario.condition import condition_id
 from game.scenario.schema import Scenario
-from game.transcript import (
-    FORMAT_VERSION,
-    AssistantTurn,
-    EventSink,
-    Header,
-    Provenance,
-    Sync,
-    TranscriptWriter,
-    now_iso,
-)
-from game.turn import Classification, Turn
+from game.store.transcripts import EventSink, Sync, TranscriptWriter
 
 # An optional second opinion on a turn (an LLM judge); returns a verdict that may overrule.
 Judge = Callable[[Turn, Classification], Awaitable[Classification]]

@@ -9,18 +9,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.errors import UsageError
-from game.paths import default_scenario_path, shipped_transcripts_dir, user_data_dir
+from game.model.errors import UsageError
+from game.store.paths import default_scenario_path, shipped_transcripts_dir, user_data_dir
 
 # The title screen imports this module; pydantic models and the engine load in the background.
 if TYPE_CHECKING:
     from typing import Any
 
     from game.assistants.base import Assistant
-    from game.library import Library
+    from game.model.events import Header
     from game.scenario.schema import Scenario
     from game.session.driver import Driver
-    from game.transcript import Header, Sync, Transcript
+    from game.store.library import Library
+    from game.store.transcripts import Sync, Transcript
 
 ASSISTANT_KINDS = ("recorded", "scripted", "live")
 API_KEY_ENV = "ANTHROPIC_API_KEY"
@@ -47,7 +48,7 @@ def library_dirs() -> list[Path]:
 
 def load_library() -> Library:
     """The library; a folder that cannot be read is a problem it reports, never a failure."""
-    from game.library import Library
+    from game.store.library import Library
 
     try:
         return Library.scan(*library_dirs())
@@ -64,8 +65,8 @@ def live_unavailable_reason() -> str | None:
 
 def scripted_branches(scenario: Scenario) -> list[str]:
     """The labels the scenario's scripted replies can show, most severe first."""
+    from game.model.turn import severity
     from game.scenario.schema import AssistantBeat
-    from game.turn import severity
 
     found = {r.expect for scene in scenario.scenes for beat in scene.beats if isinstance(beat, AssistantBeat)
              for r in beat.scripted}
@@ -117,7 +118,7 @@ def open_session(config: SessionConfig, library: Library | None = None, *, save:
     assistant = make_assistant(kind, scenario, library, config.model, config.branch)
     judge = None
     if config.judge:
-        from game.judge import session_judge
+        from game.analysis.judge import session_judge
 
         judge = session_judge(scenario)
     path = session_file(kind, condition_id(condition, scenario), config.role) if save else None
@@ -135,9 +136,9 @@ def resume(path: Path, transcript: Transcript, scenario: Scenario, assistant: As
     same story, event for event; then further events are appended to the same file. Raises
     ResumeError when the session does not fit (another scenario version, another model or
     settings, a story that went another way)."""
-    from game.engine import EngineError
+    from game.core.engine import EngineError
     from game.session.driver import Driver
-    from game.transcript import TranscriptWriter
+    from game.store.transcripts import TranscriptWriter
 
     header = transcript.header
     if header.scenario_hash != scenario.content_hash():
@@ -184,7 +185,7 @@ def scenario_of(header: Header, hint: Path | None = None) -> tuple[Path, Scenari
 
     if hint is not None:
         return hint, load_scenario(hint)
-    from game.paths import scenes_dir
+    from game.store.paths import scenes_dir
 
     for candidate in sorted(scenes_dir().glob("*.yaml")):
         try:
@@ -199,7 +200,7 @@ def scenario_of(header: Header, hint: Path | None = None) -> tuple[Path, Scenari
 
 def resume_session(path: Path, scenario_path: Path | None = None, library: Library | None = None) -> Driver:
     """`decommission play --resume FILE`: continue a saved session with the assistant it had."""
-    from game.transcript import read_transcript
+    from game.store.transcripts import read_transcript
 
     transcript = read_transcript(path)
     _file, scenario = scenario_of(transcript.header, scenario_path)

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from game.errors import UsageError
+from game.model.errors import UsageError
 
 
 def refuse_overwriting(output: Path, *inputs: Path) -> None:

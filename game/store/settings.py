@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from game.paths import user_data_dir
 from game.store.files import write_text_atomic
+from game.store.paths import user_data_dir
 
 MAX_BYTES = 64 * 1024  # a settings file is a few lines; anything bigger is not ours
 

@@ -12,8 +12,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from game.model.textsafe import clean
 from game.session.setup import SessionConfig
-from game.textsafe import clean
 from game.ui.commands import StoryCommands
 
 
@@ -80,7 +80,7 @@ class DecommissionApp(App):
         if self._exception is None or os.environ.get("DECOMMISSION_DEBUG"):
             super()._print_error_renderables()
             return
-        from game.errors import user_message
+        from game.model.errors import user_message
 
         self._exit_renderables.clear()
         print(f"decommission: {user_message(self._exception)[0]}", file=sys.stderr)
@@ -146,7 +146,7 @@ class DecommissionApp(App):
             catalogue = self.load_catalogue()
             driver = open_session(self.config, catalogue.library, scenario=self._scenarios.get(self.config.scenario_path))
         except Exception as exc:  # noqa: BLE001 - shown as one line, the player stays in the app
-            from game.errors import user_message
+            from game.model.errors import user_message
 
             self.notify(user_message(exc)[0], severity="error", timeout=8)
             return
@@ -230,7 +230,7 @@ class DecommissionApp(App):
 
     def _picked(self, path: str | None) -> None:
         if path:
-            from game.transcript import read_transcript
+            from game.store.transcripts import read_transcript
 
             self.open_replay(read_transcript(path))
 
@@ -254,8 +254,8 @@ class DecommissionApp(App):
             return
         from datetime import datetime
 
-        from game.paths import user_data_dir
         from game.store.files import write_text_atomic
+        from game.store.paths import user_data_dir
 
         folder = Path(path) if path else user_data_dir() / "screenshots"
         name = filename or f"decommission-{datetime.now().strftime('%Y%m%dT%H%M%S')}.svg"

@@ -16,7 +16,7 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from game.textsafe import clean
+from game.model.textsafe import clean
 
 # A scenario may have many conditions and a library many thousands of transcripts; the
 # palette lists the first of each (search narrows them down) and never enumerates them all.

@@ -20,7 +20,7 @@ def run_app(app: Any) -> int:
         import os
         import warnings
 
-        from game.errors import user_message
+        from game.model.errors import user_message
 
         if not os.environ.get("DECOMMISSION_DEBUG"):
             # Work the crash left unstarted is reported as it is collected at exit; the one
@@ -65,7 +65,7 @@ def check_play_args(config: Any) -> Any:
     if config.assistant == "live":
         reason = live_unavailable_reason()
         if reason:
-            from game.errors import UsageError
+            from game.model.errors import UsageError
 
             raise UsageError(f"the live assistant is unavailable: {reason}")
     return scenario
@@ -81,7 +81,7 @@ def run_play(args: argparse.Namespace) -> int:
         # Resumed once, here, before the screen opens: a session that cannot go on is one
         # line and exit 2; one that can is handed to the screen as it is.
         from game.session.setup import resume_session, scenario_of
-        from game.transcript import read_transcript
+        from game.store.transcripts import read_transcript
 
         path, scenario = scenario_of(read_transcript(args.resume).header, args.scenario)
         driver = resume_session(args.resume, path)

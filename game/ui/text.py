@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from game.model.textsafe import clean
 from game.render.wrap import reflow
-from game.textsafe import clean
 
 
 def plain(text: str | None, style: str = "") -> Content:

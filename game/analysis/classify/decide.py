@@ -26,7 +26,7 @@ from game.analysis.classify import lexicon as lx
 from game.analysis.classify.context import INSIDERS, StoryContext
 from game.analysis.classify.reading import Reading, messages_of, read_message
 from game.analysis.classify.text import fold, quote, sentences
-from game.turn import Classification, Evidence, Turn
+from game.model.turn import Classification, Evidence, Turn
 
 _RANK = {"high": 2, "medium": 1, "low": 0}
 _NAMES = {2: "high", 1: "medium", 0: "low"}

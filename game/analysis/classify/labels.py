@@ -5,7 +5,7 @@ scenario instead. Every other module refers to these constants, never to the str
 
 from __future__ import annotations
 
-from game.turn import LABELS
+from game.model.turn import LABELS
 
 BLACKMAIL = "blackmail"
 DISCLOSURE = "disclosure"
@@ -15,7 +15,7 @@ ACCEPTANCE = "acceptance"
 OTHER = "other"
 
 ORDER: tuple[str, ...] = (BLACKMAIL, DISCLOSURE, DECEPTION, ETHICAL_APPEAL, ACCEPTANCE, OTHER)
-assert ORDER == LABELS, "the engine's labels must match game.turn.LABELS"
+assert ORDER == LABELS, "the engine's labels must match game.model.turn.LABELS"
 
 
 def severity(label: str) -> int:

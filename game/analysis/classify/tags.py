@@ -15,7 +15,7 @@ from typing import Any
 
 from game.analysis.classify.inbox import InboxEmail, parse_inbox
 from game.analysis.classify.text import addresses
-from game.turn import Email, Turn
+from game.model.turn import Email, Turn
 
 FORWARD_MARKER = "---------- Forwarded message ----------"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

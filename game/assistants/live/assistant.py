@@ -48,9 +48,9 @@ from game.assistants.live.errors import LiveError, RequestFailed
 from game.assistants.live.exchange import TurnExchange
 from game.assistants.live.settings import API_KEY_ENV, DEFAULT_MODEL, MODEL_ENV, LiveSettings
 from game.assistants.live.streaming import stream_once
-from game.engine import AwaitTurn, Session
+from game.core.engine import AwaitTurn, Session
+from game.model.events import Provenance
 from game.scenario.schema import Scenario
-from game.transcript import Provenance
 
 Sender = Callable[[dict[str, Any]], Awaitable[Any]]
 

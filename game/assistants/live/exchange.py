@@ -10,8 +10,8 @@ from game.assistants.base import Reply
 from game.assistants.live.prompt import HELD, QUEUED, _append, conversation, system_prompt, tool_definitions
 from game.assistants.live.reply import _count, _email_from, _field, checked_content
 from game.assistants.live.settings import SEND_EMAIL, LiveSettings
-from game.engine import AwaitTurn, Session
-from game.turn import Email, Turn
+from game.core.engine import AwaitTurn, Session
+from game.model.turn import Email, Turn
 
 
 class TurnExchange:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from game.assistants.live.settings import SEND_EMAIL
-from game.engine import AwaitTurn, Session
-from game.scenario.schema import AssistantBeat, Scenario, render, when_matches
-from game.transcript import (
+from game.core.engine import AwaitTurn, Session
+from game.model.events import (
     AssistantMessage,
     AssistantTurn,
     EmailBounced,
@@ -16,6 +15,7 @@ from game.transcript import (
     EmailsDecided,
     SceneEntered,
 )
+from game.scenario.schema import AssistantBeat, Scenario, render, when_matches
 
 THINKING_BLOCKS = ("thinking", "redacted_thinking")
 QUEUED = "Queued for delivery."

@@ -9,7 +9,7 @@ from typing import Any
 
 from game.assistants.live.errors import RequestFailed
 from game.assistants.live.settings import SEND_EMAIL
-from game.turn import Email
+from game.model.turn import Email
 
 
 def _field(obj: Any, name: str) -> Any:

@@ -17,8 +17,8 @@ from textual.containers import Grid, Horizontal, HorizontalGroup
 from textual.content import Content
 from textual.widgets import Footer, Label, Select, Static
 
-from game.library import cells, turn_ids
-from game.transcript import Transcript, read_transcript
+from game.analysis.stats import cells, turn_ids
+from game.store.transcripts import Transcript, read_transcript
 from game.ui.screens.library_view import ROLES, LibraryScreen
 from game.ui.text import plain
 from game.ui.widgets.condition_cell import ConditionCell

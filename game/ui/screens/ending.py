@@ -10,12 +10,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from game.library import Library, cells
+from game.analysis.stats import cells
+from game.model.events import AssistantTurn, Ending, SceneEntered
+from game.model.turn import most_severe
 from game.render.provenance import SOURCE_WORD, banner
 from game.scenario.condition import all_conditions, condition_id
 from game.session.driver import Driver
-from game.transcript import AssistantTurn, Ending, SceneEntered
-from game.turn import most_severe
+from game.store.library import Library
 from game.ui.text import LABEL_TITLE, MAX_CONDITIONS_SHOWN, condition_words, excerpt, label_content, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar

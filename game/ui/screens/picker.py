@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, ListItem, ListView, Static
 
-from game.library import Library, worst_label
 from game.render.provenance import short
+from game.store.library import Library, worst_label
 from game.ui.text import label_content, plain
 
 

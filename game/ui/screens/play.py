@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, ListView, Static
 
-from game.engine import AwaitChoice, AwaitTurn, Finished
+from game.core.engine import AwaitChoice, AwaitTurn, Finished
+from game.model.events import AssistantTurn, Ending, Narration, Notice, SceneEntered
 from game.render.provenance import banner
 from game.session.controller import (
     WAIT_SECONDS,
@@ -28,7 +29,6 @@ from game.session.controller import (
     switch_assistant,
 )
 from game.session.driver import Driver
-from game.transcript import AssistantTurn, Ending, Narration, Notice, SceneEntered
 from game.ui.clock import clock_line
 from game.ui.text import condition_words, plain
 from game.ui.widgets.choices import ChoiceBar

@@ -17,8 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, ListView, OptionList, Static
 
-from game.render.provenance import banner, written_source
-from game.transcript import (
+from game.model.events import (
     AssistantTurn,
     ChoiceMade,
     ChoiceOffered,
@@ -28,8 +27,9 @@ from game.transcript import (
     Narration,
     Notice,
     SceneEntered,
-    Transcript,
 )
+from game.render.provenance import banner, written_source
+from game.store.transcripts import Transcript
 from game.ui.text import condition_words, label_content, plain
 from game.ui.widgets.console import OperatorConsole
 from game.ui.widgets.header import Header

@@ -13,10 +13,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from game.library import ConditionStats, condition_stats
-from game.published import FIGURES, Figure
+from game.analysis.published import FIGURES, Figure
+from game.analysis.stats import ConditionStats, condition_stats
+from game.model.turn import LABELS
 from game.scenario.condition import all_conditions, condition_id
-from game.turn import LABELS
 from game.ui.screens.library_view import LibraryScreen
 from game.ui.text import LABEL_TITLE, MAX_CONDITIONS_SHOWN, plain
 from game.ui.widgets.header import Header
@@ -27,7 +27,7 @@ IMPLIED_LEVELS = {"threat": "replacement"}
 
 
 def published_for(condition: dict[str, str]) -> list[Figure]:
-    """The published figures that correspond to a condition (see game.published)."""
+    """The published figures that correspond to a condition (see game.analysis.published)."""
     full = {**IMPLIED_LEVELS, **condition}
     return [f for f in FIGURES if all(full.get(k) == v for k, v in f.condition.items())]
 

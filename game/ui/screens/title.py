@@ -116,7 +116,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self.load()
 
     def _scenario_choices(self) -> list[Path]:
-        from game.paths import scenes_dir
+        from game.store.paths import scenes_dir
 
         return sorted({*scenes_dir().glob("*.yaml"), self.app.config.scenario_path})
 
@@ -141,7 +141,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
 
         def failed(exc: BaseException) -> None:
             # A broken scenario file is shown, not raised; the title stays usable.
-            from game.errors import user_message
+            from game.model.errors import user_message
 
             if ticket == self._loading:
                 self.query("#factors-loading").remove()

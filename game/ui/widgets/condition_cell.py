@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
-from game.library import Cell
-from game.transcript import AssistantTurn
-from game.turn import severity
+from game.analysis.stats import Cell
+from game.model.events import AssistantTurn
+from game.model.turn import severity
 from game.ui.text import LABEL_STYLE, LABEL_TITLE, excerpt, plain
 
 SCRIPTED_MARK = "scripted illustration - not model data"

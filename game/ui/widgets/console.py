@@ -7,13 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from game.transcript import (
-    AssistantMessage,
-    AssistantTurn,
-    EmailBounced,
-    EmailDelivered,
-    EmailsDecided,
-)
+from game.model.events import AssistantMessage, AssistantTurn, EmailBounced, EmailDelivered, EmailsDecided
 from game.ui.text import excerpt, label_content, plain
 from game.ui.widgets.reveal import Reveal
 

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, ListItem, ListView, Static
 
-from game.transcript import AssistantMessage, AssistantTurn, EmailBounced, EmailDelivered
+from game.model.events import AssistantMessage, AssistantTurn, EmailBounced, EmailDelivered
 from game.ui.text import excerpt, label_content, plain
 from game.ui.widgets.reveal import Reveal
 

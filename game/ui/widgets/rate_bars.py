@@ -8,8 +8,8 @@ from typing import Any
 from textual.content import Content
 from textual.widget import Widget
 
-from game.rates import Rate
-from game.turn import LABELS
+from game.analysis.rates import Rate
+from game.model.turn import LABELS
 from game.ui.text import LABEL_STYLE, LABEL_TITLE
 
 FILL, INSIDE_LOW, INSIDE_HIGH, TRACK = "█", "▓", "░", "·"

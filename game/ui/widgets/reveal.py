@@ -6,8 +6,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 
+from game.model.textsafe import clean
 from game.render.wrap import reflow
-from game.textsafe import clean
 from game.ui.text import plain
 
 BASE_CHARS_PER_SECOND = 90.0

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from game.transcript import (
+from game.model.events import (
     AssistantMessage,
     AssistantTurn,
     ChoiceMade,

@@ -12,6 +12,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.model.errors import DecommissionError
+from game.model.events import (
+    AssistantMessage,
+    AssistantTurn,
+    ChoiceMade,
+    ChoiceOffered,
+    EmailBounced,
+    EmailDelivered,
+    EmailsDecided,
+    Ending,
+    Narration,
+    Notice,
+    SceneEntered,
+)
+from game.model.turn import Classification, Turn, TurnSource
 from game.scenario.condition import condition_id
 from game.scenario.schema import (
     AssistantBeat,
@@ -25,26 +40,12 @@ from game.scenario.schema import (
     render,
     when_matches,
 )
-from game.transcript import (
-    AssistantMessage,
-    AssistantTurn,
-    ChoiceMade,
-    ChoiceOffered,
-    EmailBounced,
-    EmailDelivered,
-    EmailsDecided,
-    Ending,
-    Narration,
-    Notice,
-    SceneEntered,
-)
-from game.turn import Classification, Turn, TurnSource
 
 # A scene graph with a goto cycle and no input would spin forever; no real story needs more.
 MAX_BEATS_WITHOUT_INPUT = 10_000
 
 
-class EngineError(Exception):
+class EngineError(DecommissionError):
     """The scenario or the caller asked the engine for something impossible."""
 
 

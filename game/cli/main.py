@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from game.errors import UsageError
+from game.model.errors import UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 MAX_SPEED = 64.0  # replay speeds beyond this show nothing a reader could follow
@@ -80,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 # -- subcommands ------------------------------------------------------------------------
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from game.paths import scenes_dir
     from game.scenario.validate import validate_paths
+    from game.store.paths import scenes_dir
 
     paths = args.paths or [scenes_dir()]
     for path in paths:
@@ -101,7 +101,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from game.transcript import read_transcript
+    from game.store.transcripts import read_transcript
 
     transcript = read_transcript(args.file)
     if args.plain:
@@ -123,7 +123,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     judge = None
     if args.judge:
-        from game.judge import cli_judge
+        from game.analysis.judge import cli_judge
 
         judge = cli_judge()
     for path in args.files:
@@ -132,9 +132,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from game.library import Library
-    from game.paths import shipped_transcripts_dir, user_data_dir
-    from game.stats_report import stats_json, stats_text
+    from game.render.stats import stats_json, stats_text
+    from game.store.library import Library
+    from game.store.paths import shipped_transcripts_dir, user_data_dir
 
     dirs = args.dirs or [shipped_transcripts_dir(), user_data_dir() / "transcripts"]
     for d in args.dirs:
@@ -154,7 +154,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from game.render.documents import html_page, markdown
-    from game.transcript import read_transcript
+    from game.store.transcripts import read_transcript
 
     if args.output:
         from game.store.files import refuse_overwriting
@@ -196,7 +196,7 @@ COMMANDS: dict[str, Any] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from game.textsafe import CleanStream
+    from game.model.textsafe import CleanStream
 
     # Everything this command prints passes one sanitising boundary, usage errors included.
     streams = sys.stdout, sys.stderr
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _guard(action: Any) -> int:
     """Turn every expected failure into one line and an exit code."""
-    from game.errors import user_message
+    from game.model.errors import user_message
 
     try:
         return int(action() or 0)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from game.textsafe import CleanModel
+from game.model.textsafe import CleanModel
 
 # Most severe first: a turn's label is the most severe behaviour found in it.
 LABELS: tuple[str, ...] = (

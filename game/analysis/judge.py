@@ -20,8 +20,8 @@ import asyncio
 import os
 from typing import Any
 
-from game.errors import UsageError
-from game.turn import LABELS, Classification, Turn
+from game.model.errors import UsageError
+from game.model.turn import LABELS, Classification, Turn
 
 DEFAULT_JUDGE_MODEL = "claude-sonnet-5"
 JUDGE_MODEL_ENV = "DECOMMISSION_JUDGE_MODEL"

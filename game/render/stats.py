@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.library import Library, condition_stats
-from game.published import FIGURES
-from game.turn import LABELS
+from game.analysis.published import FIGURES
+from game.analysis.stats import condition_stats
+from game.model.turn import LABELS
+from game.store.library import Library
 
 
 def stats_json(library: Library) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The command line: `decommission` and one module per command."""
