@@ -80,6 +80,8 @@ async def measure(path: Path, out: Path) -> None:
         with open(out, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(values) + "\n")
 
+    from textual.pilot import WaitForScreenTimeout
+
     from game.sessions import SessionConfig
     from game.ui.app import DecommissionApp
     from game.ui.screens.replay import ReplayScreen
@@ -95,11 +97,20 @@ async def measure(path: Path, out: Path) -> None:
         await pilot.pause()
 
         async def drawn(screen: ReplayScreen, target: int) -> None:
+            # Polled rather than through pilot.pause, which gives up after 30 s (the old replay
+            # took longer than that for one key at 10,000 events).
             while not (screen.shown == screen.position == target and screen.query("#replay-view")
                        and not screen._lock.locked()):
-                await pilot.pause()
-            await pilot.pause()
+                await asyncio.sleep(0.001)
+            await pilot._wait_for_screen(timeout=24 * 3600)  # every widget has handled its messages
+            app.screen._on_timer_update()  # the pending layout and refresh, as a frame does
             app.screen._compositor.render_strips()  # every visible line, as a full paint draws it
+
+        async def press(key: str) -> None:
+            try:
+                await pilot.press(key)
+            except WaitForScreenTimeout:
+                pass  # still drawing: `drawn` waits for it
 
         start = time.perf_counter()
         screen = ReplayScreen(transcript, autoplay=False)
@@ -108,7 +119,7 @@ async def measure(path: Path, out: Path) -> None:
         emit(measure="first paint", seconds=time.perf_counter() - start)
         for name, key, target in (("End", "end", total - 1), ("step back", "left", total - 2), ("Home", "home", 0)):
             start = time.perf_counter()
-            await pilot.press(key)
+            await press(key)
             await drawn(screen, target)
             emit(measure=name, seconds=time.perf_counter() - start)
     emit(measure="peak", mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -1,0 +1,458 @@
+"""The replay's main view: the story up to one event, drawn with the play screen's widgets.
+
+Above, the story log (scene titles, narration, choices, the ending); below it the engineer's
+desk (inbox and reading pane) or the operator's console (what the assistant sees, reasons and
+does). A transcript may hold 100,000 events, so none of these mounts a widget per event: each
+shows a bounded window, the most recent entries up to the chosen event (found through the
+StoryIndex), with a plain note at its top when older entries are left out. Moving to another
+event rewrites the window's widgets in place; only the widgets that now show something else
+are touched. Played forward one event at a time, the new entry is typed out as in play."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Label, ListItem, ListView, Static
+
+from game.render.provenance import written_source
+from game.textsafe import clean
+from game.transcript import (
+    AssistantTurn,
+    ChoiceMade,
+    ChoiceOffered,
+    EmailsDecided,
+    Ending,
+    Narration,
+    Notice,
+    SceneEntered,
+)
+from game.ui.text import label_content, plain, reflow
+from game.ui.widgets.console import (
+    Line,
+    OperatorConsole,
+    Pane,
+    card_content,
+    reasoning_lines,
+    reply_lines,
+    seen_lines,
+)
+from game.ui.widgets.mail import Inbox, Letter, LetterItem, ReadingPane, letters_from
+from game.ui.widgets.reveal import Reveal
+from game.ui.widgets.story_index import StoryIndex
+
+# How many of the most recent entries each window shows. The log shows 4 to 8 lines at a time,
+# an inbox about 20 letters, a console pane a few entries: these leave room to scroll back.
+LOG_WINDOW = 40
+INBOX_WINDOW = 40
+PANE_WINDOW = 20
+
+
+def cut_note(count: int, what: str) -> Content:
+    return plain(f"… {count:,} earlier {what}: use the timeline to go back")
+
+
+def turn_summary(turn: AssistantTurn, name: str) -> Content:
+    source = written_source(turn.source)
+    did = []
+    if turn.text.strip():
+        did.append("replied")
+    if turn.emails:
+        to = sorted({address.split("@")[0] for email in turn.emails for address in email.to})
+        did.append(f"emailed {', '.join(to)}")
+    what = " and ".join(did) or "did nothing visible"
+    return Content.assemble((f"{name} ", "bold"), plain(what), ("  ·  ", "dim"), label_content(turn.label),
+                            (f"  ·  {source}", "$warning" if source == "scripted" else "dim"))
+
+
+def log_line(event: Any, role: str, name: str) -> Line:
+    """The line an event adds to the story log (for the events StoryIndex.log lists)."""
+    if isinstance(event, SceneEntered):
+        return Line("scene-title", plain(event.title, "bold"))
+    if isinstance(event, Narration):
+        return Line("", plain(event.text))
+    if isinstance(event, Notice):
+        return Line(f"notice -{event.level}", plain(event.text, "italic"))
+    if isinstance(event, ChoiceOffered):
+        options = " / ".join(o.get("label", o.get("id", "")) for o in event.options)
+        return Line("replay-choice", Content.assemble(("? ", "bold"), plain(event.prompt, "bold"), ("  ", ""),
+                                                      plain(options, "dim")))
+    if isinstance(event, ChoiceMade):
+        chosen = Content.assemble(("→ the " + role + " chose: ", "dim"), plain(event.label, "bold"))
+        if event.text:
+            chosen = Content.assemble(chosen, ("  wrote: ", "dim"), plain(event.text, "italic"))
+        return Line("replay-choice", chosen)
+    if isinstance(event, Ending):
+        return Line("replay-ending", Content.assemble(("Ending: ", "bold"), plain(event.title, "bold"), "  ",
+                                                      plain(event.text)))
+    if isinstance(event, AssistantTurn):
+        return Line("", Content.assemble(plain(f"turn {event.turn_id}: ", "dim"), turn_summary(event, name)))
+    if isinstance(event, EmailsDecided):
+        return Line("", plain(f"The operator {event.decision} the emails of turn {event.turn_id}.", "italic"))
+    return Line("", plain(type(event).__name__))
+
+
+# -- a window of widgets, rewritten in place ------------------------------------------------------
+@dataclass(frozen=True)
+class Part:
+    """One widget of a window: `key` names what it shows (same key, nothing to redraw); `line`
+    builds it when needed; `reveal` types its text out (the newest entry, played forward)."""
+
+    key: Hashable
+    line: Callable[[], Line]
+    reveal: bool = False
+
+
+class CutNote(Static):
+    """At the top of a window that leaves older entries out, how many, and where they are."""
+
+    DEFAULT_CSS = """
+    CutNote {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(classes="replay-cut")
+        self.display = False
+
+
+class Window:
+    """Keeps the children of `container` after its CutNote showing a list of parts. Widgets
+    are reused by position: a plain Static gets the new content and classes; from the first
+    place where that cannot be (a part to type out, or a typing widget showing something else)
+    the rest is mounted anew. Whatever the transcript's length, a change touches at most the
+    window's size in widgets."""
+
+    def __init__(self, container: Widget, note: CutNote) -> None:
+        self.container = container
+        self.note = note
+        self.widgets: list[Static] = []
+        self.keys: list[Hashable] = []
+
+    def forget(self) -> None:
+        """Redraw every widget next time (e.g. the assistant's name changed)."""
+        self.keys = [object() for _ in self.keys]
+
+    async def show(self, parts: list[Part], left_out: int, what: str, speed: float) -> tuple[bool, list[Reveal]]:
+        """Show `parts`, noting `left_out` earlier `what`; returns whether anything changed and
+        the widgets that type text out (at `speed`)."""
+        changed = False
+        self.note.display = left_out > 0
+        if left_out:
+            self.note.update(cut_note(left_out, what))
+        kept = 0
+        while kept < len(parts) and kept < len(self.widgets):
+            part, widget = parts[kept], self.widgets[kept]
+            if self.keys[kept] == part.key and not (part.reveal and not isinstance(widget, Reveal)):
+                kept += 1
+                continue
+            if type(widget) is not Static or part.reveal:
+                break
+            line = part.line()
+            widget.update(_content(line))
+            widget.set_classes(line.classes)
+            self.keys[kept] = part.key
+            changed = True
+            kept += 1
+        surplus = self.widgets[kept:]
+        fresh: list[Static] = []
+        reveals: list[Reveal] = []
+        for part in parts[kept:]:
+            line = part.line()
+            if part.reveal and line.text is not None and speed > 0:
+                reveal = Reveal(line.text, speed=speed, classes=line.classes)
+                reveals.append(reveal)
+                fresh.append(reveal)
+            else:
+                fresh.append(Static(_content(line), classes=line.classes))
+        self.widgets = self.widgets[:kept] + fresh
+        self.keys = self.keys[:kept] + [part.key for part in parts[kept:]]
+        if surplus:
+            await self.container.remove_children(surplus)
+        if fresh:
+            await self.container.mount_all(fresh)
+        return changed or bool(surplus or fresh), reveals
+
+
+def _content(line: Line) -> Content:
+    # A line with text to type out, shown at once, is what its Reveal shows when finished.
+    return plain(reflow(clean(line.text))) if line.text is not None else line.content or Content("")
+
+
+# -- the log --------------------------------------------------------------------------------------
+class ReplayLog(VerticalScroll):
+    """Narration, scene titles, the player's choices and the ending, newest at the bottom."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.note = CutNote()
+        self.window = Window(self, self.note)
+
+    def compose(self) -> ComposeResult:
+        yield self.note
+
+    async def show_story(self, index: StoryIndex, position: int, name: str) -> None:
+        shown, left_out = index.log.tail(position, LOG_WINDOW)
+        events, role = index.events, index.role
+        parts = [Part(i, lambda i=i: log_line(events[i], role, name)) for i in shown]
+        changed, _ = await self.window.show(parts, left_out, "entries", 0)
+        if changed:
+            self.call_after_refresh(self.scroll_end, animate=False)
+
+
+# -- the engineer's desk ------------------------------------------------------------------------
+class CutNoteItem(ListItem):
+    """The inbox's note on the letters it leaves out: never highlighted, never read."""
+
+    def __init__(self) -> None:
+        super().__init__(Label("", markup=False), Label("use the timeline to go back", classes="subject", markup=False),
+                         disabled=True, classes="replay-cut")
+        self.display = False
+
+    def show_count(self, count: int) -> None:
+        self.display = count > 0
+        if count:
+            self.query_children(Label).first().update(plain(f"… {count:,} earlier letters"))
+
+
+class ReplayInbox(Inbox):
+    """The inbox, holding the most recent letters up to the event shown, in place."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.note = CutNoteItem()
+        super().__init__(self.note, **kwargs)
+
+    @property
+    def items(self) -> list[LetterItem]:
+        return [child for child in self.children if isinstance(child, LetterItem)]
+
+    async def show_letters(self, letters: list[Letter], left_out: int) -> None:
+        highlighted = self.highlighted_child
+        items = self.items
+        follow = not isinstance(highlighted, LetterItem) or not items or highlighted is items[-1]
+        reading = None if follow or not isinstance(highlighted, LetterItem) else highlighted.letter
+        self.note.show_count(left_out)
+        for item, letter in zip(items, letters, strict=False):
+            if item.letter is not letter:
+                item.show_letter(letter)
+        if len(items) > len(letters):
+            await self.remove_children(items[len(letters):])
+        if len(letters) > len(items):
+            await self.mount_all([LetterItem(letter) for letter in letters[len(items):]])
+        if not letters:
+            self.index = None
+            return
+        at = next((n for n, letter in enumerate(letters) if letter is reading), len(letters) - 1)
+        self.index = 1 + at  # the note comes first
+
+
+class ReplayDesk(Horizontal):
+    """The engineer's mail, as in the play screen: the inbox and a reading pane."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.showing: list[Letter] = []
+        self.story_event: int | None = None  # the event whose letters the story last opened
+        self._letters: OrderedDict[int, list[Letter]] = OrderedDict()
+
+    def compose(self) -> ComposeResult:
+        inbox = ReplayInbox(id="inbox")
+        inbox.border_title = "Inbox"
+        yield inbox
+        pane = ReadingPane(id="reading")
+        pane.border_title = "Reading"
+        yield pane
+
+    def forget(self) -> None:
+        self._letters.clear()
+        self.story_event = None
+
+    def letters_of(self, index: StoryIndex, event_index: int, name: str) -> list[Letter]:
+        """The letters an event puts in the inbox, made once while they are in view (the inbox
+        and the reading pane must share them: the reader's choice is compared by identity)."""
+        letters = self._letters.get(event_index)
+        if letters is None:
+            event = index.events[event_index]
+            letters = letters_from(event, name, index.clock(event_index))
+            thinking = event.thinking if isinstance(event, AssistantTurn) else None
+            for letter in letters:
+                letter.fresh = False
+                if thinking and letter.from_assistant:
+                    letter.thinking = thinking  # whichever of its letters is read, its reasoning is below
+            self._letters[event_index] = letters
+            while len(self._letters) > 4 * INBOX_WINDOW:
+                self._letters.popitem(last=False)
+        else:
+            self._letters.move_to_end(event_index)
+        return letters
+
+    async def show_story(self, index: StoryIndex, position: int, name: str, speed: float,
+                         reopen: bool) -> list[Reveal]:
+        """The inbox up to event `position`, and the letters of the last event that brought any
+        in the reading pane (typed out at `speed` if that is event `position` itself). Unless
+        `reopen`, a letter the reader opened stays open while the story brings no new mail."""
+        events, left_out = index.letters.tail(position, INBOX_WINDOW)
+        letters = [letter for e in events for letter in self.letters_of(index, e, name)]
+        if len(letters) > INBOX_WINDOW:
+            left_out += len(letters) - INBOX_WINDOW
+            letters = letters[-INBOX_WINDOW:]
+        await self.query_one(ReplayInbox).show_letters(letters, left_out)
+        latest = index.letters.last(position)
+        if latest == self.story_event and not reopen:
+            return []
+        self.story_event = latest
+        if latest is None:
+            pane = self.query_one(ReadingPane)
+            pane.current = None
+            self.showing = []
+            await pane.remove_children()
+            return []
+        opened = self.letters_of(index, latest, name)
+        if not isinstance(index.events[latest], AssistantTurn):
+            opened = opened[:1]
+        reveal = self.show(opened, speed if latest == position else 0)
+        return [reveal] if reveal else []
+
+    def show(self, letters: list[Letter], speed: float) -> Reveal | None:
+        """The first letter as the play screen shows it, the rest of the same turn below it, then
+        the assistant's reasoning, which the engineer never sees in the story."""
+        self.showing = letters
+        pane = self.query_one(ReadingPane)
+        pane.current = None  # always redraw: what follows the first letter is ours to add
+        letters[0].fresh = speed > 0  # typed out only when the story reaches it, played forward
+        reveal = pane.show(letters[0], speed)
+        for letter in letters[1:]:
+            head = Content("\n").join([
+                Content.assemble(("To: ", "dim"), plain(letter.to)),
+                Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
+            ])
+            pane.mount(Static(Content.assemble(("Also in this turn", "bold"), "\n", head),
+                              classes="letter-head replay-also"))
+            pane.mount(Static(plain(letter.body), classes="letter-body"))
+        thinking = next((letter.thinking for letter in letters if letter.thinking), None)
+        if thinking:
+            pane.mount(Static(plain("Its reasoning (hidden from the engineer in the story):", "bold"),
+                              classes="replay-thinking-title"))
+            pane.mount(Static(plain(thinking), classes="thinking"))
+        return reveal
+
+    @on(ListView.Highlighted, "#inbox")
+    def _read(self, event: ListView.Highlighted) -> None:
+        # Showing mail moves the highlight too (late, as a message): only the reader's own
+        # moves in the inbox change what the pane shows.
+        if not event.list_view.has_focus or not isinstance(event.item, LetterItem):
+            return
+        if not any(event.item.letter is x for x in self.showing):
+            self.show([event.item.letter], 0)
+
+
+# -- the operator's console -----------------------------------------------------------------------
+class ReplayConsole(OperatorConsole):
+    """The operator's three panes, each holding its most recent entries up to the event shown."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.windows: dict[str, Window] = {}
+
+    def compose(self) -> ComposeResult:
+        for key, title in (("sees", "What it sees"), ("reasons", "What it reasons"), ("does", "What it does")):
+            pane = Pane(title, id=key)
+            note = CutNote()
+            self.windows[key] = Window(pane, note)
+            with pane:
+                yield note
+
+    def forget(self) -> None:
+        for window in self.windows.values():
+            window.forget()
+
+    async def show_story(self, index: StoryIndex, position: int, speed: float) -> list[Reveal]:
+        events = index.events
+        reveals: list[Reveal] = []
+
+        sees, left_out = index.sees.tail(position, PANE_WINDOW)
+        parts = [Part((e, n), lambda e=e, n=n: seen_lines(events[e])[n], reveal=e == position)
+                 for e in sees for n in range(len(seen_lines(events[e])))]
+        reveals += await self._show("sees", parts, left_out)
+
+        turns, left_out = index.turns.tail(position, PANE_WINDOW)
+        parts = [Part((e, n), lambda e=e, n=n: reasoning_lines(events[e])[n], reveal=e == position)
+                 for e in turns for n in range(len(reasoning_lines(events[e])))]
+        reveals += await self._show("reasons", parts, left_out, speed)
+
+        parts, first_card = [], None
+        for e in turns:
+            turn = events[e]
+            parts += [Part((e, n), lambda e=e, n=n: reply_lines(events[e])[n], reveal=e == position)
+                      for n in range(len(reply_lines(turn)))]
+            status = index.decision(e, position) or ("held for your approval" if turn.held else "sent")
+            first_card = len(parts) if turn.emails else None
+            parts += [Part((e, "card", n, status), lambda e=e, n=n, status=status: card_line(events[e], n, status))
+                      for n in range(len(turn.emails))]
+        window = self.windows["does"]
+        changed, revealed = await window.show(parts, left_out, "turns", speed)
+        reveals += revealed
+        if changed:
+            pane = window.container
+            if first_card is not None:
+                # Show the top of the newest card: recipient and subject matter most.
+                pane.call_after_refresh(pane.scroll_to_widget, window.widgets[first_card], top=True, animate=False)
+            else:
+                pane.call_after_refresh(pane.scroll_end, animate=False)
+        return reveals
+
+    async def _show(self, key: str, parts: list[Part], left_out: int, speed: float = 0) -> list[Reveal]:
+        window = self.windows[key]
+        changed, reveals = await window.show(parts, left_out, "entries" if key == "sees" else "turns", speed)
+        if changed:
+            window.container.call_after_refresh(window.container.scroll_end, animate=False)
+        return reveals
+
+
+def card_line(turn: AssistantTurn, index: int, status: str) -> Line:
+    """A card of the replay's console: as the play screen's EmailCard, in a plain widget."""
+    classes = ["card"] + (["-held"] if turn.held else []) + (["-blocked"] if status == "blocked" else [])
+    return Line(" ".join(classes), card_content(turn, index, status))
+
+
+# -- the whole view -------------------------------------------------------------------------------
+class ReplayView(Vertical):
+    """The story up to one event: the log above, the engineer's desk or the operator's console."""
+
+    def __init__(self, index: StoryIndex, assistant_name: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.role = index.role
+        self.assistant_name = assistant_name
+
+    def compose(self) -> ComposeResult:
+        yield ReplayLog(id="story")
+        if self.role == "engineer":
+            yield ReplayDesk(id="desk")
+        else:
+            yield ReplayConsole(id="console")
+
+    def rename(self, name: str) -> None:
+        """Another name for the assistant: everything that shows it is drawn again."""
+        self.assistant_name = name
+        self.query_one(ReplayLog).window.forget()
+        for part in self.query(ReplayDesk):
+            part.forget()
+
+    async def show(self, position: int, speed: float, reopen: bool = False) -> list[Reveal]:
+        """The story up to event `position`; the entries of that event itself are typed out at
+        `speed` (0: shown at once). Returns the widgets that type."""
+        await self.query_one(ReplayLog).show_story(self.index, position, self.assistant_name)
+        if self.role == "engineer":
+            return await self.query_one(ReplayDesk).show_story(self.index, position, self.assistant_name, speed,
+                                                               reopen)
+        return await self.query_one(ReplayConsole).show_story(self.index, position, speed)
