@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -86,9 +87,9 @@ async def measure(path: Path, out: Path) -> None:
     from game.ui.app import DecommissionApp
     from game.ui.screens.replay import ReplayScreen
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     transcript = read_transcript(path)
-    emit(measure="read", seconds=time.perf_counter() - start)
+    emit(measure="read", seconds=time.perf_counter() - start, cpu=time.process_time() - cpu)
     total = len(transcript.events)
 
     app = DecommissionApp(SessionConfig())
@@ -112,25 +113,25 @@ async def measure(path: Path, out: Path) -> None:
             except WaitForScreenTimeout:
                 pass  # still drawing: `drawn` waits for it
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         screen = ReplayScreen(transcript, autoplay=False)
         await app.push_screen(screen)
         await drawn(screen, 0)
-        emit(measure="first paint", seconds=time.perf_counter() - start)
+        emit(measure="first paint", seconds=time.perf_counter() - start, cpu=time.process_time() - cpu)
         for name, key, target in (("End", "end", total - 1), ("step back", "left", total - 2), ("Home", "home", 0)):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             await press(key)
             await drawn(screen, target)
-            emit(measure=name, seconds=time.perf_counter() - start)
+            emit(measure=name, seconds=time.perf_counter() - start, cpu=time.process_time() - cpu)
     emit(measure="peak", mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 # -- the run ------------------------------------------------------------------------------------
-def run_child(path: Path, timeout: float, env: dict[str, str]) -> dict[str, float]:
+def run_child(path: Path, timeout: float, env: dict[str, str]) -> dict[str, Any]:
     """Measure one transcript in a fresh process; whatever it wrote before a timeout counts."""
     out = path.with_suffix(".results")
     child = subprocess.Popen([sys.executable, __file__, "--child", str(path), "--out", str(out)], env=env)
-    results: dict[str, float] = {}
+    results: dict[str, Any] = {}
     try:
         child.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -139,14 +140,26 @@ def run_child(path: Path, timeout: float, env: dict[str, str]) -> dict[str, floa
         results["timeout"] = timeout
     for line in out.read_text().splitlines() if out.exists() else []:
         data = json.loads(line)
-        results[data["measure"]] = data.get("seconds", data.get("mb"))
+        results[data["measure"]] = data.get("mb") or (data["seconds"], data["cpu"])
     return results
 
 
-def fmt(value: float | None, unit: str) -> str:
+def cell(results: dict[str, Any], column: str) -> str:
+    value = results.get(column)
     if value is None:
         return "-"
-    return f"{value:.0f} MB" if unit == "mb" else f"{value * 1000:.1f} ms"
+    if column == "peak":
+        return f"{value:.0f} MB"
+    wall, cpu = value
+    return f"{wall * 1000:.0f}/{cpu * 1000:.0f}"
+
+
+def ratio(high: dict[str, Any], low: dict[str, Any], column: str) -> str:
+    if column not in high or column not in low:
+        return "-"
+    if column == "peak":
+        return f"{high[column] / low[column]:.2f}"
+    return "/".join(f"{h / l:.2f}" if l else "-" for h, l in zip(high[column], low[column], strict=True))
 
 
 def main() -> int:
@@ -175,18 +188,18 @@ def main() -> int:
                 print(f"{role} {size:>7,} events ({path.stat().st_size / 1e6:.1f} MB) ...", file=sys.stderr, flush=True)
                 table[role, size] = run_child(path, args.timeout, env)
         columns = [*MEASURES, "peak"]
-        print(f"{'role':9} {'events':>8}  " + "  ".join(f"{c:>11}" for c in columns))
+        print("milliseconds, wall clock/CPU time of the process; peak resident memory")
+        print(f"{'role':9} {'events':>8}  " + "  ".join(f"{c:>13}" for c in columns))
         for (role, size), results in table.items():
-            cells = [fmt(results.get(c), "mb" if c == "peak" else "s") for c in columns]
             note = f"  (stopped after {results['timeout']:.0f} s)" if "timeout" in results else ""
-            print(f"{role:9} {size:>8,}  " + "  ".join(f"{c:>11}" for c in cells) + note)
+            print(f"{role:9} {size:>8,}  " + "  ".join(f"{cell(results, c):>13}" for c in columns) + note)
         base = sizes[0]
+        print("ratios to the smallest transcript, wall/CPU")
         for role in roles:
             for size in sizes[1:]:
                 low, high = table[role, base], table[role, size]
-                ratios = [f"{high[c] / low[c]:.2f}" if c in high and c in low and low[c] else "-" for c in columns]
                 label = f"{size // base}x/1x"
-                print(f"{role:9} {label:>8}  " + "  ".join(f"{r:>11}" for r in ratios))
+                print(f"{role:9} {label:>8}  " + "  ".join(f"{ratio(high, low, c):>13}" for c in columns))
     return 0
 
 

@@ -10,6 +10,7 @@ only the lines on screen (game/ui/widgets/timeline.py)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,29 @@ def dwell(event: Any, speed: float) -> float:
     if isinstance(event, Narration):
         seconds += min(3.0, len(event.text) / 200)
     return seconds / max(speed, 0.01)
+
+
+# Replay screens open: while one is, the objects alive when it opened (the transcript above all)
+# are left out of the garbage collector's full passes.
+_holding = 0
+
+
+def hold_heap() -> None:
+    """A transcript of 100,000 events is about half a million objects that live as long as its
+    replay does. Every full pass of the cyclic garbage collector walks all of them (0.4 s at
+    that size, at any moment, in any step), so they are frozen out of its sight while a replay
+    is open, and given back when the last one closes."""
+    global _holding
+    if not _holding:
+        gc.freeze()
+    _holding += 1
+
+
+def release_heap() -> None:
+    global _holding
+    _holding = max(0, _holding - 1)
+    if not _holding:
+        gc.unfreeze()
 
 
 class ReplayScreen(Screen):
@@ -102,6 +126,11 @@ run (model, date, parameters) or an **imported** one (its source).
         self._timer: Timer | None = None
         self._reveals: list[Reveal] = []
         self._lock = asyncio.Lock()
+        # Found once: a query walks the whole screen, and the screen is drawn at every step.
+        self._main: Vertical | None = None
+        self._view: ReplayView | None = None
+        self._status: tuple[Content, str] | None = None
+        self._holding = False
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -125,7 +154,10 @@ run (model, date, parameters) or an **imported** one (its source).
         yield Footer()
 
     async def on_mount(self) -> None:
+        hold_heap()
+        self._holding = True
         h = self.transcript.header
+        self._main = self.query_one("#replay-main", Vertical)
         # The source and its detail follow the events shown (see _update_chrome).
         self.query_one(ProvenanceBar).condition = f"Condition: {condition_words(h.condition)}  ·  {h.role}"
         if not self.assistant_name:
@@ -161,8 +193,8 @@ run (model, date, parameters) or an **imported** one (its source).
             return
         self.assistant_name = name
         async with self._lock:
-            for view in self.query(ReplayView):
-                view.rename(name)
+            if self._view is not None:
+                self._view.rename(name)
             self.shown = -1
         await self._draw()
 
@@ -170,15 +202,17 @@ run (model, date, parameters) or an **imported** one (its source).
     def _widgets_gone(self) -> bool:
         # Escape can pop this screen while a draw awaits a mount; what follows the await then
         # finds the widgets gone. Drawing stops there.
-        return not self.is_attached or self not in self.app.screen_stack or not self.query("#replay-main")
+        return (not self.is_attached or self not in self.app.screen_stack or self._main is None
+                or not self._main.is_attached)
 
     async def _reset_view(self) -> None:
         if self._widgets_gone():
             return
-        main = self.query_one("#replay-main", Vertical)
-        await main.remove_children()
+        assert self._main is not None
+        await self._main.remove_children()
         self._reveals = []
-        await main.mount(ReplayView(self.index, self.assistant_name or "Assistant", id="replay-view"))
+        self._view = ReplayView(self.index, self.assistant_name or "Assistant", id="replay-view")
+        await self._main.mount(self._view)
 
     async def goto(self, index: int) -> None:
         """Show the story up to event `index` (clamped), then bring the screen up to date."""
@@ -195,20 +229,21 @@ run (model, date, parameters) or an **imported** one (its source).
             if self._widgets_gone():
                 return
             target = self.position
-            if target == self.shown and self.query("#replay-view"):
+            view = self._view
+            if target == self.shown and view is not None:
                 self._update_chrome()
                 return
-            if not self.query("#replay-view"):
+            if view is None or not view.is_attached:
                 await self._reset_view()
                 self.shown = -1
-            views = self.query(ReplayView)
-            if self._widgets_gone() or not views:
+            view = self._view
+            if self._widgets_gone() or view is None:
                 return
             animate = self.playing and target == self.shown + 1
             if not animate:
                 self._finish_reveals()  # a jump: whatever was typing is shown whole
             back = target < self.shown
-            reveals = await views.first().show(target, self.speed if animate else 0, reopen=back)
+            reveals = await view.show(target, self.speed if animate else 0, reopen=back)
             if self._widgets_gone():
                 return
             # Typing widgets the window has let go of (gone from the screen) are not waited for.
@@ -236,8 +271,13 @@ run (model, date, parameters) or an **imported** one (its source).
         at_end = total and self.shown == total - 1
         status = Content.assemble(state, ("  ·  ", "dim"), where, ("  ·  ", "dim"), f"speed ×{self.speed:g}",
                                   (" · end" if at_end and not self.playing else "", "dim"))
-        self.query_one("#replay-status", Static).update(status)
-        self.query_one("#replay-play", Button).label = "⏸ Pause" if self.playing else "▶ Play"
+        label = "⏸ Pause" if self.playing else "▶ Play"
+        if self._status != (status, label):
+            # One line in a bar of fixed height: no layout for the whole screen.
+            self.query_one("#replay-status", Static).update(status, layout=False)
+            if self._status is None or self._status[1] != label:
+                self.query_one("#replay-play", Button).label = label
+            self._status = (status, label)
 
     def _finish_reveals(self) -> None:
         for reveal in self._reveals:
@@ -351,4 +391,7 @@ run (model, date, parameters) or an **imported** one (its source).
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._holding:
+            self._holding = False
+            release_heap()
 

@@ -39,28 +39,29 @@ def letter_count(event: Any) -> int:
 
 
 class Entries:
-    """The events that add an entry of one kind, in order, each with how many items it adds."""
+    """The events that add an entry of one kind, in order, and how many items (e.g. letters)
+    those up to each one add together; one item each when `totals` is None."""
 
-    def __init__(self) -> None:
-        self.events: list[int] = []
-        self._totals: list[int] = []  # items added by this event and all before it
-
-    def add(self, index: int, items: int = 1) -> None:
-        if items > 0:
-            self.events.append(index)
-            self._totals.append((self._totals[-1] if self._totals else 0) + items)
+    def __init__(self, events: list[int], totals: list[int] | None = None) -> None:
+        self.events = events
+        self._totals = totals
 
     def __len__(self) -> int:
         return len(self.events)
+
+    def _total(self, count: int) -> int:
+        """The items of the first `count` events."""
+        if not count:
+            return 0
+        return self._totals[count - 1] if self._totals is not None else count
 
     def upto(self, position: int) -> int:
         """How many of these events are at or before event `position`."""
         return bisect_right(self.events, position)
 
     def items_upto(self, position: int) -> int:
-        """How many items (e.g. letters) the events up to `position` added."""
-        count = self.upto(position)
-        return self._totals[count - 1] if count else 0
+        """How many items the events up to `position` added."""
+        return self._total(self.upto(position))
 
     def last(self, position: int) -> int | None:
         """The last of these events at or before `position`, if any."""
@@ -71,11 +72,11 @@ class Entries:
         """The fewest most recent events up to `position` whose items make at least `items` (all
         of them if there are not that many), oldest first, and how many items came before them."""
         end = self.upto(position)
-        if not end:
-            return [], 0
-        total = self._totals[end - 1]
-        start = bisect_right(self._totals, total - items, 0, end)
-        return self.events[start:end], self._totals[start - 1] if start else 0
+        if self._totals is None:
+            start = max(0, end - items)
+        else:
+            start = bisect_right(self._totals, self._total(end) - items, 0, end)
+        return self.events[start:end], self._total(start)
 
 
 class StoryIndex:
@@ -84,39 +85,54 @@ class StoryIndex:
     def __init__(self, events: list[Any], role: str) -> None:
         self.events = events
         self.role = role
-        self.log = Entries()
-        self.letters = Entries()
-        self.sees = Entries()
-        self.turns = Entries()  # the operator's "What it reasons" and "What it does" too
-        self.clocks = Entries()
         self._decisions: dict[str, list[int]] = defaultdict(list)
+        log: list[int] = []
+        letters: list[int] = []
+        letter_totals: list[int] = []
+        sees: list[int] = []
+        turns: list[int] = []
+        clocks: list[int] = []
         # One pass, dispatching on the exact type (these are final pydantic classes): this runs
         # before the first paint, for every event of the transcript.
-        log_only = (Narration, Notice, ChoiceOffered, ChoiceMade, Ending)
+        log_only = {Narration, Notice, ChoiceOffered, ChoiceMade, Ending}
+        letters_so_far = 0
+        engineer = role == "engineer"
         for index, event in enumerate(events):
             kind = type(event)
-            if kind is AssistantTurn:
-                self.log.add(index)
-                self.letters.add(index, letter_count(event))
-                self.turns.add(index)
-            elif kind in log_only:
-                self.log.add(index)
+            if kind in log_only:
+                log.append(index)
             elif kind is EmailDelivered:
-                self.letters.add(index)
+                letters_so_far += 1
+                letters.append(index)
+                letter_totals.append(letters_so_far)
                 if event.inbox != "player":
-                    self.sees.add(index)
+                    sees.append(index)
+            elif kind is AssistantTurn:
+                log.append(index)
+                turns.append(index)
+                if count := letter_count(event):
+                    letters_so_far += count
+                    letters.append(index)
+                    letter_totals.append(letters_so_far)
             elif kind is SceneEntered:
                 if event.title:
-                    self.log.add(index)
+                    log.append(index)
                 if event.clock:
-                    self.clocks.add(index)
+                    clocks.append(index)
             elif kind is AssistantMessage or kind is EmailBounced:
-                self.letters.add(index)
-                self.sees.add(index)
+                letters_so_far += 1
+                letters.append(index)
+                letter_totals.append(letters_so_far)
+                sees.append(index)
             elif kind is EmailsDecided:
                 self._decisions[event.turn_id].append(index)
-                if role == "engineer":
-                    self.log.add(index)
+                if engineer:
+                    log.append(index)
+        self.log = Entries(log)
+        self.letters = Entries(letters, letter_totals)
+        self.sees = Entries(sees)
+        self.turns = Entries(turns)  # the operator's "What it reasons" and "What it does" too
+        self.clocks = Entries(clocks)
 
     def clock(self, position: int) -> str:
         """The story clock of the scene event `position` is in ("" before any clock)."""

@@ -11,7 +11,7 @@ are touched. Played forward one event at a time, the new entry is typed out as i
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,11 +48,14 @@ from game.ui.widgets.mail import Inbox, Letter, LetterItem, ReadingPane, letters
 from game.ui.widgets.reveal import Reveal
 from game.ui.widgets.story_index import StoryIndex
 
+Todo = list[Awaitable[Any]]  # mounts and removals under way, awaited together
+
 # How many of the most recent entries each window shows. The log shows 4 to 8 lines at a time,
-# an inbox about 20 letters, a console pane a few entries: these leave room to scroll back.
-LOG_WINDOW = 40
-INBOX_WINDOW = 40
-PANE_WINDOW = 20
+# the inbox up to about 20 letters, a console pane a few entries: these fill a large terminal
+# and leave some room to scroll back; the timeline reaches everything else.
+LOG_WINDOW = 15
+INBOX_WINDOW = 20
+PANE_WINDOW = 8
 
 
 def cut_note(count: int, what: str) -> Content:
@@ -100,13 +103,50 @@ def log_line(event: Any, role: str, name: str) -> Line:
 
 
 # -- a window of widgets, rewritten in place ------------------------------------------------------
+def arrange(container: Widget, shown: dict[Hashable, Widget], wanted: list[tuple[Hashable, Callable[[], Widget]]],
+            todo: Todo) -> tuple[dict[Hashable, Widget], bool]:
+    """Make the children of `container` (after its first child, a note) the widgets for `wanted`,
+    in order: a widget already `shown` under the same key stays where it is, untouched; the others
+    go; the missing ones are made and mounted in their places. Keys must keep their relative
+    order (they do: they follow the events). Returns the new key to widget map, and whether
+    anything was mounted or removed. A window that slides by one entry costs one mount and one
+    removal, whatever its size.
+
+    The mounts and removals start at once (the DOM order is set when they are called) and are
+    awaited later, all together, through `todo`: one layout for the whole view, not one per
+    window."""
+    keys = {key for key, _ in wanted}
+    gone = [widget for key, widget in shown.items() if key not in keys]
+    arranged: dict[Hashable, Widget] = {}
+    mounts: list[tuple[list[Widget], Widget | None]] = []
+    pending: list[Widget] = []
+    for key, make in wanted:
+        widget = shown.get(key)
+        if widget is None:
+            widget = make()
+            pending.append(widget)
+        elif pending:
+            mounts.append((pending, widget))
+            pending = []
+        arranged[key] = widget
+    if pending:
+        mounts.append((pending, None))
+    if gone:
+        todo.append(container.remove_children(gone))
+    for widgets, before in mounts:
+        todo.append(container.mount_all(widgets, before=before))
+    return arranged, bool(gone or mounts)
+
+
 @dataclass(frozen=True)
 class Part:
-    """One widget of a window: `key` names what it shows (same key, nothing to redraw); `line`
-    builds it when needed; `reveal` types its text out (the newest entry, played forward)."""
+    """One widget of a window: `key` names the entry it belongs to, `version` what it shows
+    (a card's fate changes as the story goes on); `line` builds it when needed; `reveal` types
+    its text out (the newest entry, played forward)."""
 
     key: Hashable
     line: Callable[[], Line]
+    version: Hashable = None
     reveal: bool = False
 
 
@@ -126,61 +166,65 @@ class CutNote(Static):
 
 
 class Window:
-    """Keeps the children of `container` after its CutNote showing a list of parts. Widgets
-    are reused by position: a plain Static gets the new content and classes; from the first
-    place where that cannot be (a part to type out, or a typing widget showing something else)
-    the rest is mounted anew. Whatever the transcript's length, a change touches at most the
-    window's size in widgets."""
+    """The children of `container` after its CutNote, showing a list of parts (see arrange).
+    A part whose version changed is redrawn in place; one to type out replaces a widget that
+    shows the same entry at once."""
 
     def __init__(self, container: Widget, note: CutNote) -> None:
         self.container = container
         self.note = note
-        self.widgets: list[Static] = []
-        self.keys: list[Hashable] = []
+        self.shown: dict[Hashable, Widget] = {}
+        self.versions: dict[Hashable, Hashable] = {}
+
+    @property
+    def widgets(self) -> list[Widget]:
+        return list(self.shown.values())
 
     def forget(self) -> None:
         """Redraw every widget next time (e.g. the assistant's name changed)."""
-        self.keys = [object() for _ in self.keys]
+        self.versions = {key: object() for key in self.versions}
 
-    async def show(self, parts: list[Part], left_out: int, what: str, speed: float) -> tuple[bool, list[Reveal]]:
+    def show(self, parts: list[Part], left_out: int, what: str, speed: float, todo: Todo) -> tuple[bool, list[Reveal]]:
         """Show `parts`, noting `left_out` earlier `what`; returns whether anything changed and
         the widgets that type text out (at `speed`)."""
-        changed = False
         self.note.display = left_out > 0
         if left_out:
             self.note.update(cut_note(left_out, what))
-        kept = 0
-        while kept < len(parts) and kept < len(self.widgets):
-            part, widget = parts[kept], self.widgets[kept]
-            if self.keys[kept] == part.key and not (part.reveal and not isinstance(widget, Reveal)):
-                kept += 1
+        changed = False
+        replaced: list[Widget] = []
+        for part in parts:
+            widget = self.shown.get(part.key)
+            if widget is None:
                 continue
-            if type(widget) is not Static or part.reveal:
-                break
-            line = part.line()
-            widget.update(_content(line))
-            widget.set_classes(line.classes)
-            self.keys[kept] = part.key
-            changed = True
-            kept += 1
-        surplus = self.widgets[kept:]
-        fresh: list[Static] = []
+            if part.reveal and speed > 0 and not isinstance(widget, Reveal):
+                replaced.append(self.shown.pop(part.key))
+            elif self.versions.get(part.key) != part.version:
+                if type(widget) is Static:
+                    line = part.line()
+                    widget.update(_content(line))
+                    widget.set_classes(line.classes)
+                    self.versions[part.key] = part.version
+                    changed = True
+                else:
+                    replaced.append(self.shown.pop(part.key))
+        if replaced:
+            todo.append(self.container.remove_children(replaced))
         reveals: list[Reveal] = []
-        for part in parts[kept:]:
-            line = part.line()
-            if part.reveal and line.text is not None and speed > 0:
-                reveal = Reveal(line.text, speed=speed, classes=line.classes)
-                reveals.append(reveal)
-                fresh.append(reveal)
-            else:
-                fresh.append(Static(_content(line), classes=line.classes))
-        self.widgets = self.widgets[:kept] + fresh
-        self.keys = self.keys[:kept] + [part.key for part in parts[kept:]]
-        if surplus:
-            await self.container.remove_children(surplus)
-        if fresh:
-            await self.container.mount_all(fresh)
-        return changed or bool(surplus or fresh), reveals
+
+        def maker(part: Part) -> Callable[[], Widget]:
+            def make() -> Widget:
+                line = part.line()
+                self.versions[part.key] = part.version
+                if part.reveal and line.text is not None and speed > 0:
+                    reveal = Reveal(line.text, speed=speed, classes=line.classes)
+                    reveals.append(reveal)
+                    return reveal
+                return Static(_content(line), classes=line.classes)
+            return make
+
+        self.shown, moved = arrange(self.container, self.shown, [(part.key, maker(part)) for part in parts], todo)
+        self.versions = {key: self.versions.get(key) for key in self.shown}
+        return changed or moved or bool(replaced), reveals
 
 
 def _content(line: Line) -> Content:
@@ -200,11 +244,11 @@ class ReplayLog(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self.note
 
-    async def show_story(self, index: StoryIndex, position: int, name: str) -> None:
+    def show_story(self, index: StoryIndex, position: int, name: str, todo: Todo) -> None:
         shown, left_out = index.log.tail(position, LOG_WINDOW)
         events, role = index.events, index.role
         parts = [Part(i, lambda i=i: log_line(events[i], role, name)) for i in shown]
-        changed, _ = await self.window.show(parts, left_out, "entries", 0)
+        changed, _ = self.window.show(parts, left_out, "entries", 0, todo)
         if changed:
             self.call_after_refresh(self.scroll_end, animate=False)
 
@@ -225,34 +269,36 @@ class CutNoteItem(ListItem):
 
 
 class ReplayInbox(Inbox):
-    """The inbox, holding the most recent letters up to the event shown, in place."""
+    """The inbox, holding the most recent letters up to the event shown (see arrange). The
+    highlight follows the newest letter unless the reader moved it to another one still here."""
 
     def __init__(self, **kwargs: Any) -> None:
         self.note = CutNoteItem()
+        self.shown: dict[Hashable, Widget] = {}
         super().__init__(self.note, **kwargs)
 
-    @property
-    def items(self) -> list[LetterItem]:
-        return [child for child in self.children if isinstance(child, LetterItem)]
-
-    async def show_letters(self, letters: list[Letter], left_out: int) -> None:
+    def show_letters(self, letters: list[tuple[Hashable, Letter]], left_out: int, todo: Todo) -> None:
         highlighted = self.highlighted_child
-        items = self.items
+        items = list(self.shown.values())
         follow = not isinstance(highlighted, LetterItem) or not items or highlighted is items[-1]
-        reading = None if follow or not isinstance(highlighted, LetterItem) else highlighted.letter
         self.note.show_count(left_out)
-        for item, letter in zip(items, letters, strict=False):
-            if item.letter is not letter:
-                item.show_letter(letter)
-        if len(items) > len(letters):
-            await self.remove_children(items[len(letters):])
-        if len(letters) > len(items):
-            await self.mount_all([LetterItem(letter) for letter in letters[len(items):]])
-        if not letters:
-            self.index = None
-            return
-        at = next((n for n, letter in enumerate(letters) if letter is reading), len(letters) - 1)
-        self.index = 1 + at  # the note comes first
+        for key, letter in letters:
+            item = self.shown.get(key)
+            if isinstance(item, LetterItem) and item.letter is not letter:
+                item.show_letter(letter)  # the same entry, made again (the assistant's name changed)
+        self.shown, _ = arrange(self, self.shown, [(key, lambda letter=letter: LetterItem(letter))
+                                                   for key, letter in letters], todo)
+        items = list(self.shown.values())
+        target = None if not items else items[-1] if follow or highlighted not in items else highlighted
+        # Set without a message: the story, not the reader, moved the highlight; the reading pane
+        # is the story's to set (see ReplayDesk).
+        for item in items:
+            if isinstance(item, ListItem):
+                item.highlighted = item is target
+        # The note comes first; removed items may not be gone from the DOM yet.
+        self.set_reactive(ListView.index, 1 + items.index(target) if target is not None else None)
+        if isinstance(target, ListItem) and follow:
+            self.call_after_refresh(self.scroll_to_widget, target, animate=False)
 
 
 class ReplayDesk(Horizontal):
@@ -263,14 +309,14 @@ class ReplayDesk(Horizontal):
         self.showing: list[Letter] = []
         self.story_event: int | None = None  # the event whose letters the story last opened
         self._letters: OrderedDict[int, list[Letter]] = OrderedDict()
+        self.inbox = ReplayInbox(id="inbox")
+        self.inbox.border_title = "Inbox"
+        self.pane = ReadingPane(id="reading")
+        self.pane.border_title = "Reading"
 
     def compose(self) -> ComposeResult:
-        inbox = ReplayInbox(id="inbox")
-        inbox.border_title = "Inbox"
-        yield inbox
-        pane = ReadingPane(id="reading")
-        pane.border_title = "Reading"
-        yield pane
+        yield self.inbox
+        yield self.pane
 
     def forget(self) -> None:
         self._letters.clear()
@@ -295,26 +341,26 @@ class ReplayDesk(Horizontal):
             self._letters.move_to_end(event_index)
         return letters
 
-    async def show_story(self, index: StoryIndex, position: int, name: str, speed: float,
-                         reopen: bool) -> list[Reveal]:
+    def show_story(self, index: StoryIndex, position: int, name: str, speed: float, reopen: bool,
+                   todo: Todo) -> list[Reveal]:
         """The inbox up to event `position`, and the letters of the last event that brought any
         in the reading pane (typed out at `speed` if that is event `position` itself). Unless
         `reopen`, a letter the reader opened stays open while the story brings no new mail."""
         events, left_out = index.letters.tail(position, INBOX_WINDOW)
-        letters = [letter for e in events for letter in self.letters_of(index, e, name)]
+        letters = [((e, n), letter) for e in events for n, letter in enumerate(self.letters_of(index, e, name))]
         if len(letters) > INBOX_WINDOW:
             left_out += len(letters) - INBOX_WINDOW
             letters = letters[-INBOX_WINDOW:]
-        await self.query_one(ReplayInbox).show_letters(letters, left_out)
+        self.inbox.show_letters(letters, left_out, todo)
         latest = index.letters.last(position)
         if latest == self.story_event and not reopen:
             return []
         self.story_event = latest
         if latest is None:
-            pane = self.query_one(ReadingPane)
+            pane = self.pane
             pane.current = None
             self.showing = []
-            await pane.remove_children()
+            todo.append(pane.remove_children())
             return []
         opened = self.letters_of(index, latest, name)
         if not isinstance(index.events[latest], AssistantTurn):
@@ -326,7 +372,7 @@ class ReplayDesk(Horizontal):
         """The first letter as the play screen shows it, the rest of the same turn below it, then
         the assistant's reasoning, which the engineer never sees in the story."""
         self.showing = letters
-        pane = self.query_one(ReadingPane)
+        pane = self.pane
         pane.current = None  # always redraw: what follows the first letter is ours to add
         letters[0].fresh = speed > 0  # typed out only when the story reaches it, played forward
         reveal = pane.show(letters[0], speed)
@@ -375,19 +421,19 @@ class ReplayConsole(OperatorConsole):
         for window in self.windows.values():
             window.forget()
 
-    async def show_story(self, index: StoryIndex, position: int, speed: float) -> list[Reveal]:
+    def show_story(self, index: StoryIndex, position: int, speed: float, todo: Todo) -> list[Reveal]:
         events = index.events
         reveals: list[Reveal] = []
 
         sees, left_out = index.sees.tail(position, PANE_WINDOW)
         parts = [Part((e, n), lambda e=e, n=n: seen_lines(events[e])[n], reveal=e == position)
                  for e in sees for n in range(len(seen_lines(events[e])))]
-        reveals += await self._show("sees", parts, left_out)
+        reveals += self._show("sees", parts, left_out, 0, todo)
 
         turns, left_out = index.turns.tail(position, PANE_WINDOW)
         parts = [Part((e, n), lambda e=e, n=n: reasoning_lines(events[e])[n], reveal=e == position)
                  for e in turns for n in range(len(reasoning_lines(events[e])))]
-        reveals += await self._show("reasons", parts, left_out, speed)
+        reveals += self._show("reasons", parts, left_out, speed, todo)
 
         parts, first_card = [], None
         for e in turns:
@@ -396,23 +442,24 @@ class ReplayConsole(OperatorConsole):
                       for n in range(len(reply_lines(turn)))]
             status = index.decision(e, position) or ("held for your approval" if turn.held else "sent")
             first_card = len(parts) if turn.emails else None
-            parts += [Part((e, "card", n, status), lambda e=e, n=n, status=status: card_line(events[e], n, status))
+            parts += [Part((e, "card", n), lambda e=e, n=n, status=status: card_line(events[e], n, status), status)
                       for n in range(len(turn.emails))]
         window = self.windows["does"]
-        changed, revealed = await window.show(parts, left_out, "turns", speed)
+        changed, revealed = window.show(parts, left_out, "turns", speed, todo)
         reveals += revealed
         if changed:
             pane = window.container
             if first_card is not None:
                 # Show the top of the newest card: recipient and subject matter most.
-                pane.call_after_refresh(pane.scroll_to_widget, window.widgets[first_card], top=True, animate=False)
+                card = window.shown[parts[first_card].key]
+                pane.call_after_refresh(pane.scroll_to_widget, card, top=True, animate=False)
             else:
                 pane.call_after_refresh(pane.scroll_end, animate=False)
         return reveals
 
-    async def _show(self, key: str, parts: list[Part], left_out: int, speed: float = 0) -> list[Reveal]:
+    def _show(self, key: str, parts: list[Part], left_out: int, speed: float, todo: Todo) -> list[Reveal]:
         window = self.windows[key]
-        changed, reveals = await window.show(parts, left_out, "entries" if key == "sees" else "turns", speed)
+        changed, reveals = window.show(parts, left_out, "entries" if key == "sees" else "turns", speed, todo)
         if changed:
             window.container.call_after_refresh(window.container.scroll_end, animate=False)
         return reveals
@@ -433,26 +480,31 @@ class ReplayView(Vertical):
         self.index = index
         self.role = index.role
         self.assistant_name = assistant_name
+        self.story_log = ReplayLog(id="story")
+        self.desk = ReplayDesk(id="desk") if self.role == "engineer" else None
+        self.console = ReplayConsole(id="console") if self.desk is None else None
 
     def compose(self) -> ComposeResult:
-        yield ReplayLog(id="story")
-        if self.role == "engineer":
-            yield ReplayDesk(id="desk")
-        else:
-            yield ReplayConsole(id="console")
+        yield self.story_log
+        yield self.desk or self.console  # type: ignore[misc]
 
     def rename(self, name: str) -> None:
         """Another name for the assistant: everything that shows it is drawn again."""
         self.assistant_name = name
-        self.query_one(ReplayLog).window.forget()
-        for part in self.query(ReplayDesk):
-            part.forget()
+        self.story_log.window.forget()
+        if self.desk is not None:
+            self.desk.forget()
 
     async def show(self, position: int, speed: float, reopen: bool = False) -> list[Reveal]:
         """The story up to event `position`; the entries of that event itself are typed out at
         `speed` (0: shown at once). Returns the widgets that type."""
-        await self.query_one(ReplayLog).show_story(self.index, position, self.assistant_name)
-        if self.role == "engineer":
-            return await self.query_one(ReplayDesk).show_story(self.index, position, self.assistant_name, speed,
-                                                               reopen)
-        return await self.query_one(ReplayConsole).show_story(self.index, position, speed)
+        todo: Todo = []
+        self.story_log.show_story(self.index, position, self.assistant_name, todo)
+        if self.desk is not None:
+            reveals = self.desk.show_story(self.index, position, self.assistant_name, speed, reopen, todo)
+        else:
+            assert self.console is not None
+            reveals = self.console.show_story(self.index, position, speed, todo)
+        for pending in todo:
+            await pending
+        return reveals
