@@ -845,3 +845,38 @@ def test_the_index_agrees_with_what_each_event_draws():
             assert (i in index.sees.events) == bool(seen_lines(event)), event
             assert index.letters.items_upto(i) - index.letters.items_upto(i - 1) == len(letters_from(event, "W")), event
             assert (i in index.turns.events) == isinstance(event, AssistantTurn)
+
+
+async def test_the_assistants_name_arrives_late_and_every_window_shows_it():
+    """Opened before the scenario is loaded, the replay says "Assistant"; once the scenario
+    names it, the log, the inbox and the reading pane say "Wren", also in a long transcript."""
+    path = write_long("long", 300)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = ReplayScreen(read_transcript(path), autoplay=False)
+        screen.position = 290
+        await app.push_screen(screen)
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if screen.assistant_name == "Wren" and screen.shown == screen.position:
+                break
+        await settle(pilot, screen)
+        assert screen.assistant_name == "Wren"
+        text = content_text(screen)
+        assert "Wren replied" in text and "Assistant replied" not in text
+        expected = story_up_to(read_transcript(path).events, 290, "engineer", "Wren")
+        assert view_now(screen) == {key: expected[key] for key in view_now(screen)}
+
+
+async def test_a_click_on_the_timeline_jumps_there():
+    path = write_long("long", 300, "operator")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        await pilot.click(Timeline, offset=(5, 4))  # the border, then events 0, 1, 2, 3
+        await settle(pilot, screen)
+        assert screen.shown == 3 == screen.query_one(Timeline).highlighted
+        await pilot.press("pagedown")
+        await settle(pilot, screen)
+        assert screen.shown == 3 + screen.query_one(Timeline).scrollable_content_region.height
