@@ -3,15 +3,18 @@
 Transcripts of 1,000, 10,000 and 100,000 events are written with the real TranscriptWriter, by
 repeating the events of the shipped scripted transcripts (scenes, narration, company mail,
 assistant turns with text, reasoning and emails, choices, the operator's decisions, messages to
-the assistant), for both roles, with turn ids made unique and one ending at the end. Each size
-is then measured in a fresh child process, headless through Textual's Pilot at 160x50:
+the assistant), for both roles, with turn ids made unique and one ending at the end (on tmpfs
+when there is one: the writer fsyncs every event). Each size is then measured in a fresh child
+process, headless through Textual's Pilot at 160x50, each time as wall clock and as the CPU
+time of the process (the steadier of the two on a machine shared with others):
 
 - read: read_transcript of the file;
 - first paint: from building the replay screen until it has drawn event 1 and the screen has
   been rendered once (every visible line);
 - End, one step back (Left), Home: from the key until the replay has drawn the target event
   and the screen has been rendered;
-- peak: the child's peak resident memory (after everything above).
+- peak: the child's peak resident memory (after everything above; most of it is the
+  transcript as read).
 
 Then the ratios 10x/1x and 100x/1x of each. A linear reader has read ratios near 10 and 100; a
 replay whose cost per step does not grow with the transcript has ratios near 1 for every other

@@ -5,8 +5,10 @@ desk (inbox and reading pane) or the operator's console (what the assistant sees
 does). A transcript may hold 100,000 events, so none of these mounts a widget per event: each
 shows a bounded window, the most recent entries up to the chosen event (found through the
 StoryIndex), with a plain note at its top when older entries are left out. Moving to another
-event rewrites the window's widgets in place; only the widgets that now show something else
-are touched. Played forward one event at a time, the new entry is typed out as in play."""
+event keeps the widgets of the entries still in the window and mounts or removes only the
+difference (see arrange), so a step or a jump costs at most a window's worth of widgets,
+whatever the length of the transcript. Played forward one event at a time, the new entry is
+typed out as in play."""
 
 from __future__ import annotations
 
@@ -175,10 +177,6 @@ class Window:
         self.note = note
         self.shown: dict[Hashable, Widget] = {}
         self.versions: dict[Hashable, Hashable] = {}
-
-    @property
-    def widgets(self) -> list[Widget]:
-        return list(self.shown.values())
 
     def forget(self) -> None:
         """Redraw every widget next time (e.g. the assistant's name changed)."""
