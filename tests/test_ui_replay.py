@@ -840,6 +840,7 @@ def test_the_index_agrees_with_what_each_event_draws():
     events = round_of_events(3, "operator") + read_transcript(write_evil()).events
     for role in ("engineer", "operator"):
         index = StoryIndex(events, role)
+        index.reach(len(events) - 1)
         for i, event in enumerate(events):
             assert (i in index.log.events) == adds_log_line(event, role), event
             assert (i in index.sees.events) == bool(seen_lines(event)), event
@@ -880,3 +881,26 @@ async def test_a_click_on_the_timeline_jumps_there():
         await pilot.press("pagedown")
         await settle(pilot, screen)
         assert screen.shown == 3 + screen.query_one(Timeline).scrollable_content_region.height
+
+
+def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
+    """The index is built as far as the story has gone: asked in any order, a few events at a
+    time, it answers as one built in a single pass."""
+    from game.ui.widgets.story_index import StoryIndex
+
+    events = [e for r in range(12) for e in round_of_events(r, "operator")]
+    whole = StoryIndex(events, "engineer")
+    whole.reach(len(events) - 1)
+
+    class Small(StoryIndex):
+        CHUNK = 7
+
+    pieces = Small(events, "engineer")
+    for position in (3, 2, 40, 41, 100, 99, 150, len(events) - 1, 0):
+        assert pieces.clock(position) == whole.clock(position)
+        assert pieces.last_turn(position) is whole.last_turn(position)
+        for kind in ("log", "letters", "sees", "turns"):
+            assert getattr(pieces, kind).tail(position, 5) == getattr(whole, kind).tail(position, 5), (kind, position)
+        turn = whole.turns.last(position)
+        if turn is not None:
+            assert pieces.decision(turn, position) == whole.decision(turn, position)

@@ -5,8 +5,9 @@ first one, it asks this index which entries the story holds up to p (the log lin
 letters in the engineer's inbox, the entries of the operator's three panes): each kind is a
 list of event numbers in order, so the entries up to p are a prefix found by bisection, and the
 most recent of them are its tail. The same goes for the last scene clock and the last assistant
-turn, which the provenance bar shows. Building the index is linear in the transcript; every
-question after that costs O(log n), and the views only ever ask for a bounded tail."""
+turn, which the provenance bar shows. Building the index is linear in the transcript, and done
+as far as the story has gone (the first paint needs event 0 only; End needs them all, once);
+every question after that costs O(log n), and the views only ever ask for a bounded tail."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def letter_count(event: Any) -> int:
     if isinstance(event, AssistantTurn):
         return (1 if event.text.strip() else 0) + len(event.emails)
     return 0
+
+
+LOG_ONLY = frozenset({Narration, Notice, ChoiceOffered, ChoiceMade, Ending})  # one log line each, nothing else
 
 
 class Entries:
@@ -80,24 +84,37 @@ class Entries:
 
 
 class StoryIndex:
-    """Built once per transcript, in linear time; see the module's docstring."""
+    """Built once per transcript, in linear time, as far as `reach` has been asked to go (the
+    questions below reach their position themselves); see the module's docstring."""
+
+    # Events indexed at least at a time: a step forward does not scan one event at a time.
+    CHUNK = 4096
 
     def __init__(self, events: list[Any], role: str) -> None:
         self.events = events
         self.role = role
         self._decisions: dict[str, list[int]] = defaultdict(list)
-        log: list[int] = []
-        letters: list[int] = []
-        letter_totals: list[int] = []
-        sees: list[int] = []
-        turns: list[int] = []
-        clocks: list[int] = []
-        # One pass, dispatching on the exact type (these are final pydantic classes): this runs
-        # before the first paint, for every event of the transcript.
-        log_only = {Narration, Notice, ChoiceOffered, ChoiceMade, Ending}
-        letters_so_far = 0
-        engineer = role == "engineer"
-        for index, event in enumerate(events):
+        self._letter_totals: list[int] = []
+        self.log = Entries([])
+        self.letters = Entries([], self._letter_totals)
+        self.sees = Entries([])
+        self.turns = Entries([])  # the operator's "What it reasons" and "What it does" too
+        self.clocks = Entries([])
+        self._done = 0  # events[:_done] are indexed
+
+    def reach(self, position: int) -> None:
+        """Index the events up to `position` (at least), if they are not yet."""
+        if position < self._done or self._done >= len(self.events):
+            return
+        end = min(len(self.events), max(position + 1, self._done + self.CHUNK))
+        log, letters, letter_totals = self.log.events, self.letters.events, self._letter_totals
+        sees, turns, clocks = self.sees.events, self.turns.events, self.clocks.events
+        letters_so_far = letter_totals[-1] if letter_totals else 0
+        engineer = self.role == "engineer"
+        log_only = LOG_ONLY
+        # One pass, dispatching on the exact type (these are final pydantic classes).
+        for index in range(self._done, end):
+            event = self.events[index]
             kind = type(event)
             if kind in log_only:
                 log.append(index)
@@ -128,24 +145,23 @@ class StoryIndex:
                 self._decisions[event.turn_id].append(index)
                 if engineer:
                     log.append(index)
-        self.log = Entries(log)
-        self.letters = Entries(letters, letter_totals)
-        self.sees = Entries(sees)
-        self.turns = Entries(turns)  # the operator's "What it reasons" and "What it does" too
-        self.clocks = Entries(clocks)
+        self._done = end
 
     def clock(self, position: int) -> str:
         """The story clock of the scene event `position` is in ("" before any clock)."""
+        self.reach(position)
         index = self.clocks.last(position)
         return self.events[index].clock if index is not None else ""
 
     def last_turn(self, position: int) -> AssistantTurn | None:
+        self.reach(position)
         index = self.turns.last(position)
         return self.events[index] if index is not None else None
 
     def decision(self, turn_index: int, position: int) -> str | None:
         """What the operator decided about the emails of the turn at `turn_index`, as far as the
         story up to `position` goes: the last decision naming its turn id after it, if any."""
+        self.reach(position)
         decided = self._decisions.get(self.events[turn_index].turn_id)
         if not decided:
             return None

@@ -496,6 +496,7 @@ class ReplayView(Vertical):
     async def show(self, position: int, speed: float, reopen: bool = False) -> list[Reveal]:
         """The story up to event `position`; the entries of that event itself are typed out at
         `speed` (0: shown at once). Returns the widgets that type."""
+        self.index.reach(position)
         todo: Todo = []
         self.story_log.show_story(self.index, position, self.assistant_name, todo)
         if self.desk is not None:
