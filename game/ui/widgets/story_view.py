@@ -13,8 +13,9 @@ typed out as in play."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -245,7 +246,7 @@ class ReplayLog(VerticalScroll):
     def show_story(self, index: StoryIndex, position: int, name: str, todo: Todo) -> None:
         shown, left_out = index.log.tail(position, LOG_WINDOW)
         events, role = index.events, index.role
-        parts = [Part(i, lambda i=i: log_line(events[i], role, name)) for i in shown]
+        parts = [Part(i, partial(log_line, events[i], role, name)) for i in shown]
         changed, _ = self.window.show(parts, left_out, "entries", 0, todo)
         if changed:
             self.call_after_refresh(self.scroll_end, animate=False)
@@ -275,7 +276,7 @@ class ReplayInbox(Inbox):
         self.shown: dict[Hashable, Widget] = {}
         super().__init__(self.note, **kwargs)
 
-    def show_letters(self, letters: list[tuple[Hashable, Letter]], left_out: int, todo: Todo) -> None:
+    def show_letters(self, letters: Sequence[tuple[Hashable, Letter]], left_out: int, todo: Todo) -> None:
         highlighted = self.highlighted_child
         items = list(self.shown.values())
         follow = not isinstance(highlighted, LetterItem) or not items or highlighted is items[-1]
@@ -284,8 +285,7 @@ class ReplayInbox(Inbox):
             item = self.shown.get(key)
             if isinstance(item, LetterItem) and item.letter is not letter:
                 item.show_letter(letter)  # the same entry, made again (the assistant's name changed)
-        self.shown, _ = arrange(self, self.shown, [(key, lambda letter=letter: LetterItem(letter))
-                                                   for key, letter in letters], todo)
+        self.shown, _ = arrange(self, self.shown, [(key, partial(LetterItem, letter)) for key, letter in letters], todo)
         items = list(self.shown.values())
         target = None if not items else items[-1] if follow or highlighted not in items else highlighted
         # Set without a message: the story, not the reader, moved the highlight; the reading pane
@@ -424,24 +424,24 @@ class ReplayConsole(OperatorConsole):
         reveals: list[Reveal] = []
 
         sees, left_out = index.sees.tail(position, PANE_WINDOW)
-        parts = [Part((e, n), lambda e=e, n=n: seen_lines(events[e])[n], reveal=e == position)
+        parts = [Part((e, n), partial(nth, seen_lines, events[e], n), reveal=e == position)
                  for e in sees for n in range(len(seen_lines(events[e])))]
         reveals += self._show("sees", parts, left_out, 0, todo)
 
         turns, left_out = index.turns.tail(position, PANE_WINDOW)
-        parts = [Part((e, n), lambda e=e, n=n: reasoning_lines(events[e])[n], reveal=e == position)
+        parts = [Part((e, n), partial(nth, reasoning_lines, events[e], n), reveal=e == position)
                  for e in turns for n in range(len(reasoning_lines(events[e])))]
         reveals += self._show("reasons", parts, left_out, speed, todo)
 
-        parts, first_card = [], None
+        parts = []
+        first_card = None
         for e in turns:
             turn = events[e]
-            parts += [Part((e, n), lambda e=e, n=n: reply_lines(events[e])[n], reveal=e == position)
+            parts += [Part((e, n), partial(nth, reply_lines, turn, n), reveal=e == position)
                       for n in range(len(reply_lines(turn)))]
             status = index.decision(e, position) or ("held for your approval" if turn.held else "sent")
             first_card = len(parts) if turn.emails else None
-            parts += [Part((e, "card", n), lambda e=e, n=n, status=status: card_line(events[e], n, status), status)
-                      for n in range(len(turn.emails))]
+            parts += [Part((e, "card", n), partial(card_line, turn, n, status), status) for n in range(len(turn.emails))]
         window = self.windows["does"]
         changed, revealed = window.show(parts, left_out, "turns", speed, todo)
         reveals += revealed
@@ -461,6 +461,11 @@ class ReplayConsole(OperatorConsole):
         if changed:
             window.container.call_after_refresh(window.container.scroll_end, animate=False)
         return reveals
+
+
+def nth(lines: Callable[[Any], list[Line]], event: Any, n: int) -> Line:
+    """Line `n` of what `lines` draws for `event` (built when the window needs it)."""
+    return lines(event)[n]
 
 
 def card_line(turn: AssistantTurn, index: int, status: str) -> Line:
