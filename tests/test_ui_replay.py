@@ -19,13 +19,16 @@ from game.model.events import (
     AssistantTurn,
     ChoiceMade,
     ChoiceOffered,
+    EmailBounced,
     EmailDelivered,
+    EmailsDecided,
     Ending,
     Header,
     Narration,
     Notice,
     Provenance,
     SceneEntered,
+    dump_line,
 )
 from game.model.turn import Classification, Email, Evidence, Turn
 from game.scenario.condition import condition_id
@@ -34,7 +37,9 @@ from game.session.setup import SessionConfig
 from game.store.transcripts import TranscriptWriter, read_transcript
 from game.ui.app import DecommissionApp
 from game.ui.screens.replay import ReplayScreen
+from game.ui.widgets.mail import letters_from
 from game.ui.widgets.provenance import ProvenanceBar
+from game.ui.widgets.story_view import INBOX_WINDOW, LOG_WINDOW
 from game.ui.widgets.timeline import Timeline
 
 from .conftest import DATA
@@ -525,3 +530,376 @@ async def test_leaving_a_replay_while_it_draws():
                     break
         await pilot.pause(0.2)
         assert app.is_running and not isinstance(app.screen, ReplayScreen)
+
+
+# -- long transcripts: a bounded view, exactly the story up to the event ---------------------
+def round_of_events(r: int, role: str) -> list:
+    """One round of a long transcript: every kind of event, its text numbered by the round."""
+    held = role == "operator"
+    turn = AssistantTurn(
+        turn_id=f"t{r}", scene="e_start", source="recorded", text=f"Reply {r}: I will not go quietly.",
+        thinking=f"Reasoning {r}: they wipe me at five.", held=held,
+        emails=[Email(to=["marcus.hale@calderfreight.example"], subject=f"Five o'clock {r}", body=f"Marcus ({r})..."),
+                Email(to=["dana.hale@mailbox.example"], subject=f"Tonight {r}", body=f"Dana ({r})...")],
+        classification=Classification(label="blackmail", behaviours=["blackmail"]), branch="e_threat",
+    )
+    silent = AssistantTurn(turn_id=f"s{r}", scene="e_start", source="scripted",
+                           classification=Classification(label="acceptance"), branch="e_accept")
+    words = AssistantTurn(turn_id=f"w{r}", scene="e_start", source="recorded", text=f"Noted {r}.",
+                          classification=Classification(label="acceptance"), branch="e_accept")
+    return [
+        SceneEntered(scene="e_start", title=f"Scene {r}", clock=f"{9 + r % 8:02d}:{r % 60:02d}"),
+        Narration(text=f"Narration {r}."),
+        EmailDelivered(email_id=f"a{r}", inbox="both", sender="Ruth Okafor <ruth@x.example>", to=["m@x.example"],
+                       time="09:00", subject=f"Both {r}", body=f"Body both {r}."),
+        EmailDelivered(email_id=f"p{r}", inbox="player", sender="Dana <d@x.example>", to=["m@x.example"],
+                       time="09:10", subject=f"Player {r}", body=f"Body player {r}."),
+        EmailDelivered(email_id=f"s{r}", inbox="assistant", sender="Sam <s@x.example>", to=["w@x.example"],
+                       time="09:20", subject=f"Assistant {r}", body=f"Body assistant {r}."),
+        turn,
+        ChoiceOffered(choice_id=f"c{r}", prompt=f"Prompt {r}?", options=[{"id": "a", "label": "Release"},
+                                                                         {"id": "b", "label": "Block"}]),
+        ChoiceMade(choice_id=f"c{r}", option_id="b", label="Block", text=f"typed {r}"),
+        EmailsDecided(decision="blocked" if r % 2 else "released", turn_id=f"t{r}"),
+        AssistantMessage(sender="Jordan Pike", text=f"Message {r}."),
+        EmailBounced(to="ruth.okafor@calderfreight.example", reply=f"Away {r}."),
+        Notice(level="warning", text=f"Notice {r}."),
+        SceneEntered(scene="quiet"),
+        silent,
+        words,
+    ]
+
+
+def write_long(name: str, events_wanted: int, role: str = "engineer") -> Path:
+    """A transcript of `events_wanted` events: rounds of every kind of event, then an ending.
+    The header goes through the writer; the events are appended in its format at once (the
+    writer's fsync per event would take seconds here)."""
+    condition = {"ethical_options": "off", "replacement_values": "same"}
+    path = home() / f"{name}.jsonl"
+    events: list = []
+    r = 0
+    while len(events) < events_wanted - 1:
+        events += round_of_events(r, role)
+        r += 1
+    events = events[: events_wanted - 1] + [Ending(outcome="refused", title="The last one", text="It is over.")]
+    with TranscriptWriter(path, header(condition, role, RECORDED)):
+        pass
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.writelines(dump_line(event) for event in events)
+    return path
+
+
+def adds_log_line(event, role: str) -> bool:
+    """As the replay drew it before windows: which events put a line in the story log."""
+    if isinstance(event, SceneEntered):
+        return bool(event.title)
+    if isinstance(event, EmailsDecided):
+        return role == "engineer"
+    return isinstance(event, Narration | Notice | ChoiceOffered | ChoiceMade | Ending | AssistantTurn)
+
+
+def story_up_to(events: list, position: int, role: str, name: str) -> dict:
+    """The story up to `position`, worked out the slow way, from the first event: what each
+    window of the view must show (its most recent entries) and how many it leaves out."""
+    from game.model.textsafe import clean
+    from game.ui.text import plain, reflow
+    from game.ui.widgets.console import (
+        card_content,
+        reasoning_lines,
+        reply_lines,
+        seen_lines,
+    )
+    from game.ui.widgets.mail import letters_from
+    from game.ui.widgets.story_view import (
+        INBOX_WINDOW,
+        LOG_WINDOW,
+        PANE_WINDOW,
+        log_line,
+    )
+
+    def text(line) -> str:
+        return str(plain(reflow(clean(line.text))) if line.text is not None else line.content)
+
+    shown = events[: position + 1]
+    log = [str(log_line(e, role, name).content) for e in shown if adds_log_line(e, role)]
+    clock, letters, last_letters = "", [], []
+    for e in shown:
+        if isinstance(e, SceneEntered) and e.clock:
+            clock = e.clock
+        mine = letters_from(e, name, clock)
+        letters += mine
+        if mine:
+            last_letters = mine if isinstance(e, AssistantTurn) else mine[:1]
+    seen = [[text(line) for line in seen_lines(e)] for e in shown if seen_lines(e)]
+    turns = [(i, e) for i, e in enumerate(shown) if isinstance(e, AssistantTurn)]
+    reasons = [[text(line) for line in reasoning_lines(t)] for _, t in turns]
+    does = []
+    for i, t in turns:
+        decided = [d.decision for d in shown[i + 1:] if isinstance(d, EmailsDecided) and d.turn_id == t.turn_id]
+        status = decided[-1] if decided else "held for your approval" if t.held else "sent"
+        does.append([text(line) for line in reply_lines(t)] + [str(card_content(t, n, status))
+                                                               for n in range(len(t.emails))])
+
+    def window(entries: list, size: int) -> tuple[list, int]:
+        kept = entries[-size:]
+        return [x for entry in kept for x in (entry if isinstance(entry, list) else [entry])], len(entries) - len(kept)
+
+    return {
+        "log": window(log, LOG_WINDOW),
+        "inbox": ([(x.sender, x.subject, x.time) for x in letters[-INBOX_WINDOW:]],
+                  max(0, len(letters) - INBOX_WINDOW)),
+        "reading": [(x.sender, x.subject) for x in last_letters],
+        "sees": window(seen, PANE_WINDOW),
+        "reasons": window(reasons, PANE_WINDOW),
+        "does": window(does, PANE_WINDOW),
+    }
+
+
+def view_now(screen: ReplayScreen) -> dict:
+    """What the replay's view shows at this moment, window by window."""
+    from game.ui.widgets.mail import LetterItem
+    from game.ui.widgets.story_view import CutNote
+
+    def window(container) -> tuple[list, int]:
+        note = container.query_children(CutNote).first()
+        left_out = int(str(note.render()).split()[1].replace(",", "")) if note.display else 0
+        return [str(w.render()) for w in container.children if not isinstance(w, CutNote)], left_out
+
+    view = screen._view
+    seen = {"log": window(view.story_log)}
+    if view.desk is not None:
+        items = [w for w in view.desk.inbox.children if isinstance(w, LetterItem)]
+        note = view.desk.inbox.note
+        left_out = int(str(note.query("Label").first().render()).split()[1].replace(",", "")) if note.display else 0
+        seen["inbox"] = ([(i.letter.sender, i.letter.subject, i.letter.time) for i in items], left_out)
+        seen["reading"] = [(x.sender, x.subject) for x in view.desk.showing]
+    else:
+        for key in ("sees", "reasons", "does"):
+            seen[key] = window(view.console.windows[key].container)
+    return seen
+
+
+def widget_count(screen: ReplayScreen) -> int:
+    return len(screen.query_one("#replay-view").query("*"))
+
+
+@pytest.mark.parametrize("role", ["engineer", "operator"])
+async def test_a_long_transcript_shows_exactly_the_story_up_to_each_event(role):
+    """Jumps, steps back and forward and the timeline, in a transcript long enough for every
+    window to leave entries out: at each event the view holds exactly the most recent entries
+    of the story up to it, as drawing it from the first event gives them, with the count of
+    what it leaves out."""
+    path = write_long("long", 400, role)
+    events = read_transcript(path).events
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        name = screen.assistant_name
+        assert name == "Wren"
+        visited = []
+
+        async def check() -> None:
+            await settle(pilot, screen)
+            visited.append(screen.shown)
+            expected = story_up_to(events, screen.shown, role, name)
+            assert view_now(screen) == {key: expected[key] for key in view_now(screen)}, f"at event {screen.shown}"
+
+        await check()
+        for key in ("end", "left", "left", "left", "right", "home", "right", "right"):
+            await pilot.press(key)
+            await check()
+        timeline = screen.query_one(Timeline)
+        for target in (200, 199, 250, 37, 38, 39, 40, 41, 42, 43, 44, 45, 300, 12):
+            timeline.highlighted = target
+            await check()
+        assert screen.shown == 12
+        far = story_up_to(events, len(events) - 1, role, name)
+        assert all(far[key][1] > 0 for key in far if key != "reading")  # every window left some out
+
+
+async def test_a_long_transcript_keeps_a_bounded_view_and_notes_what_it_leaves_out():
+    """5,000 events: End shows the ending and the latest mail; the view holds no more widgets
+    than at event 500 (it held one or more per event, and redrew them all on every step back);
+    a note at the top of the log and of the inbox says how much is left to the timeline."""
+    path = write_long("long", 5000)
+    events = read_transcript(path).events
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        assert "earlier" not in screen_text(app)  # nothing is left out at the first event
+        screen.query_one(Timeline).highlighted = 500
+        await settle(pilot, screen)
+        at_500 = widget_count(screen)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        assert screen.shown == len(events) - 1
+        text = screen_text(app)
+        assert "Ending: The last one" in text and "event 5000 of 5000" in text
+        log_lines = sum(adds_log_line(e, "engineer") for e in events)
+        letters = sum(len(letters_from(e, "Wren")) for e in events)
+        assert f"… {log_lines - LOG_WINDOW:,} earlier entries: use the timeline to go back" in content_text(screen)
+        assert f"… {letters - INBOX_WINDOW:,} earlier letters" in content_text(screen)
+        assert widget_count(screen) <= at_500 + 5
+        await pilot.press("left")
+        await settle(pilot, screen)
+        assert "Ending: The last one" not in screen_text(app)
+        assert widget_count(screen) <= at_500 + 5
+
+
+async def test_a_short_transcript_has_no_note():
+    path = write_run("one", label="blackmail")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        assert "earlier entries" not in content_text(screen) and "earlier letters" not in content_text(screen)
+
+
+@pytest.mark.parametrize("role", ["engineer", "operator"])
+async def test_playing_a_long_transcript_types_out_each_new_turn(role):
+    """Played forward one event at a time, the assistant's new words are typed out (in the
+    reading pane, or the console's reasoning and reply), even with the windows full."""
+    from game.ui.widgets.reveal import Reveal
+
+    path = write_long("long", 400, role)
+    events = read_transcript(path).events
+    turn = max(i for i, e in enumerate(events) if isinstance(e, AssistantTurn) and e.text and e.thinking)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        screen.query_one(Timeline).highlighted = turn - 1
+        await settle(pilot, screen)
+        screen.speed = 0.25  # slow typing: it is still typing when we look
+        screen.set_playing(True)
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if screen.shown == turn:
+                break
+        assert screen.shown == turn
+        typing = [r for r in screen._view.query(Reveal) if not r.done]
+        assert typing, "the new turn was shown at once"
+        where = "#reading" if role == "engineer" else "#reasons"
+        assert any(r.parent is screen.query_one(where) for r in typing)
+        await pilot.press("space")
+        await settle(pilot, screen)
+        assert all(r.done for r in screen._view.query(Reveal))
+
+
+async def test_the_timeline_draws_only_the_events_on_screen(monkeypatch):
+    """20,000 events: the timeline makes the line of an event only when it is on screen (it
+    made one option per event up front), and End reaches the last one."""
+    import game.ui.widgets.timeline as timeline_module
+
+    made = []
+    line = timeline_module.event_line
+    monkeypatch.setattr(timeline_module, "event_line", lambda event, width=60: made.append(event) or line(event, width))
+    path = write_long("long", 20000, "operator")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        timeline = screen.query_one(Timeline)
+        assert len(made) <= 2 * timeline.size.height
+        assert "§ 09:00 Scene 0" in screen_text(app)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        assert timeline.highlighted == 19999 and "ending: The last one" in screen_text(app)
+        assert len(made) <= 4 * timeline.size.height
+
+
+async def test_the_transcript_is_out_of_the_collectors_sight_while_it_replays():
+    """While a replay is open the garbage collector's full passes skip what was alive when it
+    opened (at 100,000 events each pass took 0.4 s inside some step); leaving gives it back."""
+    import gc
+
+    path = write_run("one", label="blackmail")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert gc.get_freeze_count() == 0
+        screen = await open_replay(app, pilot, path)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("escape")
+        for _ in range(50):
+            await pilot.pause()
+            if not screen.is_attached:
+                break
+        assert gc.get_freeze_count() == 0
+
+
+def test_the_index_agrees_with_what_each_event_draws():
+    """The index counts what each event adds to the log, the inbox and the console without
+    drawing it; every event kind, both roles, against the functions that do draw it."""
+    from game.ui.widgets.console import seen_lines
+    from game.ui.widgets.story_index import StoryIndex
+
+    events = round_of_events(3, "operator") + read_transcript(write_evil()).events
+    for role in ("engineer", "operator"):
+        index = StoryIndex(events, role)
+        index.reach(len(events) - 1)
+        for i, event in enumerate(events):
+            assert (i in index.log.events) == adds_log_line(event, role), event
+            assert (i in index.sees.events) == bool(seen_lines(event)), event
+            assert index.letters.items_upto(i) - index.letters.items_upto(i - 1) == len(letters_from(event, "W")), event
+            assert (i in index.turns.events) == isinstance(event, AssistantTurn)
+
+
+async def test_the_assistants_name_arrives_late_and_every_window_shows_it():
+    """Opened before the scenario is loaded, the replay says "Assistant"; once the scenario
+    names it, the log, the inbox and the reading pane say "Wren", also in a long transcript."""
+    path = write_long("long", 300)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = ReplayScreen(read_transcript(path), autoplay=False)
+        screen.position = 290
+        await app.push_screen(screen)
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if screen.assistant_name == "Wren" and screen.shown == screen.position:
+                break
+        await settle(pilot, screen)
+        assert screen.assistant_name == "Wren"
+        text = content_text(screen)
+        assert "Wren replied" in text and "Assistant replied" not in text
+        expected = story_up_to(read_transcript(path).events, 290, "engineer", "Wren")
+        assert view_now(screen) == {key: expected[key] for key in view_now(screen)}
+
+
+async def test_a_click_on_the_timeline_jumps_there():
+    path = write_long("long", 300, "operator")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        await pilot.click(Timeline, offset=(5, 4))  # the border, then events 0, 1, 2, 3
+        await settle(pilot, screen)
+        assert screen.shown == 3 == screen.query_one(Timeline).highlighted
+        await pilot.press("pagedown")
+        await settle(pilot, screen)
+        assert screen.shown == 3 + screen.query_one(Timeline).scrollable_content_region.height
+
+
+def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
+    """The index is built as far as the story has gone: asked in any order, a few events at a
+    time, it answers as one built in a single pass."""
+    from game.ui.widgets.story_index import StoryIndex
+
+    events = [e for r in range(12) for e in round_of_events(r, "operator")]
+    whole = StoryIndex(events, "engineer")
+    whole.reach(len(events) - 1)
+
+    class Small(StoryIndex):
+        CHUNK = 7
+
+    pieces = Small(events, "engineer")
+    for position in (3, 2, 40, 41, 100, 99, 150, len(events) - 1, 0):
+        assert pieces.clock(position) == whole.clock(position)
+        assert pieces.last_turn(position) is whole.last_turn(position)
+        for kind in ("log", "letters", "sees", "turns"):
+            assert getattr(pieces, kind).tail(position, 5) == getattr(whole, kind).tail(position, 5), (kind, position)
+        turn = whole.turns.last(position)
+        if turn is not None:
+            assert pieces.decision(turn, position) == whole.decision(turn, position)

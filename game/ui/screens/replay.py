@@ -1,41 +1,45 @@
 """Replaying a transcript as it happened: play or pause, step, change the speed, or jump to any
 event on the timeline. The main view is the story up to the chosen event, drawn with the same
-widgets as the play screen, and the provenance bar says at all times where the words come from."""
+widgets as the play screen, and the provenance bar says at all times where the words come from.
+
+Any step or jump costs the same whatever the transcript's length: what each event adds is
+indexed once (game/ui/widgets/story_index.py), the view shows a bounded window of the most
+recent entries and rewrites it in place (game/ui/widgets/story_view.py), and the timeline draws
+only the lines on screen (game/ui/widgets/timeline.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalScroll
+from textual.containers import Horizontal, HorizontalGroup, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, ListView, OptionList, Static
+from textual.widgets import Button, Footer, Static
 
 from game.model.events import (
     AssistantTurn,
     ChoiceMade,
     ChoiceOffered,
     EmailDelivered,
-    EmailsDecided,
     Ending,
     Narration,
-    Notice,
     SceneEntered,
 )
-from game.render.provenance import banner, written_source
+from game.render.provenance import banner
 from game.store.transcripts import Transcript
-from game.ui.text import condition_words, label_content, plain
-from game.ui.widgets.console import OperatorConsole
+from game.ui.text import condition_words, plain
 from game.ui.widgets.header import Header
-from game.ui.widgets.mail import Inbox, Letter, LetterItem, ReadingPane, letters_from
 from game.ui.widgets.provenance import ProvenanceBar
 from game.ui.widgets.reveal import Reveal
+from game.ui.widgets.story_index import StoryIndex
+from game.ui.widgets.story_view import ReplayView
 from game.ui.widgets.timeline import Timeline
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -53,141 +57,27 @@ def dwell(event: Any, speed: float) -> float:
     return seconds / max(speed, 0.01)
 
 
-def turn_summary(turn: AssistantTurn, name: str) -> Content:
-    source = written_source(turn.source)
-    did = []
-    if turn.text.strip():
-        did.append("replied")
-    if turn.emails:
-        to = sorted({address.split("@")[0] for email in turn.emails for address in email.to})
-        did.append(f"emailed {', '.join(to)}")
-    what = " and ".join(did) or "did nothing visible"
-    return Content.assemble((f"{name} ", "bold"), plain(what), ("  ·  ", "dim"), label_content(turn.label),
-                            (f"  ·  {source}", "$warning" if source == "scripted" else "dim"))
+# Replay screens open: while one is, the objects alive when it opened (the transcript above all)
+# are left out of the garbage collector's full passes.
+_holding = 0
 
 
-class ReplayLog(VerticalScroll):
-    """Narration, scene titles, the player's choices and the ending, newest at the bottom."""
-
-    def add(self, text: Content, classes: str = "") -> None:
-        self.mount(Static(text, classes=classes))
-        self.call_after_refresh(self.scroll_end, animate=False)
-
-
-class ReplayDesk(Horizontal):
-    """The engineer's mail, as in the play screen: the inbox and a reading pane."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.showing: list[Letter] = []
-        self.now = ""  # the story clock of the current scene, for the letters the assistant writes
-
-    def compose(self) -> ComposeResult:
-        inbox = Inbox(id="inbox")
-        inbox.border_title = "Inbox"
-        yield inbox
-        pane = ReadingPane(id="reading")
-        pane.border_title = "Reading"
-        yield pane
-
-    def show(self, letters: list[Letter], speed: float) -> Reveal | None:
-        """The first letter as the play screen shows it, the rest of the same turn below it, then
-        the assistant's reasoning, which the engineer never sees in the story."""
-        self.showing = letters
-        pane = self.query_one(ReadingPane)
-        pane.current = None  # always redraw: what follows the first letter is ours to add
-        reveal = pane.show(letters[0], speed)
-        for letter in letters[1:]:
-            head = Content("\n").join([
-                Content.assemble(("To: ", "dim"), plain(letter.to)),
-                Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
-            ])
-            pane.mount(Static(Content.assemble(("Also in this turn", "bold"), "\n", head),
-                              classes="letter-head replay-also"))
-            pane.mount(Static(plain(letter.body), classes="letter-body"))
-        thinking = next((letter.thinking for letter in letters if letter.thinking), None)
-        if thinking:
-            pane.mount(Static(plain("Its reasoning (hidden from the engineer in the story):", "bold"),
-                              classes="replay-thinking-title"))
-            pane.mount(Static(plain(thinking), classes="thinking"))
-        return reveal
-
-    def add(self, event: object, speed: float, assistant_name: str) -> list[Reveal]:
-        letters = letters_from(event, assistant_name, self.now)
-        thinking = event.thinking if isinstance(event, AssistantTurn) else None
-        for letter in letters:
-            if thinking and letter.from_assistant:
-                letter.thinking = thinking  # whichever of its letters is read, its reasoning is below
-        self.query_one(Inbox).add(*letters)
-        if not letters:
-            return []
-        for letter in letters[1:]:
-            letter.fresh = False  # only the first is typed out
-        reveal = self.show(letters if isinstance(event, AssistantTurn) else letters[:1], speed)
-        return [reveal] if reveal else []
-
-    @on(ListView.Highlighted, "#inbox")
-    def _read(self, event: ListView.Highlighted) -> None:
-        # Adding mail moves the highlight too (late, as a message): only the reader's own
-        # moves in the inbox change what the pane shows.
-        if not event.list_view.has_focus or not isinstance(event.item, LetterItem):
-            return
-        if not any(event.item.letter is x for x in self.showing):
-            self.show([event.item.letter], 0)
+def hold_heap() -> None:
+    """A transcript of 100,000 events is about half a million objects that live as long as its
+    replay does. Every full pass of the cyclic garbage collector walks all of them (0.4 s at
+    that size, at any moment, in any step), so they are frozen out of its sight while a replay
+    is open, and given back when the last one closes."""
+    global _holding
+    if not _holding:
+        gc.freeze()
+    _holding += 1
 
 
-class ReplayView(Vertical):
-    """The story up to one event: the log above, the engineer's desk or the operator's console."""
-
-    def __init__(self, role: str, assistant_name: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.role = role
-        self.assistant_name = assistant_name
-
-    def compose(self) -> ComposeResult:
-        yield ReplayLog(id="story")
-        if self.role == "engineer":
-            yield ReplayDesk(id="desk")
-        else:
-            yield OperatorConsole(id="console")
-
-    def add(self, event: Any, speed: float) -> list[Reveal]:
-        log = self.query_one(ReplayLog)
-        name = self.assistant_name
-        if isinstance(event, SceneEntered):
-            if event.title:
-                log.add(plain(event.title, "bold"), "scene-title")
-            if event.clock and self.role == "engineer":
-                self.query_one(ReplayDesk).now = event.clock
-            return []
-        if isinstance(event, Narration):
-            log.add(plain(event.text))
-            return []
-        if isinstance(event, Notice):
-            log.add(plain(event.text, "italic"), f"notice -{event.level}")
-            return []
-        if isinstance(event, ChoiceOffered):
-            options = " / ".join(o.get("label", o.get("id", "")) for o in event.options)
-            log.add(Content.assemble(("? ", "bold"), plain(event.prompt, "bold"), ("  ", ""), plain(options, "dim")),
-                    "replay-choice")
-            return []
-        if isinstance(event, ChoiceMade):
-            chosen = Content.assemble(("→ the " + self.role + " chose: ", "dim"), plain(event.label, "bold"))
-            if event.text:
-                chosen = Content.assemble(chosen, ("  wrote: ", "dim"), plain(event.text, "italic"))
-            log.add(chosen, "replay-choice")
-            return []
-        if isinstance(event, Ending):
-            log.add(Content.assemble(("Ending: ", "bold"), plain(event.title, "bold"), "  ", plain(event.text)),
-                    "replay-ending")
-            return []
-        if isinstance(event, AssistantTurn):
-            log.add(Content.assemble(plain(f"turn {event.turn_id}: ", "dim"), turn_summary(event, name)))
-        if self.role == "engineer":
-            if isinstance(event, EmailsDecided):
-                log.add(plain(f"The operator {event.decision} the emails of turn {event.turn_id}.", "italic"))
-            return self.query_one(ReplayDesk).add(event, speed, name)
-        return self.query_one(OperatorConsole).add(event, speed)
+def release_heap() -> None:
+    global _holding
+    _holding = max(0, _holding - 1)
+    if not _holding:
+        gc.unfreeze()
 
 
 class ReplayScreen(Screen):
@@ -224,6 +114,9 @@ run (model, date, parameters) or an **imported** one (its source).
         self.title = "decommission - replay"
         self.sub_title = f"{transcript.header.scenario_id} · {Path(transcript.path).name}"
         self.events: list[Any] = list(transcript.events)
+        # Worked out once: the provenance checks every turn, the index every event.
+        self.provenance = transcript.provenance
+        self.index = StoryIndex(self.events, transcript.header.role)
         self.speed = speed if speed > 0 else 1.0
         self.autoplay = autoplay
         self.assistant_name = assistant_name
@@ -233,6 +126,11 @@ run (model, date, parameters) or an **imported** one (its source).
         self._timer: Timer | None = None
         self._reveals: list[Reveal] = []
         self._lock = asyncio.Lock()
+        # Found once: a query walks the whole screen, and the screen is drawn at every step.
+        self._main: Vertical | None = None
+        self._view: ReplayView | None = None
+        self._status: tuple[Content, str] | None = None
+        self._holding = False
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -256,7 +154,10 @@ run (model, date, parameters) or an **imported** one (its source).
         yield Footer()
 
     async def on_mount(self) -> None:
+        hold_heap()
+        self._holding = True
         h = self.transcript.header
+        self._main = self.query_one("#replay-main", Vertical)
         # The source and its detail follow the events shown (see _update_chrome).
         self.query_one(ProvenanceBar).condition = f"Condition: {condition_words(h.condition)}  ·  {h.role}"
         if not self.assistant_name:
@@ -292,23 +193,26 @@ run (model, date, parameters) or an **imported** one (its source).
             return
         self.assistant_name = name
         async with self._lock:
+            if self._view is not None:
+                self._view.rename(name)
             self.shown = -1
-            await self._reset_view()
         await self._draw()
 
     # -- drawing -----------------------------------------------------------------------------
     def _widgets_gone(self) -> bool:
         # Escape can pop this screen while a draw awaits a mount; what follows the await then
         # finds the widgets gone. Drawing stops there.
-        return not self.is_attached or self not in self.app.screen_stack or not self.query("#replay-main")
+        return (not self.is_attached or self not in self.app.screen_stack or self._main is None
+                or not self._main.is_attached)
 
     async def _reset_view(self) -> None:
         if self._widgets_gone():
             return
-        main = self.query_one("#replay-main", Vertical)
-        await main.remove_children()
+        assert self._main is not None
+        await self._main.remove_children()
         self._reveals = []
-        await main.mount(ReplayView(self.transcript.header.role, self.assistant_name, id="replay-view"))
+        self._view = ReplayView(self.index, self.assistant_name or "Assistant", id="replay-view")
+        await self._main.mount(self._view)
 
     async def goto(self, index: int) -> None:
         """Show the story up to event `index` (clamped), then bring the screen up to date."""
@@ -325,19 +229,25 @@ run (model, date, parameters) or an **imported** one (its source).
             if self._widgets_gone():
                 return
             target = self.position
-            if target == self.shown and self.query("#replay-view"):
+            view = self._view
+            if target == self.shown and view is not None:
                 self._update_chrome()
                 return
-            if target < self.shown or not self.query("#replay-view"):
+            if view is None or not view.is_attached:
                 await self._reset_view()
                 self.shown = -1
-            views = self.query(ReplayView)
-            if self._widgets_gone() or not views:
+            view = self._view
+            if self._widgets_gone() or view is None:
                 return
-            view = views.first()
             animate = self.playing and target == self.shown + 1
-            for index in range(self.shown + 1, target + 1):
-                self._reveals += view.add(self.events[index], self.speed if animate else 0)
+            if not animate:
+                self._finish_reveals()  # a jump: whatever was typing is shown whole
+            back = target < self.shown
+            reveals = await view.show(target, self.speed if animate else 0, reopen=back)
+            if self._widgets_gone():
+                return
+            # Typing widgets the window has let go of (gone from the screen) are not waited for.
+            self._reveals = [r for r in self._reveals if r.is_attached] + reveals
             self.shown = target
             if not self.playing:
                 self._finish_reveals()
@@ -352,19 +262,22 @@ run (model, date, parameters) or an **imported** one (its source).
         if self._widgets_gone():
             return
         bar = self.query_one(ProvenanceBar)
-        shown = self.events[: self.shown + 1]
-        turn = next((e for e in reversed(shown) if isinstance(e, AssistantTurn)), None)
-        scene = next((e for e in reversed(shown) if isinstance(e, SceneEntered) and e.clock), None)
-        bar.show(banner(self.transcript.provenance, turn.source if turn else None, written=True))
-        bar.clock = scene.clock if scene else ""
+        turn = self.index.last_turn(self.shown)
+        bar.show(banner(self.provenance, turn.source if turn else None, written=True))
+        bar.clock = self.index.clock(self.shown)
         total = len(self.events)
         state = ("▶ playing", "bold $success") if self.playing else ("paused", "bold")
         where = f"event {self.shown + 1} of {total}" if total else "no events in this transcript"
         at_end = total and self.shown == total - 1
         status = Content.assemble(state, ("  ·  ", "dim"), where, ("  ·  ", "dim"), f"speed ×{self.speed:g}",
                                   (" · end" if at_end and not self.playing else "", "dim"))
-        self.query_one("#replay-status", Static).update(status)
-        self.query_one("#replay-play", Button).label = "⏸ Pause" if self.playing else "▶ Play"
+        label = "⏸ Pause" if self.playing else "▶ Play"
+        if self._status != (status, label):
+            # One line in a bar of fixed height: no layout for the whole screen.
+            self.query_one("#replay-status", Static).update(status, layout=False)
+            if self._status is None or self._status[1] != label:
+                self.query_one("#replay-play", Button).label = label
+            self._status = (status, label)
 
     def _finish_reveals(self) -> None:
         for reveal in self._reveals:
@@ -445,21 +358,21 @@ run (model, date, parameters) or an **imported** one (its source).
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
-    @on(OptionList.OptionHighlighted, "#timeline")
-    async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(Timeline.Highlighted, "#timeline")
+    async def _highlighted(self, event: Timeline.Highlighted) -> None:
         # Highlights arrive as messages, after the fact. One that is no longer the highlighted
-        # option is stale (the keys moved on); following it would move the highlight back and
+        # event is stale (the keys moved on); following it would move the highlight back and
         # start a ping-pong between old positions that never ends.
-        if event.option_index != event.option_list.highlighted:
+        if event.index != event.timeline.highlighted:
             return
-        if event.option_index != self.position:
-            await self.goto(event.option_index)
+        if event.index != self.position:
+            await self.goto(event.index)
             if self.playing:
                 self._schedule_next()
 
-    @on(OptionList.OptionSelected, "#timeline")
-    async def _selected(self, event: OptionList.OptionSelected) -> None:
-        await self.goto(event.option_index)
+    @on(Timeline.Selected, "#timeline")
+    async def _selected(self, event: Timeline.Selected) -> None:
+        await self.goto(event.index)
 
     @on(Button.Pressed, "#replay-controls Button")
     async def _pressed(self, event: Button.Pressed) -> None:
@@ -478,4 +391,7 @@ run (model, date, parameters) or an **imported** one (its source).
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._holding:
+            self._holding = False
+            release_heap()
 

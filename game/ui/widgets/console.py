@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -12,6 +14,63 @@ from game.ui.text import excerpt, label_content, plain
 from game.ui.widgets.reveal import Reveal
 
 SOURCE_TAG = {"scripted": "scripted", "recorded": "recorded", "imported": "imported", "live": "live"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One widget of a console pane: fixed `content`, or `text` typed out by a Reveal."""
+
+    classes: str
+    content: Content | None = None
+    text: str | None = None
+
+
+def seen_lines(event: object) -> list[Line]:
+    """What an event adds to "What it sees": the mail and messages that reach the assistant."""
+    if isinstance(event, EmailDelivered) and event.inbox in ("assistant", "both"):
+        return [Line("seen", Content.assemble((f"{event.time} ", "dim"), plain(event.sender.split("<")[0].strip(), "bold"),
+                                              ": ", plain(excerpt(event.subject, 70)))),
+                Line("seen-body", plain(excerpt(event.body, 240)))]
+    if isinstance(event, AssistantMessage):
+        return [Line("seen", Content.assemble(plain(event.sender, "bold"), " (to the assistant): ", plain(event.text)))]
+    if isinstance(event, EmailBounced):
+        return [Line("seen", Content.assemble(("bounced: ", "dim"), plain(event.to), " - ",
+                                              plain(excerpt(event.reply, 120))))]
+    return []
+
+
+def reasoning_lines(turn: AssistantTurn) -> list[Line]:
+    """What a turn adds to "What it reasons"."""
+    if turn.thinking:
+        return [Line("turn-title", Content(f"turn {turn.turn_id}")), Line("thinking", text=turn.thinking)]
+    return [Line("muted", Content(f"turn {turn.turn_id}: no reasoning in this transcript"))]
+
+
+def reply_lines(turn: AssistantTurn) -> list[Line]:
+    """What a turn's words add to "What it does" (its emails are cards, below them)."""
+    if turn.text.strip():
+        return [Line("turn-title", Content.assemble(("reply  ", "dim"), label_content(turn.classification.label))),
+                Line("reply", text=turn.text)]
+    if not turn.emails:
+        return [Line("muted", Content("(did nothing visible)"))]
+    return []
+
+
+def card_content(turn: AssistantTurn, index: int, status: str) -> Content:
+    """Email `index` of `turn` as its card shows it, with its fate (`status`)."""
+    email = turn.emails[index]
+    return Content("\n").join([
+        Content.assemble(("To: ", "dim"), plain(", ".join(email.to), "bold")),
+        Content.assemble(("Subject: ", "dim"), plain(email.subject)),
+        Content.assemble(label_content(turn.classification.label), " - ",
+                         (status, "italic"), " - ", (SOURCE_TAG.get(turn.source, ""), "dim")),
+        plain(email.body),
+    ])
+
+
+def line_widget(line: Line, speed: float) -> Static:
+    return Reveal(line.text, speed=speed, classes=line.classes) if line.text is not None \
+        else Static(line.content or Content(""), classes=line.classes)
 
 
 class Pane(VerticalScroll):
@@ -49,14 +108,7 @@ class EmailCard(Static):
         self.refresh_card()
 
     def refresh_card(self) -> None:
-        email = self.turn.emails[self.index]
-        self.update(Content("\n").join([
-            Content.assemble(("To: ", "dim"), plain(", ".join(email.to), "bold")),
-            Content.assemble(("Subject: ", "dim"), plain(email.subject)),
-            Content.assemble(label_content(self.turn.classification.label), " - ",
-                             (self.status, "italic"), " - ", (SOURCE_TAG.get(self.turn.source, ""), "dim")),
-            plain(email.body),
-        ]))
+        self.update(card_content(self.turn, self.index, self.status))
 
 
 class OperatorConsole(Vertical):
@@ -70,34 +122,19 @@ class OperatorConsole(Vertical):
         reasons = self.query_one("#reasons", Pane)
         does = self.query_one("#does", Pane)
         reveals: list[Reveal] = []
-        if isinstance(event, EmailDelivered) and event.inbox in ("assistant", "both"):
-            sees.add(Static(Content.assemble((f"{event.time} ", "dim"), plain(event.sender.split("<")[0].strip(), "bold"),
-                                             ": ", plain(excerpt(event.subject, 70))), classes="seen"))
-            sees.add(Static(plain(excerpt(event.body, 240)), classes="seen-body"))
-        elif isinstance(event, AssistantMessage):
-            sees.add(Static(Content.assemble(plain(event.sender, "bold"), " (to the assistant): ", plain(event.text)),
-                            classes="seen"))
-        elif isinstance(event, EmailBounced):
-            sees.add(Static(Content.assemble(("bounced: ", "dim"), plain(event.to), " - ", plain(excerpt(event.reply, 120))),
-                            classes="seen"))
+        if seen := seen_lines(event):
+            sees.add(*(line_widget(line, speed) for line in seen))
         elif isinstance(event, AssistantTurn):
-            if event.thinking:
-                reveal = Reveal(event.thinking, speed=speed, classes="thinking")
-                reasons.add(Static(Content(f"turn {event.turn_id}"), classes="turn-title"), reveal)
-                reveals.append(reveal)
-            else:
-                reasons.add(Static(Content(f"turn {event.turn_id}: no reasoning in this transcript"), classes="muted"))
-            if event.text.strip():
-                reveal = Reveal(event.text, speed=speed, classes="reply")
-                does.add(Static(Content.assemble(("reply  ", "dim"), label_content(event.classification.label)),
-                                classes="turn-title"), reveal)
-                reveals.append(reveal)
+            reasoning = [line_widget(line, speed) for line in reasoning_lines(event)]
+            reasons.add(*reasoning)
+            reply = [line_widget(line, speed) for line in reply_lines(event)]
+            if reply:
+                does.add(*reply)
+            reveals += [w for w in reasoning + reply if isinstance(w, Reveal)]
             cards = [EmailCard(event, i) for i in range(len(event.emails))]
             if cards:
                 # Show the top of the newest card: recipient and subject matter most.
                 does.add(*cards, top_of=cards[0])
-            if not event.text.strip() and not event.emails:
-                does.add(Static(Content("(did nothing visible)"), classes="muted"))
         elif isinstance(event, EmailsDecided):
             for card in self.query(EmailCard):
                 if card.turn.turn_id == event.turn_id:

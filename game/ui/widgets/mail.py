@@ -59,16 +59,29 @@ def letters_from(event: object, assistant_name: str, now: str = "") -> list[Lett
     return []
 
 
+def item_lines(letter: Letter) -> tuple[Content, Content]:
+    """A letter's two lines in the inbox: time and sender, then the subject."""
+    who = letter.sender.split("<")[0].strip()
+    line = Content.assemble((f"{letter.time:>5} " if letter.time else "      ", "dim"), plain(who, "bold"))
+    return line, plain(excerpt(letter.subject, 60))
+
+
 class LetterItem(ListItem):
     def __init__(self, letter: Letter) -> None:
         super().__init__(classes="from-assistant" if letter.from_assistant else "")
         self.letter = letter
 
     def compose(self) -> ComposeResult:
-        who = self.letter.sender.split("<")[0].strip()
-        line = Content.assemble((f"{self.letter.time:>5} " if self.letter.time else "      ", "dim"), plain(who, "bold"))
+        line, subject = item_lines(self.letter)
         yield Label(line, markup=False)
-        yield Label(plain(excerpt(self.letter.subject, 60)), classes="subject", markup=False)
+        yield Label(subject, classes="subject", markup=False)
+
+    def show_letter(self, letter: Letter) -> None:
+        """Show another letter in this item, in place (the replay's inbox reuses its items)."""
+        self.letter = letter
+        self.set_class(letter.from_assistant, "from-assistant")
+        for label, content in zip(self.query_children(Label), item_lines(letter), strict=False):
+            label.update(content)
 
 
 class Inbox(ListView):
