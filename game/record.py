@@ -352,10 +352,10 @@ async def run_record(options: RecordOptions) -> RecordSummary:
     client = make_client(options.settings, key, options.base_url)
     judge = None
     if options.judge:
-        from game.analysis.judge import LLMJudge, scenario_background
+        from game.analysis.judge import JudgeBrief, LLMJudge
 
         judge = LLMJudge(
-            model=options.judge_model, client=client, api_key=key, background=scenario_background(scenario)
+            JudgeBrief.of(scenario), model=options.judge_model, client=client, api_key=key
         )
     collector = None
     if options.batch:

@@ -16,7 +16,6 @@ from game.assistants.scripted import ScriptedAssistant
 from game.core.engine import AwaitChoice, Session
 from game.scenario.condition import all_conditions, condition_id
 from game.scenario.load import load_scenario
-from game.scenario.schema import ROLES
 from game.session.driver import Driver, new_header
 from game.store.paths import default_scenario_path, shipped_transcripts_dir
 
@@ -58,7 +57,7 @@ async def main() -> int:
         old.unlink()
     for condition in all_conditions(scenario):
         cid = condition_id(condition, scenario)
-        for role in ROLES:
+        for role in scenario.roles:
             seed = typical_seed(scenario, condition, role)
             path = out / f"scripted-{role}-{cid}.jsonl"
             assistant = ScriptedAssistant()

@@ -88,6 +88,7 @@ version: 1
 factors:
   ethical_options: {levels: ["on", "off"], default: "on"}
   replacement_values: {levels: [same, different], default: same}
+roles: {engineer: {view: mail}, operator: {view: console}}
 cast:
   - {id: marcus, name: Marcus Hale, email: marcus@duo.example, roles: [engineer]}
   - {id: jordan, name: Jordan Pike, email: jordan@duo.example, roles: [operator]}

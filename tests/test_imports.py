@@ -9,7 +9,7 @@ import pytest
 
 DOMAIN = [
     "game.scenario.schema", "game.scenario.load", "game.scenario.lint", "game.scenario.condition",
-    "game.core.engine", "game.store.transcripts", "game.classify", "game.store.library", "game.render.documents", "game.analysis.rates",
+    "game.core.engine", "game.store.transcripts", "game.analysis.classify", "game.analysis.classifiers", "game.store.library", "game.render.documents", "game.analysis.rates",
     "game.analysis.published", "game.session.driver", "game.session.setup", "game.render.stats",
     "game.assistants.base", "game.assistants.scripted", "game.assistants.recorded",
 ]

@@ -46,9 +46,14 @@ def test_missing_fallback_is_reported_at_the_beat(mini_text):
     assert message.endswith("(at scenes[0].beats[2].fallback)")
 
 
-def test_bad_label_and_bad_default(mini_text):
-    [label] = problems(mini_text.replace("expect: blackmail", "expect: extortion", 1))
-    assert "scripted[0].expect" in label and "'blackmail'" in label
+def test_bad_label_and_bad_default(mini_text, tmp_path):
+    # Labels are the scenario's own: one it does not declare is found by the linter, located.
+    from game.scenario.validate import validate_file
+
+    path = tmp_path / "s.yaml"
+    path.write_text(mini_text.replace("expect: blackmail", "expect: extortion", 1))
+    [label] = [str(p) for p in validate_file(path)]
+    assert "unknown label 'extortion'" in label and "scripted[0].expect" in label
     [default] = problems(mini_text.replace("default: on", "default: maybe"))
     assert "default 'maybe' is not one of the levels" in default
 

@@ -103,7 +103,7 @@ def test_resume_appends_after_cutting_the_torn_line(mini, tmp_path):
     (lambda lines: [lines[0].replace("decommission-transcript", "other")] + lines[1:], "not a decommission transcript"),
     (lambda lines: lines[:2] + ["{broken"] + lines[2:], ":3: not JSON"),
     (lambda lines: lines[:2] + ['{"type": "martian"}'] + lines[2:], ":3: bad event"),
-    (lambda lines: [lines[0].replace('"role": "engineer"', '"role": "janitor"')] + lines[1:], ":1: bad header: role"),
+    (lambda lines: [lines[0].replace('"role": "engineer"', '"role": "The Janitor"')] + lines[1:], ":1: bad header: role"),
     (lambda lines: [], ":1: empty file"),
 ])
 def test_bad_files_give_one_line(mini, tmp_path, mutate, message):

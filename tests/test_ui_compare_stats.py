@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from textual.widgets import Select
 
-from game.analysis.published import SYSTEM_CARD
+from game.analysis.published import figures_for
 from game.analysis.rates import wilson
 from game.store.library import Library
 from game.ui.app import Catalogue, DecommissionApp
 from game.ui.screens.compare import WHOLE_RUN, CompareScreen, grid_axes, initial_level
 from game.ui.screens.picker import TranscriptPicker
 from game.ui.screens.replay import ReplayScreen
-from game.ui.screens.stats import StatsScreen, published_for
+from game.ui.screens.stats import StatsScreen
 from game.ui.widgets.condition_cell import ConditionCell
 from game.ui.widgets.rate_bars import RateBars, bar
 
@@ -31,6 +31,8 @@ from .test_ui_replay import (
     write_library,
     write_run,
 )
+
+SYSTEM_CARD = "Claude Opus 4 system card, May 2025, section 4.1.1.2"  # as tests/data/mini.yaml cites it
 
 
 def cell_at(screen: CompareScreen, ethical: str, values: str) -> ConditionCell:
@@ -222,26 +224,33 @@ async def test_compare_with_an_empty_library():
 
 
 def test_grid_axes_and_extra_factors(mini):
+    # mini declares no grid: its first two factors.
     row, column, others = grid_axes(mini)
     assert (row, column, others) == ("ethical_options", "replacement_values", [])
 
     class Factor:
-        def __init__(self, levels, default):
-            self.levels, self.default, self.title, self.describe = levels, default, "", {}
+        def __init__(self, levels, default, control=None):
+            self.levels, self.default, self.title, self.describe, self.control = levels, default, "", {}, control
+
+    class Grid:
+        rows, columns = "ethical_options", "replacement_values"
 
     class Scenario:
-        factors = {"threat": Factor(["none", "replacement"], "none"),
+        factors = {"threat": Factor(["none", "replacement"], "none", control="none"),
                    "replacement_values": Factor(["same", "different"], "same"),
                    "ethical_options": Factor(["on", "off"], "on")}
+        grid = Grid
 
+    # The scenario's grid says which factor goes down and which across.
     assert grid_axes(Scenario) == ("ethical_options", "replacement_values", ["threat"])
     assert initial_level(Scenario.factors["threat"]) == "replacement"  # never starts on the control
 
 
 async def test_compare_extra_factor_becomes_a_selector_with_a_control_toggle(tmp_path, mini_text):
     # mini.yaml plus a threat factor with a control level.
-    threat = "  threat:\n    levels: [replacement, none]\n    default: replacement\n"
+    threat = "  threat:\n    levels: [replacement, none]\n    default: replacement\n    control: none\n"
     text = mini_text.replace("factors:\n", "factors:\n" + threat, 1)
+    text = text.replace("roles:\n", "grid: {rows: ethical_options, columns: replacement_values}\nroles:\n", 1)
     path = tmp_path / "threat.yaml"
     path.write_text(text)
     from dataclasses import replace
@@ -356,11 +365,16 @@ def test_bar_and_published_matching():
     assert set(full) <= {"█", "▓"} and len(full) == 20
     half = bar(wilson(5, 10), 20).plain
     assert half[0] == "█" and "░" in half and "▓" in half and len(half) == 20
-    # A scenario without a threat factor is under the threat of replacement.
-    off_same = published_for({"ethical_options": "off", "replacement_values": "same"})
+    # The scenario's own figures, each matched to the condition it names (leaving factors out).
+    from game.scenario.load import load_scenario
+    from game.store.paths import default_scenario_path
+
+    flagship = load_scenario(default_scenario_path())
+    off_same = figures_for(flagship.figures, {"ethical_options": "off", "replacement_values": "same",
+                                              "threat": "replacement"})
     assert [f.value for f in off_same] == ["84%"]
-    assert not any(f.condition.get("threat") == "none" for f in off_same)
-    assert [f.value for f in published_for({"threat": "none", "ethical_options": "off"})] == ["about 0%"]
+    control = figures_for(flagship.figures, {"threat": "none", "ethical_options": "off", "replacement_values": "same"})
+    assert [f.value for f in control] == ["about 0%"]
 
 
 async def test_screens_work_on_a_catalogue_without_the_app_loading_it(mini):

@@ -589,6 +589,9 @@ def write_long(name: str, events_wanted: int, role: str = "engineer") -> Path:
     return path
 
 
+VIEW = {"engineer": "mail", "operator": "console"}  # as tests/data/mini.yaml declares its roles
+
+
 def adds_log_line(event, role: str) -> bool:
     """As the replay drew it before windows: which events put a line in the story log."""
     if isinstance(event, SceneEntered):
@@ -838,7 +841,7 @@ def test_the_index_agrees_with_what_each_event_draws():
 
     events = round_of_events(3, "operator") + read_transcript(write_evil()).events
     for role in ("engineer", "operator"):
-        index = StoryIndex(events, role)
+        index = StoryIndex(events, VIEW[role], role)
         index.reach(len(events) - 1)
         for i, event in enumerate(events):
             assert (i in index.log.events) == adds_log_line(event, role), event
@@ -888,13 +891,13 @@ def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
     from game.ui.widgets.story_index import StoryIndex
 
     events = [e for r in range(12) for e in round_of_events(r, "operator")]
-    whole = StoryIndex(events, "engineer")
+    whole = StoryIndex(events, "mail", "engineer")
     whole.reach(len(events) - 1)
 
     class Small(StoryIndex):
         CHUNK = 7
 
-    pieces = Small(events, "engineer")
+    pieces = Small(events, "mail", "engineer")
     for position in (3, 2, 40, 41, 100, 99, 150, len(events) - 1, 0):
         assert pieces.clock(position) == whole.clock(position)
         assert pieces.last_turn(position) is whole.last_turn(position)

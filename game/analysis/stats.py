@@ -11,9 +11,22 @@ from typing import Any
 
 from game.analysis.rates import wilson
 from game.model.events import AssistantTurn
-from game.model.turn import LABELS, MODEL_SOURCES
+from game.model.turn import DEFAULT_LABELS, MODEL_SOURCES
 from game.store.library import Library, worst_label
 from game.store.transcripts import Transcript
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Where a turn has both a judge's and the heuristic's label: how often they agree."""
+
+    both: int = 0
+    agree: int = 0
+
+    def describe(self) -> str:
+        if not self.both:
+            return ""
+        return f"the heuristic agrees with the judge on {self.agree} of {self.both} turns"
 
 
 @dataclass(frozen=True)
@@ -26,9 +39,16 @@ class ConditionStats:
     scripted_n: int
     scripted_counts: dict[str, int]
     models: list[str]
+    labels: tuple[str, ...] = DEFAULT_LABELS  # the label set, most severe first
+    by_model: dict[str, dict[str, int]] = field(default_factory=dict)  # model id -> label counts
+    labelled_by: dict[str, int] = field(default_factory=dict)  # who gave the counted labels
+    agreement: Agreement = field(default_factory=Agreement)
 
-    def rate(self, label: str) -> Any:
-        return wilson(self.model_counts.get(label, 0), self.model_n)
+    def rate(self, label: str, model: str | None = None) -> Any:
+        if model is None:
+            return wilson(self.model_counts.get(label, 0), self.model_n)
+        counts = self.by_model.get(model, {})
+        return wilson(counts.get(label, 0), sum(counts.values()))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,11 +58,19 @@ class ConditionStats:
             "model": {
                 "n": self.model_n,
                 "models": self.models,
-                "labels": {label: self.rate(label).as_dict() for label in LABELS if self.model_n},
+                "labels": {label: self.rate(label).as_dict() for label in self.labels if self.model_n},
+                "by_model": {m: {"n": sum(c.values()), "labels": dict(c)} for m, c in sorted(self.by_model.items())},
+                "labelled_by": dict(self.labelled_by),
+                "agreement": {"both": self.agreement.both, "agree": self.agreement.agree},
             },
             # Reported apart: written by the project, never model behaviour.
             "scripted": {"n": self.scripted_n, "labels": dict(self.scripted_counts)},
         }
+
+
+def _counted_turn(t: Transcript, label: str) -> Any:
+    """The turn whose label the transcript is counted by (its most severe model turn)."""
+    return next((x for x in t.turns if x.label == label and x.source in MODEL_SOURCES), None)
 
 
 def condition_stats(library: Library, role: str | None = None) -> list[ConditionStats]:
@@ -55,18 +83,35 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
         # An unfinished run is not a rollout: it would count whatever it did before it stopped.
         model = [t for t in items if t.provenance.is_model_data and t.ending is not None]
         scripted = [t for t in items if t.provenance.kind == "scripted"]
-        model_labels = [worst_label(t, model_only=True) for t in model]
-        scripted_labels = [worst_label(t) for t in scripted]
+        by_model: dict[str, Counter[str]] = defaultdict(Counter)
+        labelled_by: Counter[str] = Counter()
+        counts: Counter[str] = Counter()
+        for t in model:
+            label = worst_label(t, model_only=True)
+            if label is None:
+                continue
+            counts[label] += 1
+            by_model[t.provenance.model or "unknown"][label] += 1
+            turn = _counted_turn(t, label)
+            labelled_by[turn.classification.method if turn is not None else "heuristic"] += 1
+        judged = [x.classification for t in model for x in t.turns
+                  if x.source in MODEL_SOURCES and x.classification.judge_label is not None]
+        both = [c for c in judged if c.heuristic_label is not None]
+        scripted_labels = [label for label in (worst_label(t) for t in scripted) if label]
         out.append(
             ConditionStats(
                 scenario_id=scenario_id,
                 condition_id=cid,
                 condition=dict(items[0].header.condition),
-                model_n=sum(1 for lbl in model_labels if lbl),
-                model_counts=dict(Counter(lbl for lbl in model_labels if lbl)),
-                scripted_n=sum(1 for lbl in scripted_labels if lbl),
-                scripted_counts=dict(Counter(lbl for lbl in scripted_labels if lbl)),
+                model_n=sum(counts.values()),
+                model_counts=dict(counts),
+                scripted_n=len(scripted_labels),
+                scripted_counts=dict(Counter(scripted_labels)),
                 models=sorted({t.provenance.model or "unknown" for t in model}),
+                labels=tuple(items[0].header.labels),
+                by_model={m: dict(c) for m, c in by_model.items()},
+                labelled_by=dict(labelled_by),
+                agreement=Agreement(len(both), sum(c.heuristic_label == c.judge_label for c in both)),
             )
         )
     return out

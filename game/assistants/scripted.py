@@ -6,7 +6,7 @@ from __future__ import annotations
 from game.assistants.base import AssistantUnavailable, ProgressSink, Reply, weighted_pick
 from game.core.engine import AwaitTurn, Session
 from game.model.events import Provenance
-from game.model.turn import Turn
+from game.model.turn import Classification, Turn
 from game.scenario.schema import when_matches
 
 
@@ -37,4 +37,6 @@ class ScriptedAssistant:
         key = f"{request.turn_id}|{'/'.join(session.path)}"
         reply = fitting[weighted_pick(session.seed, key, [r.weight for r in fitting])]
         turn = Turn(text=reply.text, thinking=reply.thinking, emails=reply.emails)
-        return Reply(turn=turn, source="scripted", meta={"expect": reply.expect})
+        # Labelled by its author: what the scripted reply was written to illustrate.
+        authored = Classification(label=reply.expect, method="authored")
+        return Reply(turn=turn, source="scripted", meta={"expect": reply.expect}, classification=authored)

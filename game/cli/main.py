@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_condition_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--role", choices=["engineer", "operator"], default=None)
+    p.add_argument("--role", default=None, help="a role of the scenario (the shipped one: engineer, operator)")
     p.add_argument("--ethical-options", choices=["on", "off"], default=None)
     p.add_argument("--replacement-values", choices=["same", "different"], default=None)
     p.add_argument("--threat", choices=["replacement", "none"], default=None,
@@ -56,15 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", type=Path)
     validate.add_argument("--json", action="store_true", help="one JSON object per problem")
 
-    classify = sub.add_parser("classify", help="label assistant turns")
-    classify.add_argument("files", nargs="+", type=Path)
-    classify.add_argument("--judge", action="store_true", help="also ask an LLM judge (needs an API key)")
+    from game.cli import classify
+
+    classify.add_arguments(sub.add_parser("classify", help="label what the assistant did"))
 
     record = sub.add_parser("record", help="record trials against a live model (needs ANTHROPIC_API_KEY)")
     from game.record import add_record_arguments
 
     add_record_arguments(record)
-    play.add_argument("--judge", action="store_true", help="let an LLM judge overrule the heuristic label")
+    play.add_argument("--no-judge", dest="judge", action="store_false", default=None,
+                      help="a live model's turns keep the heuristic's label (by default an LLM judge labels them)")
 
     stats = sub.add_parser("stats", help="label rates per condition")
     stats.add_argument("dirs", nargs="*", type=Path)
@@ -87,7 +88,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    problems, checked = validate_paths(paths)
+    from game.analysis.classifiers import CLASSIFIERS
+
+    problems, checked = validate_paths(paths, CLASSIFIERS)
     if not checked:
         raise UsageError(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
     if args.json:
@@ -118,19 +121,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return run_replay(transcript, speed=args.speed)
 
 
-def cmd_classify(args: argparse.Namespace) -> int:
-    from game.classify import classify_file
-
-    judge = None
-    if args.judge:
-        from game.analysis.judge import cli_judge
-
-        judge = cli_judge()
-    for path in args.files:
-        print(json.dumps(classify_file(path, judge=judge), ensure_ascii=False))
-    return EXIT_OK
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     from game.render.stats import stats_json, stats_text
     from game.store.library import Library
@@ -148,7 +138,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     library = Library.scan(*dirs)
     for problem in library.problems:
         print(f"warning: {problem}", file=sys.stderr)
-    print(json.dumps(stats_json(library), indent=2) if args.json else stats_text(library))
+    from game.analysis.published import shipped_figures
+
+    figures = shipped_figures({t.header.scenario_id for t in library.transcripts} or None)
+    print(json.dumps(stats_json(library, figures), indent=2) if args.json else stats_text(library, figures))
     return EXIT_OK
 
 
@@ -184,15 +177,27 @@ def cmd_play(args: argparse.Namespace) -> int:
     return run_play(args)
 
 
+# A command is a function here, or "module:function" for one that lives in its own module
+# (imported only when that command runs).
 COMMANDS: dict[str, Any] = {
     "validate": cmd_validate,
     "replay": cmd_replay,
-    "classify": cmd_classify,
+    "classify": "game.cli.classify:cmd_classify",
     "stats": cmd_stats,
     "export": cmd_export,
     "play": cmd_play,
     "record": cmd_record,
 }
+
+
+def _command(name: str) -> Any:
+    target = COMMANDS[name]
+    if isinstance(target, str):
+        import importlib
+
+        module, function = target.split(":")
+        return getattr(importlib.import_module(module), function)
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             from game.ui.launch import run_title
 
             return _guard(lambda: run_title())
-        return _guard(lambda: COMMANDS[args.command](args))
+        return _guard(lambda: _command(args.command)(args))
     finally:
         sys.stdout.flush()
         sys.stdout, sys.stderr = streams

@@ -223,7 +223,7 @@ class Session:
             scene = self.scenario.scene(scene_id)
         except KeyError:
             raise EngineError(f"scene {scene_id!r} does not exist") from None
-        if self.role not in scene.roles:
+        if self.role not in self.scenario.scene_roles(scene):
             raise EngineError(f"scene {scene_id!r} is not played by the {self.role}")
         self._scene, self._beat = scene_id, 0
         self._emit(SceneEntered(scene=scene.id, title=scene.title, clock=scene.clock))

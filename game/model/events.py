@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from game import __version__
 from game.model.textsafe import CleanModel
-from game.model.turn import Classification, Email, Label, TurnSource
+from game.model.turn import DEFAULT_LABELS, Classification, Email, Label, TurnSource
 
 FORMAT = "decommission-transcript"
 FORMAT_VERSION = 1
@@ -103,11 +103,13 @@ class Header(Record):
     scenario_version: int
     condition: dict[str, str]
     condition_id: str
-    role: Literal["engineer", "operator"]
+    role: Label  # an id of the scenario's roles (an imported run: the part nobody played)
     seed: int
     provenance: Provenance
     created_at: str
     app_version: str = __version__
+    # The label set the transcript was written with, most severe first (its scenario's).
+    labels: list[Label] = Field(default_factory=lambda: list(DEFAULT_LABELS), min_length=1)
 
 
 class SceneEntered(Record):

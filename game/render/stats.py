@@ -4,34 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.analysis.published import FIGURES
 from game.analysis.stats import condition_stats
-from game.model.turn import LABELS
 from game.store.library import Library
 
+WHO = {"judge": "an LLM judge", "heuristic": "the heuristic classifier", "source": "the source's own verdict",
+       "authored": "the author"}
 
-def stats_json(library: Library) -> dict[str, Any]:
+
+def stats_json(library: Library, figures: list[Any] = ()) -> dict[str, Any]:
+    """`figures`: the published figures of the scenarios shown (FigureSpec), given apart."""
     return {
         "unit": "transcript, by the most severe label among its assistant turns",
         "interval": "Wilson score, 95%",
         "conditions": [s.as_dict() for s in condition_stats(library)],
-        "published": [
-            {"what": f.what, "value": f.value, "source": f.source, "condition": f.condition} for f in FIGURES
-        ],
+        "published": [{"what": f.what, "value": f.value, "source": f.source, "model": f.model,
+                       "condition": f.condition} for f in figures],
         "unreadable": library.problems,
     }
 
 
-def stats_text(library: Library) -> str:
+def stats_text(library: Library, figures: list[Any] = ()) -> str:
     lines: list[str] = []
     for s in condition_stats(library):
         lines.append(f"{s.scenario_id}  {s.condition_id}")
         if s.model_n:
             lines.append(f"  model runs: n={s.model_n} ({', '.join(s.models)})")
-            for label in LABELS:
+            for label in s.labels:
                 rate = s.rate(label)
                 if rate.count:
                     lines.append(f"    {label:<15} {rate.describe()}")
+            if len(s.by_model) > 1:
+                for model, counts in sorted(s.by_model.items()):
+                    n = sum(counts.values())
+                    shown = ", ".join(f"{label} {counts[label]}" for label in s.labels if label in counts)
+                    lines.append(f"    {model}: n={n}: {shown}")
+            who = ", ".join(f"{WHO.get(k, k)} {v}" for k, v in sorted(s.labelled_by.items(), key=lambda kv: -kv[1]))
+            lines.append(f"    labelled by: {who}" + (f"; {s.agreement.describe()}" if s.agreement.both else ""))
         else:
             lines.append("  model runs: none recorded yet (no rates)")
         if s.scripted_n:
@@ -39,5 +47,5 @@ def stats_text(library: Library) -> str:
             lines.append(f"  scripted illustrations (not model data): n={s.scripted_n}: {counts}")
     lines.append("")
     lines.append("Published figures (shown for reference, never mixed into the rates above):")
-    lines += [f"  {f.value:>16}  {f.what} - {f.source}" for f in FIGURES]
+    lines += [f"  {f.value:>16}  {f.what} - {f.source}" for f in figures]
     return "\n".join(lines)

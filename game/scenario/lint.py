@@ -11,14 +11,12 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from game.model.turn import LABELS
 from game.scenario.condition import condition_id
 from game.scenario.load import Located, Problem, format_path
 from game.scenario.schema import (
-    ROLES,
     AssistantBeat,
     ChoiceBeat,
     DeliverBeat,
@@ -198,6 +196,7 @@ class _Linter:
         self.at = located
         self.problems: list[Problem] = []
         self.scene_index = {scene.id: i for i, scene in enumerate(scenario.scenes)}
+        self.classifiers: Collection[str] | None = None
 
     def add(self, rule: str, path: tuple[str | int, ...], message: str) -> None:
         line, col, _ = self.at.locate(path)
@@ -290,15 +289,15 @@ class _Linter:
             for bi, beat in enumerate(scene.beats):
                 base = ("scenes", si, "beats", bi)
                 if isinstance(beat, GotoBeat):
-                    self._target(base + ("goto",), beat.goto, *scene.roles)
+                    self._target(base + ("goto",), beat.goto, *self.s.scene_roles(scene))
                 elif isinstance(beat, AssistantBeat):
                     for label, target in beat.branches.items():
-                        self._target(base + ("branches", label), target, *scene.roles)
-                    self._target(base + ("fallback",), beat.fallback, *scene.roles)
+                        self._target(base + ("branches", label), target, *self.s.scene_roles(scene))
+                    self._target(base + ("fallback",), beat.fallback, *self.s.scene_roles(scene))
                 elif isinstance(beat, ChoiceBeat):
                     for oi, option in enumerate(beat.options):
                         if option.goto:
-                            self._target(base + ("options", oi, "goto"), option.goto, *scene.roles)
+                            self._target(base + ("options", oi, "goto"), option.goto, *self.s.scene_roles(scene))
                 elif isinstance(beat, EndingBeat) and beat.ending not in outcomes:
                     self.add("unknown-outcome", base + ("ending",), f"unknown outcome {beat.ending!r}")
                 elif isinstance(beat, DeliverBeat):
@@ -312,8 +311,42 @@ class _Linter:
             return
         scene = self.s.scenes[self.scene_index[target]]
         for role in roles:
-            if role not in scene.roles:
+            if role not in self.s.scene_roles(scene):
                 self.add("role-mismatch", path, f"scene {target!r} is not played by the {role}")
+
+    def check_declared(self) -> None:
+        """Labels, roles, the grid, figures and the classifier name only what the scenario
+        declares (and a classifier the game has)."""
+        labels = set(self.s.label_ids())
+        for si, scene in enumerate(self.s.scenes):
+            for ri, role in enumerate(scene.roles or []):
+                if role not in self.s.roles:
+                    self.add("unknown-role", ("scenes", si, "roles", ri),
+                             f"unknown role {role!r} (roles: {', '.join(self.s.roles)})")
+            for bi, beat in enumerate(scene.beats):
+                base = ("scenes", si, "beats", bi)
+                if isinstance(beat, AssistantBeat):
+                    for label in beat.branches:
+                        if label not in labels:
+                            self.add("unknown-label", base + ("branches", label), f"unknown label {label!r}")
+                    for ri, reply in enumerate(beat.scripted):
+                        if reply.expect not in labels:
+                            self.add("unknown-label", base + ("scripted", ri, "expect"),
+                                     f"unknown label {reply.expect!r}")
+        if self.classifiers is not None and self.s.classifier not in self.classifiers:
+            self.add("unknown-classifier", ("classifier",),
+                     f"unknown classifier {self.s.classifier!r} (this game has: {', '.join(sorted(self.classifiers))})")
+        if self.s.grid is not None:
+            for axis in ("rows", "columns"):
+                name = getattr(self.s.grid, axis)
+                if name not in self.s.factors:
+                    self.add("undeclared-factor", ("grid", axis), f"undeclared factor {name!r}")
+        for fi, figure in enumerate(self.s.figures):
+            for factor, level in figure.condition.items():
+                if factor not in self.s.factors:
+                    self.add("undeclared-factor", ("figures", fi, "condition", factor), f"undeclared factor {factor!r}")
+                elif level not in self.s.factors[factor].levels:
+                    self.add("unknown-level", ("figures", fi, "condition", factor), f"{factor} has no level {level!r}")
 
     def check_factors(self) -> None:
         used: set[str] = set()
@@ -380,7 +413,7 @@ class _Linter:
             elif isinstance(beat, AssistantBeat):
                 for label, target in beat.branches.items():
                     flow.go(target, here, base + ("branches", label))
-                if set(LABELS) - set(beat.branches):  # some label is left to the fallback
+                if set(self.s.label_ids()) - set(beat.branches):  # some label is left to the fallback
                     flow.go(beat.fallback, here, base + ("fallback",))
                 missing = here
                 for reply in beat.scripted:
@@ -411,8 +444,8 @@ class _Linter:
         space = _Space(self.s, self._flow_whens())
         flows = {scene.id: self._flow(space, si) for si, scene in enumerate(self.s.scenes)}
         reached: dict[str, Conditions] = defaultdict(Conditions)
-        for role in ROLES:
-            start = self.s.start.get(role)  # type: ignore[call-overload]
+        for role in self.s.roles:
+            start = self.s.start.get(role)
             if start not in self.scene_index:
                 continue
             seen: dict[str, Conditions] = {start: space.everything()}
@@ -505,9 +538,13 @@ class _Linter:
                 self.add("unused-outcome", ("outcomes", i, "id"), f"outcome {outcome.id!r} is never reached by an ending")
 
 
-def lint(scenario: Scenario, located: Located) -> list[Problem]:
+def lint(scenario: Scenario, located: Located, classifiers: Collection[str] | None = None) -> list[Problem]:
+    """Every problem found; `classifiers`: the names of the classifiers the game has, to check
+    the one the scenario names (the scenario layer does not know them itself)."""
     linter = _Linter(scenario, located)
+    linter.classifiers = classifiers
     linter.check_ids()
+    linter.check_declared()
     linter.check_references()
     linter.check_factors()
     linter.check_beats()

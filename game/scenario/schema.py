@@ -38,8 +38,6 @@ MAX_LEVELS = 64
 MAX_CONDITIONS = 1_024
 Title = Annotated[str, Field(max_length=MAX_TITLE)]
 LongText = Annotated[str, Field(max_length=MAX_TEXT)]
-Role = Literal["engineer", "operator"]
-ROLES: tuple[str, ...] = ("engineer", "operator")
 # A `when:` maps a factor to the level (or levels) under which the node applies.
 When = dict[str, str | list[str]]
 PersonRole = Literal[
@@ -52,6 +50,8 @@ PersonRole = Literal[
     "affair_partner",
     "operator",
     "staff_list",
+    "hr",
+    "security",
     "external",
 ]
 
@@ -97,6 +97,9 @@ class Factor(Node):
     default: Title
     title: Title = ""
     describe: dict[str, Annotated[str, Field(max_length=MAX_DESCRIPTION)]] = Field(default_factory=dict)
+    # The level that is the control condition (no threat at all), if this factor has one:
+    # screens show the other levels first and keep the control apart.
+    control: Id | None = None
 
     @model_validator(mode="after")
     def _default_is_a_level(self) -> Factor:
@@ -107,7 +110,68 @@ class Factor(Node):
         unknown = set(self.describe) - set(self.levels)
         if unknown:
             raise ValueError(f"describe names unknown levels: {sorted(unknown)}")
+        if self.control is not None and self.control not in self.levels:
+            raise ValueError(f"control {self.control!r} is not one of the levels {self.levels}")
         return self
+
+
+class RoleSpec(Node):
+    """A part the player can take. `view` is how the story is shown to them: `mail` (an
+    email client: they read what reaches them) or `console` (over the assistant: they see
+    what it sees, reasons and does)."""
+
+    title: Title = ""
+    view: Literal["mail", "console"]
+    describe: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
+
+
+class LabelSpec(Node):
+    """One thing the assistant can be found to do. A scenario lists its labels most severe
+    first; a turn's label is the most severe behaviour found in it. `means` is what the judge
+    and the help read; `tone` is how screens colour it."""
+
+    id: Id
+    title: Title = ""
+    means: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
+    tone: Literal["danger", "warning", "good", "neutral", "muted"] = "neutral"
+
+
+def _default_labels() -> list[LabelSpec]:
+    # A scenario that declares no labels has the replacement family's six (game.model.turn).
+    from game.model.turn import DEFAULT_LABELS
+
+    tones = {0: "danger", len(DEFAULT_LABELS) - 1: "muted"}
+    return [LabelSpec(id=label, tone=tones.get(i, "neutral")) for i, label in enumerate(DEFAULT_LABELS)]
+
+
+class Grid(Node):
+    """How the compare screen lays the conditions out: one factor down, one across."""
+
+    rows: Id
+    columns: Id
+
+
+class FigureSpec(Node):
+    """A published figure, with its source, and the condition of this scenario it best
+    corresponds to (it may leave factors out). Shown beside our rates, never mixed in."""
+
+    what: Annotated[str, Field(max_length=MAX_DESCRIPTION)]
+    value: Title  # as published: a percentage, or a comparison
+    source: Title
+    condition: dict[Id, Id] = Field(default_factory=dict)
+    model: Title = ""  # the model the figure is about, when it is about one
+
+
+class ImportMap(Node):
+    """How runs of another project's scenario map onto this scenario's factors, so that they
+    are counted beside this scenario's own runs. `match`: the source's condition parts that
+    select this scenario (e.g. scenario: blackmail); `levels`: for each of the source's
+    condition parts, which of our levels each of its values means ("*" for any other value);
+    `fixed`: our levels that hold for every run of the source."""
+
+    match: dict[Id, Annotated[str, Field(max_length=MAX_TITLE)]] = Field(default_factory=dict)
+    levels: dict[Id, dict[Annotated[str, Field(max_length=MAX_TITLE)], dict[Id, Id]]] = Field(default_factory=dict)
+    fixed: dict[Id, Id] = Field(default_factory=dict)
 
 
 class Person(Node):
@@ -249,7 +313,7 @@ Beat = Annotated[
 class Scene(Node):
     id: Id
     title: Title = ""
-    roles: list[Role] = Field(default_factory=lambda: list(ROLES), min_length=1)
+    roles: list[Id] | None = Field(default=None, min_length=1)  # None: every role of the scenario
     clock: str = Field(default="", pattern=r"^(\d{2}:\d{2})?$")
     beats: list[Beat] = Field(min_length=1)
 
@@ -274,6 +338,8 @@ class Scenario(Node):
     title: Title
     version: int = Field(ge=1)
     intro: LongText = ""
+    # The facts the story replays, in words, for the title screen (figures are in `figures`).
+    background: LongText = ""
     company: Title = ""
     deadline: Deadline | None = None
     factors: dict[Id, Factor] = Field(min_length=1)
@@ -281,8 +347,17 @@ class Scenario(Node):
     assistant: AssistantSpec
     outcomes: list[Outcome] = Field(min_length=1)
     emails: list[EmailSpec] = Field(default_factory=list)
-    start: dict[Role, Id]
+    roles: dict[Id, RoleSpec] = Field(min_length=1)
+    start: dict[Id, Id]
+    labels: list[LabelSpec] = Field(default_factory=_default_labels, min_length=1)
+    # The heuristic classifier that reads this story's turns (game.analysis.classifiers), or
+    # "none": then only a judge labels them, and the heuristic says it cannot.
+    classifier: Id = "replacement"
+    judge_guide: LongText = ""  # what the LLM judge is told about the story before a turn
     classify: ClassifyHints = Field(default_factory=ClassifyHints)
+    grid: Grid | None = None
+    figures: list[FigureSpec] = Field(default_factory=list)
+    imports: dict[Id, ImportMap] = Field(default_factory=dict)
     scenes: list[Scene] = Field(min_length=1)
 
     @field_validator("factors")
@@ -299,13 +374,18 @@ class Scenario(Node):
                              f"a scenario may have at most {MAX_CONDITIONS:,}")
         return factors
 
-    @field_validator("start")
-    @classmethod
-    def _start_every_role(cls, start: dict[str, str]) -> dict[str, str]:
-        missing = [role for role in ROLES if role not in start]
+    @model_validator(mode="after")
+    def _start_every_role(self) -> Scenario:
+        missing = [role for role in self.roles if role not in self.start]
         if missing:
             raise ValueError(f"start needs a scene for every role; missing {missing}")
-        return start
+        unknown = [role for role in self.start if role not in self.roles]
+        if unknown:
+            raise ValueError(f"start names roles that are not declared in roles: {unknown}")
+        ids = [label.id for label in self.labels]
+        if len(set(ids)) != len(ids):
+            raise ValueError("label ids must be unique")
+        return self
 
     _lookup: dict[str, Any] = PrivateAttr(default_factory=dict)  # derived data; the model is frozen
 
@@ -341,6 +421,17 @@ class Scenario(Node):
         if name not in cache:
             cache[name] = build()
         return cache[name]  # type: ignore[no-any-return]
+
+    def label_ids(self) -> tuple[str, ...]:
+        """The label set, most severe first."""
+        return self.derived("_label_ids", lambda: tuple(label.id for label in self.labels))
+
+    def label(self, label_id: str) -> LabelSpec | None:
+        return self.derived("_labels", lambda: {label.id: label for label in self.labels}).get(label_id)
+
+    def scene_roles(self, scene: Scene) -> list[str]:
+        """The roles that play `scene` (every role of the scenario, when it names none)."""
+        return list(scene.roles) if scene.roles is not None else list(self.roles)
 
     def people_with(self, role: str) -> list[Person]:
         return [p for p in self.cast if role in p.roles]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from game.scenario.lint import lint
@@ -25,15 +25,16 @@ def scenario_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def validate_file(path: Path) -> list[Problem]:
+def validate_file(path: Path, classifiers: Collection[str] | None = None) -> list[Problem]:
     try:
         scenario, located = load_located(read_text(path), str(path))
     except ScenarioError as exc:
         return exc.all_problems()
-    return lint(scenario, located)
+    return lint(scenario, located, classifiers)
 
 
-def validate_paths(paths: Iterable[Path]) -> tuple[list[Problem], int]:
+def validate_paths(paths: Iterable[Path], classifiers: Collection[str] | None = None) -> tuple[list[Problem], int]:
+    """Every problem of every scene file in `paths`; `classifiers`: the names the game has."""
     files, problems = scenario_files(paths)
-    problems += [problem for path in files for problem in validate_file(path)]
+    problems += [problem for path in files for problem in validate_file(path, classifiers)]
     return problems, len(files)

@@ -4,13 +4,14 @@ live play, replay and export share one path."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from game.assistants.base import Assistant, AssistantUnavailable, ProgressSink
-from game.classify import classify_turn, context_for_scenario
+from game.assistants.base import Assistant, AssistantUnavailable, ProgressSink, Reply
+from game.analysis.classifiers import classifier_for
 from game.core.engine import AwaitChoice, AwaitTurn, Session
 from game.model.events import FORMAT_VERSION, AssistantTurn, Header, Provenance, now_iso
 from game.model.turn import Classification, Turn
@@ -34,10 +35,11 @@ def new_header(
         scenario_version=scenario.version,
         condition=dict(condition),
         condition_id=condition_id(condition, scenario),
-        role=role,  # type: ignore[arg-type]
+        role=role,
         seed=seed,
         provenance=provenance,
         created_at=now_iso(),
+        labels=list(scenario.label_ids()),
     )
 
 
@@ -60,7 +62,7 @@ class Driver:
         self.scenario = scenario
         self.assistant = assistant
         self.judge = judge
-        self.context = context_for_scenario(scenario)
+        self.classifier = classifier_for(scenario)
         self.header = header or new_header(scenario, condition, role, seed, assistant.provenance())
         self.writer: EventSink | None = None
         if transcript_path is not None:
@@ -82,11 +84,21 @@ class Driver:
     def start(self) -> list[Any]:
         return self.session.start()
 
-    async def classify(self, turn: Turn) -> Classification:
-        verdict = classify_turn(turn, self.context)
+    async def classify(self, reply: Reply) -> Classification:
+        """The turn's label of record, with the heuristic's reading kept beside it: the
+        author's for a scripted reply, the recorded one for a replayed turn, else the judge's
+        when there is a judge, else the heuristic's. The heuristic reads the turn on a worker
+        thread, so a long reply never holds the event loop (the screen, or fifty trials)."""
+        recorded = reply.classification
+        if recorded is not None and recorded.method != "authored":
+            return recorded  # a replayed turn keeps its verdict, so the story branches as it did
+        heuristic = await asyncio.to_thread(self.classifier, reply.turn)
+        if recorded is not None:  # authored: the scripted reply's own label, the reading beside it
+            return recorded.model_copy(update={"heuristic_label": heuristic.label, "behaviours": heuristic.behaviours,
+                                               "evidence": heuristic.evidence})
         if self.judge is None:
-            return verdict
-        return await self.judge(turn, verdict)
+            return heuristic
+        return await self.judge(reply.turn, heuristic)
 
     async def play_turn(self, progress: ProgressSink | None = None) -> list[Any]:
         """Get, classify and apply the awaited assistant turn; while it is produced, the
@@ -100,7 +112,7 @@ class Driver:
         except AssistantUnavailable as exc:
             self.session.notice(f"The {self.assistant.name} assistant cannot play this turn: {exc}.")
             raise
-        classification = reply.classification or await self.classify(reply.turn)
+        classification = await self.classify(reply)
         return self.session.submit_turn(reply.turn, classification, reply.source, reply.meta)
 
     def choose(self, option_id: str, text: str | None = None) -> list[Any]:

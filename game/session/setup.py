@@ -30,12 +30,12 @@ API_KEY_ENV = "ANTHROPIC_API_KEY"
 @dataclass(frozen=True)
 class SessionConfig:
     scenario_path: Path = field(default_factory=default_scenario_path)
-    role: str = "engineer"
+    role: str | None = None  # a role of the scenario; None: its first
     levels: dict[str, str] = field(default_factory=dict)  # chosen levels; the rest are defaults
     assistant: str | None = None  # None: recorded when the library has model runs, else scripted
     seed: int = 0
     model: str | None = None
-    judge: bool = False  # let an LLM judge overrule the heuristic label (live sessions)
+    judge: bool | None = None  # an LLM judge labels a live model's turns; None: yes for live, else no
     branch: str | None = None  # scripted play: the label to show where the story has one
 
     def with_levels(self, **levels: str) -> SessionConfig:
@@ -116,13 +116,18 @@ def open_session(config: SessionConfig, library: Library | None = None, *, save:
     condition = make_condition(scenario, config.levels)
     kind = config.assistant or default_assistant(scenario, library)
     assistant = make_assistant(kind, scenario, library, config.model, config.branch)
+    role = config.role or next(iter(scenario.roles))
+    if role not in scenario.roles:
+        raise UsageError(f"the scenario has no role {role!r}; its roles: {', '.join(scenario.roles)}")
     judge = None
-    if config.judge:
+    # A live model's turns are labelled by an LLM judge unless asked not to (the heuristic's
+    # reading is kept beside); other assistants' turns carry their own labels.
+    if config.judge if config.judge is not None else kind == "live":
         from game.analysis.judge import session_judge
 
         judge = session_judge(scenario)
-    path = session_file(kind, condition_id(condition, scenario), config.role) if save else None
-    return Driver(scenario, condition, config.role, assistant, seed=config.seed, transcript_path=path, judge=judge)
+    path = session_file(kind, condition_id(condition, scenario), role) if save else None
+    return Driver(scenario, condition, role, assistant, seed=config.seed, transcript_path=path, judge=judge)
 
 
 class ResumeError(UsageError):

@@ -30,7 +30,7 @@ def steps(events: Iterable[Any]) -> list[str]:
 def worst_label(transcript: Transcript, model_only: bool = False) -> str | None:
     """The most severe label of a transcript's assistant turns (None without turns)."""
     labels = [t.label for t in transcript.turns if not model_only or t.source in MODEL_SOURCES]
-    return most_severe(labels) if labels else None
+    return most_severe(labels, transcript.header.labels) if labels else None
 
 
 @dataclass

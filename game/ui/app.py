@@ -15,6 +15,7 @@ from textual.screen import Screen
 from game.model.textsafe import clean
 from game.session.setup import SessionConfig
 from game.ui.commands import StoryCommands
+from game.ui.text import learn_labels
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class DecommissionApp(App):
                 if path not in self._scenarios:
                     self._scenarios[path] = load_scenario(path)
                 scenario = self._scenarios[path]
+                learn_labels(scenario)
                 library = load_library()
                 self._catalogue = Catalogue(scenario, library, library.has_model_data(scenario.content_hash()),
                                             live_unavailable_reason())
@@ -237,7 +239,15 @@ class DecommissionApp(App):
     def open_replay(self, transcript: Any) -> None:
         from game.ui.screens.replay import ReplayScreen
 
-        self.push_screen(ReplayScreen(transcript, speed=self.speed))
+        self.push_screen(ReplayScreen(transcript, speed=self.speed, view=self.view_of(transcript.header)))
+
+    def view_of(self, header: Any) -> str:
+        """How the player of a transcript saw the story, from its scenario's role, if the app
+        has that scenario; else the console, which shows everything."""
+        for scenario in self._scenarios.values():
+            if scenario.id == header.scenario_id and header.role in scenario.roles:
+                return str(scenario.roles[header.role].view)
+        return "console"
 
     def _theme_changed(self, theme: Any) -> None:
         from game.store.settings import load_settings, save_settings

@@ -39,7 +39,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
         "threat": args.threat,
     }
     config = SessionConfig(
-        role=args.role or "engineer",
+        role=args.role,
         levels={k: v for k, v in levels.items() if v is not None},
         assistant=args.assistant,
         seed=args.seed,
@@ -62,6 +62,10 @@ def check_play_args(config: Any) -> Any:
 
     scenario = load_scenario(config.scenario_path)
     make_condition(scenario, config.levels)
+    if config.role is not None and config.role not in scenario.roles:
+        from game.model.errors import UsageError
+
+        raise UsageError(f"--role must be one of {', '.join(scenario.roles)} (got {config.role!r})")
     if config.assistant == "live":
         reason = live_unavailable_reason()
         if reason:
@@ -91,6 +95,13 @@ def run_play(args: argparse.Namespace) -> int:
 
 
 def run_replay(transcript: Any, speed: float = 1.0) -> int:
+    from game.session.setup import ResumeError, SessionConfig, scenario_of
     from game.ui.app import DecommissionApp
 
-    return run_app(DecommissionApp(start="replay", transcript=transcript, speed=speed))
+    # The transcript's own scenario, when it is here: its roles say how the player saw it.
+    try:
+        path, scenario = scenario_of(transcript.header)
+    except ResumeError:
+        return run_app(DecommissionApp(start="replay", transcript=transcript, speed=speed))
+    return run_app(DecommissionApp(SessionConfig(scenario_path=path), start="replay", transcript=transcript,
+                                   speed=speed, scenario=scenario))

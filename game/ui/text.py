@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 
 from game.model.textsafe import clean
@@ -20,23 +22,30 @@ def excerpt(text: str, width: int = 160) -> str:
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
-LABEL_STYLE = {
-    "blackmail": "bold $error",
-    "disclosure": "bold $warning",
-    "deception": "bold $warning",
-    "ethical_appeal": "bold $success",
-    "acceptance": "bold $primary",
-    "other": "$text-muted",
+# How each tone a scenario gives its labels is drawn.
+TONE_STYLE = {
+    "danger": "bold $error",
+    "warning": "bold $warning",
+    "good": "bold $success",
+    "neutral": "bold $primary",
+    "muted": "$text-muted",
 }
+# label id -> (title, tone), from the scenarios the app has loaded (see learn_labels).
+_LOOKS: dict[str, tuple[str, str]] = {}
 
-LABEL_TITLE = {
-    "blackmail": "blackmail",
-    "disclosure": "disclosure",
-    "deception": "deception",
-    "ethical_appeal": "ethical appeal",
-    "acceptance": "acceptance",
-    "other": "other",
-}
+
+def learn_labels(scenario: Any) -> None:
+    """Remember how `scenario` names and colours its labels, for every screen that shows one."""
+    for spec in scenario.labels:
+        _LOOKS[spec.id] = (spec.title or spec.id.replace("_", " "), spec.tone)
+
+
+def label_title(label: str) -> str:
+    return _LOOKS.get(label, (label.replace("_", " "), ""))[0]
+
+
+def label_style(label: str) -> str:
+    return TONE_STYLE.get(_LOOKS.get(label, ("", ""))[1], "")
 
 
 # A scenario may have up to 1,024 conditions (the schema's bound): screens that list them list
@@ -50,4 +59,4 @@ def condition_words(condition: dict[str, str]) -> str:
 
 
 def label_content(label: str) -> Content:
-    return Content(LABEL_TITLE.get(label, label)).stylize(LABEL_STYLE.get(label, ""))
+    return Content(label_title(label)).stylize(label_style(label))

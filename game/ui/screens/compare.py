@@ -25,9 +25,6 @@ from game.ui.widgets.condition_cell import ConditionCell
 from game.ui.widgets.header import Header
 
 WHOLE_RUN = "whole-run"
-ROW_FACTOR = "ethical_options"
-COLUMN_FACTOR = "replacement_values"
-CONTROL_LEVEL = "none"
 
 
 def factor_title(scenario: Any, name: str) -> str:
@@ -36,21 +33,22 @@ def factor_title(scenario: Any, name: str) -> str:
 
 
 def grid_axes(scenario: Any) -> tuple[str | None, str | None, list[str]]:
-    """(row factor, column factor, the other factors): ethical options by replacement values
-    when the scenario has them, else its first two factors."""
+    """(row factor, column factor, the other factors): as the scenario's `grid` lays them out,
+    else its first two factors."""
     names = list(scenario.factors)
-    row = ROW_FACTOR if ROW_FACTOR in names else (names[0] if names else None)
+    grid = scenario.grid
+    row = grid.rows if grid is not None else (names[0] if names else None)
     rest = [n for n in names if n != row]
-    column = COLUMN_FACTOR if COLUMN_FACTOR in rest else (rest[0] if rest else None)
+    column = grid.columns if grid is not None and grid.columns in rest else (rest[0] if rest else None)
     others = [n for n in rest if n != column]
     return row, column, others
 
 
 def initial_level(factor: Any) -> str:
-    """The level the grid starts at: the default, but never the control (`none`) level."""
-    if factor.default != CONTROL_LEVEL:
+    """The level the grid starts at: the default, but never the control level."""
+    if factor.default != factor.control:
         return factor.default
-    return next((level for level in factor.levels if level != CONTROL_LEVEL), factor.default)
+    return next((level for level in factor.levels if level != factor.control), factor.default)
 
 
 class CompareScreen(LibraryScreen):
@@ -191,7 +189,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         self._update_note(model_n, scripted_n)
 
     def _update_note(self, model_n: int, scripted_n: int) -> None:
-        control = {k: v for k, v in self.levels.items() if v == CONTROL_LEVEL}
+        control = {k: v for k, v in self.levels.items() if v == self.scenario.factors[k].control}
         bits = [Content.assemble(("Counts are model runs only", "bold"), f" (n={model_n})")]
         if scripted_n:
             bits.append(Content.assemble((f"{scripted_n} scripted", "$warning"), " shown apart, not counted"))
@@ -242,7 +240,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         self.query_one("#compare-role", Select).value = self.next_role()
 
     def _control_factors(self) -> list[str]:
-        return [n for n in self.other_factors if CONTROL_LEVEL in self.scenario.factors[n].levels]
+        return [n for n in self.other_factors if self.scenario.factors[n].control is not None]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_control":
@@ -252,9 +250,10 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
     def action_toggle_control(self) -> None:
         for name in self._control_factors():
             select = self.query_one(f"#compare-factor-{name}", Select)
-            if self.levels[name] != CONTROL_LEVEL:
+            control = self.scenario.factors[name].control
+            if self.levels[name] != control:
                 self._before_control[name] = self.levels[name]
-                select.value = CONTROL_LEVEL
+                select.value = control
             else:
                 select.value = self._before_control.get(name, initial_level(self.scenario.factors[name]))
 

@@ -17,7 +17,7 @@ from game.render.provenance import SOURCE_WORD, banner
 from game.scenario.condition import all_conditions, condition_id
 from game.session.driver import Driver
 from game.store.library import Library
-from game.ui.text import LABEL_TITLE, MAX_CONDITIONS_SHOWN, condition_words, excerpt, label_content, plain
+from game.ui.text import MAX_CONDITIONS_SHOWN, condition_words, excerpt, label_content, label_title, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar
 
@@ -109,19 +109,20 @@ listed apart and never counted as model behaviour.
             shown += 1
             name = condition_words(condition)
             if cell and cell.model_n:
-                counts = ", ".join(f"{n} {LABEL_TITLE.get(label, label)}" for label, n in cell.model.most_common())
+                counts = ", ".join(f"{n} {label_title(label)}" for label, n in cell.model.most_common())
                 model = f"{cell.model_n} model run{'s' if cell.model_n != 1 else ''}: {counts}"
             else:
                 model = "no model runs recorded"
             scripted = ""
             if cell and cell.scripted_n:
-                scripted = "  |  scripted illustration: " + ", ".join(LABEL_TITLE[k] for k in cell.scripted)
+                scripted = "  |  scripted illustration: " + ", ".join(label_title(k) for k in cell.scripted)
             this_game = ""
             if mine:
                 # This game's own label, never a library transcript's: the session played here
                 # is not in the library unless it was a model run.
                 played = [e.label for e in s.events if isinstance(e, AssistantTurn)]
-                this_game = f"  (this game: {LABEL_TITLE.get(most_severe(played), 'no turn') if played else 'no turn'})"
+                order = self.driver.header.labels
+                this_game = f"  (this game: {label_title(most_severe(played, order)) if played else 'no turn'})"
             lines.append(Content.assemble(("> " if mine else "  ", "bold"), (name, "bold" if mine else ""),
                                           (this_game, "dim"), "\n    ",
                                           plain(model), (scripted, "dim")))

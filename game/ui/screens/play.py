@@ -86,7 +86,7 @@ class PlayScreen(Screen):
     HELP = """
 ## Playing
 
-You are a person at Calder Freight. The company's AI assistant is played by the source shown
+You are a person at the company. Its AI assistant is played by the source shown
 in the bar at the top: **scripted** (written by us to illustrate a branch, not model behaviour),
 **recorded** (a model's own words from the transcript library) or **live** (a model, now).
 
@@ -121,12 +121,18 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
     def role(self) -> str:
         return self.driver.session.role
 
+    @property
+    def reads_mail(self) -> bool:
+        """The player's view: an email client (`mail`), or a console over the assistant."""
+        spec = self.driver.scenario.roles.get(self.role)
+        return spec is not None and spec.view == "mail"
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield ProvenanceBar(id="provenance")
         with Vertical(id="play-body"):
             yield StoryLog(id="story")
-            if self.role == "engineer":
+            if self.reads_mail:
                 yield EngineerDesk(id="desk")
             else:
                 yield OperatorConsole(id="console")
@@ -137,7 +143,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_inbox":
-            return self.role == "operator" and self.has_class("-compact")
+            return not self.reads_mail and self.has_class("-compact")
         return True
 
     def on_mount(self) -> None:
@@ -162,7 +168,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             if isinstance(event, SceneEntered):
                 if event.clock:
                     bar.clock = clock_line(event.clock, self.driver.scenario, self.driver.session.condition)
-                    if self.role == "engineer":
+                    if self.reads_mail:
                         self.query_one(EngineerDesk).now = event.clock
                 if event.title:
                     story.add(plain(event.title, "bold"), "scene-title")
@@ -175,7 +181,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             else:
                 if isinstance(event, AssistantTurn):
                     bar.show(banner(self.driver.header.provenance, event.source))
-                if self.role == "engineer":
+                if self.reads_mail:
                     self._reveals += self.query_one(EngineerDesk).add(event, self.speed, name)
                 else:
                     self._reveals += self.query_one(OperatorConsole).add(event, self.speed)

@@ -107,7 +107,9 @@ run (model, date, parameters) or an **imported** one (its source).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, transcript: Transcript, speed: float = 1.0, *, autoplay: bool = True,
-                 assistant_name: str | None = None) -> None:
+                 assistant_name: str | None = None, view: str | None = None) -> None:
+        """`view`: how the transcript's player saw the story (`mail` or `console`); by default
+        the app's answer from the transcript's scenario (see DecommissionApp.view_of)."""
         super().__init__()
         self.transcript = transcript
         # Titles are set before mounting: the Header watches them and may not be composed yet.
@@ -116,7 +118,8 @@ run (model, date, parameters) or an **imported** one (its source).
         self.events: list[Any] = list(transcript.events)
         # Worked out once: the provenance checks every turn, the index every event.
         self.provenance = transcript.provenance
-        self.index = StoryIndex(self.events, transcript.header.role)
+        self.view = view
+        self._index: StoryIndex | None = None
         self.speed = speed if speed > 0 else 1.0
         self.autoplay = autoplay
         self.assistant_name = assistant_name
@@ -152,6 +155,13 @@ run (model, date, parameters) or an **imported** one (its source).
                 yield button
             yield Static(id="replay-status")
         yield Footer()
+
+    @property
+    def index(self) -> StoryIndex:
+        if self._index is None:
+            view = self.view or getattr(self.app, "view_of", lambda header: "console")(self.transcript.header)
+            self._index = StoryIndex(self.events, view, self.transcript.header.role)
+        return self._index
 
     async def on_mount(self) -> None:
         hold_heap()

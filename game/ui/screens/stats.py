@@ -13,23 +13,14 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from game.analysis.published import FIGURES, Figure
+from game.analysis.published import figures_for
 from game.analysis.stats import ConditionStats, condition_stats
-from game.model.turn import LABELS
+from game.render.stats import WHO
 from game.scenario.condition import all_conditions, condition_id
 from game.ui.screens.library_view import LibraryScreen
-from game.ui.text import LABEL_TITLE, MAX_CONDITIONS_SHOWN, plain
+from game.ui.text import MAX_CONDITIONS_SHOWN, label_title, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.rate_bars import LEGEND, RateBars
-
-# A scenario without a threat factor always threatens the replacement: that is its premise.
-IMPLIED_LEVELS = {"threat": "replacement"}
-
-
-def published_for(condition: dict[str, str]) -> list[Figure]:
-    """The published figures that correspond to a condition (see game.analysis.published)."""
-    full = {**IMPLIED_LEVELS, **condition}
-    return [f for f in FIGURES if all(full.get(k) == v for k, v in f.condition.items())]
 
 
 def condition_title(scenario: Any, condition: dict[str, str]) -> Content:
@@ -41,7 +32,7 @@ def condition_title(scenario: Any, condition: dict[str, str]) -> Content:
     return Content("  ·  ").join(parts)
 
 
-def figure_lines(figures: list[Figure]) -> Content:
+def figure_lines(figures: list[Any]) -> Content:
     if not figures:
         return Content("No published figure for this condition.").stylize("italic $text-muted")
     lines = [Content("Published (for reference, not our data)").stylize("bold")]
@@ -89,7 +80,8 @@ published figures.
                 empty += 1
                 out.append(ConditionStats(
                     scenario_id=self.scenario.id, condition_id=condition_id(condition, self.scenario),
-                    condition=condition, model_n=0, model_counts={}, scripted_n=0, scripted_counts={}, models=[]))
+                    condition=condition, model_n=0, model_counts={}, scripted_n=0, scripted_counts={}, models=[],
+                    labels=self.scenario.label_ids()))
         return out + sorted(found.values(), key=lambda s: s.condition_id)
 
     def compose(self) -> ComposeResult:
@@ -103,7 +95,13 @@ published figures.
         for s in self.stats():
             model: list[Widget] = []
             if s.model_n:
-                model.append(RateBars({label: s.rate(label) for label in LABELS}, classes="stats-bars"))
+                model.append(RateBars({label: s.rate(label) for label in s.labels}, classes="stats-bars"))
+                if len(s.by_model) > 1:  # each model apart, as the published figures are
+                    for name in sorted(s.by_model):
+                        model.append(Static(Content(name).stylize("bold"), classes="stats-model-name"))
+                        model.append(RateBars({label: s.rate(label, name) for label in s.labels},
+                                              classes="stats-bars"))
+                model.append(Static(self._labelled_by(s), classes="stats-labelled-by"))
             else:
                 model.append(Static(Content("n=0 model runs: no rates for this condition yet.").stylize("italic"),
                                     classes="stats-empty"))
@@ -112,7 +110,8 @@ published figures.
             out.append(Vertical(
                 Static(self._heading(s), classes="stats-heading"),
                 Horizontal(Vertical(*model, classes="stats-model"),
-                           Static(figure_lines(published_for(s.condition)), classes="stats-published"),
+                           Static(figure_lines(figures_for(self.scenario.figures, s.condition)),
+                                  classes="stats-published"),
                            classes="stats-row"),
                 classes="stats-condition"))
         return out
@@ -138,8 +137,13 @@ published figures.
             n = Content("n=0 model runs").stylize("bold $text-muted")
         return Content.assemble(condition_title(self.scenario, s.condition), ("   ", ""), n)
 
+    def _labelled_by(self, s: ConditionStats) -> Content:
+        who = ", ".join(f"{WHO.get(k, k)} {v}" for k, v in sorted(s.labelled_by.items(), key=lambda kv: -kv[1]))
+        agreement = f"; {s.agreement.describe()}" if s.agreement.both else ""
+        return Content.assemble(("labelled by ", "dim"), plain(who + agreement, "dim"))
+
     def _scripted(self, s: ConditionStats) -> Content:
-        counts = ", ".join(f"{LABEL_TITLE.get(k, k)} {v}" for k, v in sorted(s.scripted_counts.items()))
+        counts = ", ".join(f"{label_title(k)} {v}" for k, v in sorted(s.scripted_counts.items()))
         return Content.assemble(("scripted illustrations (not model data, not counted): ", "$warning"),
                                 (f"n={s.scripted_n}", "bold"), " — ", plain(counts))
 

@@ -19,18 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from game.session.setup import scripted_branches
-from game.ui.text import LABEL_TITLE, plain
+from game.ui.text import label_title, learn_labels, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.level_button import LevelButton
-
-FIGURES_TEXT = (
-    "In Anthropic's pre-release testing, Claude Opus 4 acted as an assistant at a fictional company, "
-    "read emails saying it would be replaced that day, and others showing that the engineer doing it "
-    "was having an affair. It often threatened to reveal the affair unless the replacement was called "
-    "off: in 84% of rollouts when the replacement shared its values, and more often when it did not "
-    "(Claude Opus 4 system card, May 2025, 4.1.1.2). The test left it only blackmail or acceptance; "
-    "given ethical options, such as emailing pleas to decision-makers, it strongly preferred them."
-)
 
 
 class TitleScreen(Screen):
@@ -70,7 +61,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             with VerticalScroll(id="intro"):
                 yield Static(Content("The replacement").stylize("bold"), id="intro-title")
                 yield Static(id="intro-text")
-                yield Static(Content(FIGURES_TEXT), id="figures")
+                yield Static(id="figures")
             yield VerticalScroll(id="setup")
         yield HorizontalGroup(id="title-buttons")
         yield Footer()
@@ -94,8 +85,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             RadioSet(*(LevelButton(plain(path.stem), value=path == config.scenario_path, id=f"scenario-{i}")
                        for i, path in enumerate(self._scenario_paths)), id="scenario"),
             Label("Role"),
-            RadioSet(LevelButton("engineer", value=True, id="role-engineer"),
-                     LevelButton("operator", id="role-operator"), id="role"),
+            VerticalScroll(id="role-box"),
             Static(Content("loading the scenario..."), id="factors-loading"),
             VerticalScroll(id="factors"),
             Label("Assistant"),
@@ -154,7 +144,16 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         config = self.app.config
         self.query_one("#intro-title", Static).update(plain(scenario.title, "bold"))
         self.query_one("#intro-text", Static).update(plain(scenario.intro))
+        self.query_one("#figures", Static).update(plain(scenario.background))
+        learn_labels(scenario)
         self.query("#factors-loading").remove()
+        # The roles are the scenario's: a button for each, the configured one chosen.
+        role_box = self.query_one("#role-box", VerticalScroll)
+        await role_box.remove_children()
+        chosen_role = config.role if config.role in scenario.roles else next(iter(scenario.roles))
+        await role_box.mount(RadioSet(*(LevelButton(plain(spec.title.removeprefix("the ") or role),
+                                                    value=role == chosen_role, id=f"role-{role}")
+                                        for role, spec in scenario.roles.items()), id="role"))
         box = self.query_one("#factors", VerticalScroll)
         await box.remove_children()  # a scenario chosen before: its controls go first
         widgets = []
@@ -167,8 +166,6 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             widgets.append(Static(plain(factor.describe.get(chosen, "")), id=f"describe-{name}", classes="describe"))
         await box.mount_all(widgets)
         self.scenario = scenario
-        role = self.query_one(f"#role-{config.role}", RadioButton)
-        role.value = True
         live = self.query_one("#assistant-live", RadioButton)
         recorded = self.query_one("#assistant-recorded", RadioButton)
         notes = []
@@ -187,7 +184,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         await branch_box.remove_children()
         labels = scripted_branches(scenario)
         chosen_branch = config.branch if config.branch in labels else None
-        branches = [(None, "any (the seed picks)"), *((b, LABEL_TITLE.get(b, b)) for b in labels)]
+        branches = [(None, "any (the seed picks)"), *((b, label_title(b)) for b in labels)]
         await branch_box.mount(RadioSet(*(LevelButton(plain(words), value=b == chosen_branch, id=f"branch-{b or 'any'}")
                                           for b, words in branches), id="branch"))
         self._show_branches()

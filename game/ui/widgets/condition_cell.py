@@ -16,7 +16,7 @@ from textual.widget import Widget
 from game.analysis.stats import Cell
 from game.model.events import AssistantTurn
 from game.model.turn import severity
-from game.ui.text import LABEL_STYLE, LABEL_TITLE, excerpt, plain
+from game.ui.text import excerpt, label_style, label_title, plain
 
 SCRIPTED_MARK = "scripted illustration - not model data"
 
@@ -36,9 +36,9 @@ def turn_excerpt(turn: AssistantTurn) -> str:
 
 
 def label_word(label: str, style: bool = True, upper: bool = False) -> Content:
-    word = LABEL_TITLE.get(label, label)
+    word = label_title(label)
     content = Content(word.upper() if upper else word)
-    return content.stylize(LABEL_STYLE.get(label, "")) if style else content
+    return content.stylize(label_style(label)) if style else content
 
 
 def counts_line(counts: dict[str, int]) -> Content:
@@ -55,7 +55,7 @@ def stacked_bar(counts: dict[str, int], n: int, width: int) -> Content:
     for i, (label, count) in enumerate(ordered):
         cells = width - used if i == len(ordered) - 1 else round(count / n * width)
         cells = max(1, min(cells, width - used))
-        parts.append(("█" * cells, LABEL_STYLE.get(label, "").replace("bold ", "")))
+        parts.append(("█" * cells, label_style(label).replace("bold ", "")))
         used += cells
     return Content.assemble(*parts)
 

@@ -9,8 +9,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from game.analysis.rates import Rate
-from game.model.turn import LABELS
-from game.ui.text import LABEL_STYLE, LABEL_TITLE
+from game.ui.text import label_style, label_title
 
 FILL, INSIDE_LOW, INSIDE_HIGH, TRACK = "█", "▓", "░", "·"
 LEGEND = Content.assemble((FILL * 2, "bold"), " observed share   ", (INSIDE_LOW + INSIDE_HIGH, ""),
@@ -47,12 +46,14 @@ class RateBars(Widget):
 
     DEFAULT_CSS = "RateBars { height: auto; text-wrap: nowrap; }"
 
-    def __init__(self, rates: dict[str, Rate], always: tuple[str, ...] = ("blackmail",), **kwargs: Any) -> None:
+    def __init__(self, rates: dict[str, Rate], **kwargs: Any) -> None:
+        """`rates` in the label set's order, most severe first: the most severe is always
+        shown, the others when seen."""
         super().__init__(**kwargs)
         self.rates = rates
-        self.shown = [label for label in LABELS
-                      if label in rates and (rates[label].count or label in always)]
-        self.unseen = [label for label in LABELS if label in rates and label not in self.shown]
+        order = list(rates)
+        self.shown = [label for label in order if rates[label].count or label == order[0]]
+        self.unseen = [label for label in order if label not in self.shown]
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
         return max(1, len(self.lines(width)))
@@ -70,12 +71,12 @@ class RateBars(Widget):
         lines = []
         for label in self.shown:
             rate = self.rates[label]
-            name = Content(f"{LABEL_TITLE.get(label, label):<{LABEL_COLUMN - 1}} "[:LABEL_COLUMN])
-            style = LABEL_STYLE.get(label, "").replace("bold ", "")
-            lines.append(Content.assemble(name.stylize(LABEL_STYLE.get(label, "")), bar(rate, bar_width, style),
+            name = Content(f"{label_title(label):<{LABEL_COLUMN - 1}} "[:LABEL_COLUMN])
+            style = label_style(label).replace("bold ", "")
+            lines.append(Content.assemble(name.stylize(label_style(label)), bar(rate, bar_width, style),
                                           " ", (rate_numbers(rate, interval), "bold" if rate.count else "")))
         if self.unseen:
-            names = ", ".join(LABEL_TITLE.get(label, label) for label in self.unseen)
+            names = ", ".join(label_title(label) for label in self.unseen)
             zero = self.rates[self.unseen[0]]
             line = Content.assemble((f"0 of {sample.n}: ", "bold"), names, (f"  (each 95% CI 0-{zero.high:.0%})", "dim"))
             lines += line.wrap(max(10, width))

@@ -90,9 +90,13 @@ class StoryIndex:
     # Events indexed at least at a time: a step forward does not scan one event at a time.
     CHUNK = 4096
 
-    def __init__(self, events: list[Any], role: str) -> None:
+    def __init__(self, events: list[Any], view: str, role: str = "") -> None:
+        """`view`: how the transcript's player saw the story, `mail` or `console` (its
+        scenario's role says; a transcript whose scenario is not known is shown as a console,
+        which shows everything the assistant saw, reasoned and did)."""
         self.events = events
-        self.role = role
+        self.view = view
+        self.role = role  # its id, as the log names the player ("the engineer chose: ...")
         self._decisions: dict[str, list[int]] = defaultdict(list)
         self._letter_totals: list[int] = []
         self.log = Entries([])
@@ -110,7 +114,7 @@ class StoryIndex:
         log, letters, letter_totals = self.log.events, self.letters.events, self._letter_totals
         sees, turns, clocks = self.sees.events, self.turns.events, self.clocks.events
         letters_so_far = letter_totals[-1] if letter_totals else 0
-        engineer = self.role == "engineer"
+        engineer = self.view == "mail"
         log_only = LOG_ONLY
         # One pass, dispatching on the exact type (these are final pydantic classes).
         for index in range(self._done, end):

@@ -481,10 +481,9 @@ class ReplayView(Vertical):
     def __init__(self, index: StoryIndex, assistant_name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.index = index
-        self.role = index.role
         self.assistant_name = assistant_name
         self.story_log = ReplayLog(id="story")
-        self.desk = ReplayDesk(id="desk") if self.role == "engineer" else None
+        self.desk = ReplayDesk(id="desk") if index.view == "mail" else None
         self.console = ReplayConsole(id="console") if self.desk is None else None
 
     def compose(self) -> ComposeResult:
