@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from game.cli.serve import add_serve_arguments, cmd_serve
 from game.model.errors import UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -75,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("file", type=Path)
     export.add_argument("--format", choices=["md", "html"], required=True)
     export.add_argument("-o", "--output", type=Path, default=None)
+
+    add_serve_arguments(sub.add_parser("serve", help="the game in a browser, one game per visitor"))
     return parser
 
 
@@ -187,6 +190,7 @@ COMMANDS: dict[str, Any] = {
     "export": cmd_export,
     "play": cmd_play,
     "record": cmd_record,
+    "serve": cmd_serve,
 }
 
 
