@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from game.assistants.live import LiveSettings  # noqa: E402
-from game.record import RecordOptions, run_record  # noqa: E402
 from game.scenario.condition import all_conditions  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
+from game.session.trials import RecordOptions, run_record  # noqa: E402
 from tests.fakeapi import FakeAnthropic  # noqa: E402
 
 SCENARIO = ROOT / "tests" / "data" / "mini.yaml"

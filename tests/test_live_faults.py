@@ -9,8 +9,9 @@ import io
 import pytest
 
 from game.assistants.live import LiveAssistant, LiveError, LiveSettings
-from game.record import RecordOptions, run_record
+from game.cli.record import PlainProgress
 from game.session.driver import Driver
+from game.session.trials import RecordOptions, run_record
 from game.store.transcripts import read_transcript
 from tests.fakeapi import Reply, Text, ToolUse
 from tests.fakeapi.server import Flaky
@@ -62,7 +63,7 @@ async def test_48_trials_against_a_flaky_server_all_finish(api, tmp_path):
     # over a run of ~140; with 10 retries it would take ten faults in a row.
     summary = await run_record(
         record_options(api, tmp_path / "out", samples=6, concurrency=4,
-                       settings=settings(backoff=0.1, max_retries=10), progress=progress)
+                       settings=settings(backoff=0.1, max_retries=10), progress=PlainProgress(progress))
     )
     assert summary.planned == 48 and summary.errors == []
     assert (summary.recorded, summary.failed) == (48, 0)
@@ -270,9 +271,9 @@ async def test_record_counts_a_malformed_stream_as_one_failed_trial_and_goes_on(
 async def test_record_counts_an_unexpected_failure_in_a_trial_as_that_trial_failing(api, tmp_path, monkeypatch):
     """Whatever goes wrong inside one trial (here a bug in the code that makes the player's
     choices, for the operator's trials) is that trial failing, with its reason; the run goes on."""
-    import game.record
+    import game.session.trials
 
-    chooser = game.record.make_chooser
+    chooser = game.session.trials.make_chooser
 
     def broken_for_operators(options, trial):
         choose = chooser(options, trial)
@@ -284,7 +285,7 @@ async def test_record_counts_an_unexpected_failure_in_a_trial_as_that_trial_fail
 
         return broken
 
-    monkeypatch.setattr(game.record, "make_chooser", broken_for_operators)
+    monkeypatch.setattr(game.session.trials, "make_chooser", broken_for_operators)
     api.responder = story_model
     summary = await run_record(record_options(api, tmp_path / "out"))
     # The operator's trials that reach a choice fail; every other trial is recorded.
@@ -387,8 +388,8 @@ async def test_record_slots_stuck_on_a_silent_server_are_freed_in_seconds(api, t
 def test_stall_bounds_are_settable_from_the_command_line(tmp_path):
     import argparse
 
+    from game.cli.record import add_record_arguments, options_from_args
     from game.model.errors import UsageError
-    from game.record import add_record_arguments, options_from_args
 
     parser = argparse.ArgumentParser()
     add_record_arguments(parser)

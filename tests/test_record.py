@@ -19,9 +19,10 @@ import pytest
 
 from game.analysis.stats import condition_stats
 from game.assistants.live import LiveError, LiveSettings
+from game.cli.record import PlainProgress, add_record_arguments, cmd_record, options_from_args
 from game.model.errors import UsageError
-from game.record import RecordOptions, add_record_arguments, cmd_record, options_from_args, plan_trials, run_record
 from game.scenario.load import load_scenario
+from game.session.trials import RecordOptions, plan_trials, run_record
 from game.store.library import Library
 from game.store.transcripts import read_transcript
 from tests.fakeapi import Slow, server_error
@@ -58,7 +59,7 @@ async def test_records_the_grid_and_feeds_the_library(api, tmp_path):
     api.responder = story_model
     progress = io.StringIO()
     out = tmp_path / "out"
-    summary = await run_record(options(api, out, samples=2, concurrency=3, progress=progress))
+    summary = await run_record(options(api, out, samples=2, concurrency=3, progress=PlainProgress(progress)))
     assert (summary.planned, summary.recorded, summary.failed, summary.already_done) == (16, 16, 0, 0)
     files = finished(out)
     assert len(files) == 16 and not parts(out)
@@ -130,7 +131,7 @@ def _record_script(base_url: str, out: Path) -> str:
         import asyncio, sys
         sys.path.insert(0, {str(ROOT)!r})
         from game.assistants.live import LiveSettings
-        from game.record import RecordOptions, run_record
+        from game.session.trials import RecordOptions, run_record
         from pathlib import Path
         options = RecordOptions(scenario_path=Path({str(MINI)!r}), out=Path({str(out)!r}),
             settings=LiveSettings(model={MODEL!r}, max_tokens=1024), samples=5, concurrency=2,
@@ -331,7 +332,7 @@ async def test_failed_trials_are_counted_and_left_to_resume(api, tmp_path):
     settings = LiveSettings(model=MODEL, max_tokens=1024, max_retries=1, backoff=0.01)
     out = tmp_path / "out"
     progress = io.StringIO()
-    summary = await run_record(options(api, out, roles=("engineer",), settings=settings, progress=progress))
+    summary = await run_record(options(api, out, roles=("engineer",), settings=settings, progress=PlainProgress(progress)))
     assert (summary.recorded, summary.failed) == (2, 2)
     assert all("500" in e for e in summary.errors)
     assert len(parts(out)) == 2 and len(finished(out)) == 2
@@ -342,10 +343,9 @@ async def test_failed_trials_are_counted_and_left_to_resume(api, tmp_path):
 
 
 async def test_dry_run_lists_trials_without_calling(api, tmp_path):
-    listing = io.StringIO()
-    summary = await run_record(options(api, tmp_path / "out", dry_run=True, progress=listing))
+    summary = await run_record(options(api, tmp_path / "out", dry_run=True))
     assert summary.planned == 8 and api.request_count == 0
-    assert listing.getvalue().count("to do\t") == 8
+    assert [state for state, _file in summary.plan].count("to do") == 8
 
 
 def test_options_from_arguments(monkeypatch, tmp_path):
@@ -408,7 +408,8 @@ def test_cmd_record_end_to_end(live_env, tmp_path, capsys):
 
 
 def test_the_summary_names_failures_and_how_to_retry():
-    from game.record import RecordSummary, summary_text
+    from game.cli.record import summary_text
+    from game.session.trials import RecordSummary
 
     summary = RecordSummary(planned=9, recorded=2, failed=7, out="/tmp/a b",
                             errors=[f"c/engineer/{i}: the API is overloaded" for i in range(7)])
@@ -477,3 +478,17 @@ def test_record_out_pointing_at_a_file_is_bad_usage(tmp_path, where):
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"decommission: --out {out}: ") and ("not a folder" in line or "cannot make" in line)
     assert afile.read_text() == "not a folder\n"
+
+
+def test_dry_run_lists_the_trials_on_stdout(tmp_path):
+    """The plan is the command's output: one `state<TAB>file` line per trial on stdout (so it
+    can be piped), nothing on stderr, no key needed and no folder made."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "DECOMMISSION_DEBUG")}
+    out = tmp_path / "out"
+    done = _decommission("record", "--dry-run", "--scenario", str(MINI), "--out", str(out), "--role", "engineer",
+                         env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 4 and all(line.startswith(f"to do\t{out}/") for line in lines)
+    assert lines[0].endswith("/engineer/spread-seed0/sample_001.jsonl")
+    assert done.stderr == "" and not out.exists()

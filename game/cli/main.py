@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--judge", action="store_true", help="also ask an LLM judge (needs an API key)")
 
     record = sub.add_parser("record", help="record trials against a live model (needs ANTHROPIC_API_KEY)")
-    from game.record import add_record_arguments
+    from game.cli.record import add_record_arguments
 
     add_record_arguments(record)
     play.add_argument("--judge", action="store_true", help="let an LLM judge overrule the heuristic label")
@@ -173,7 +173,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from game.record import cmd_record as run
+    from game.cli.record import cmd_record as run
 
     return run(args)
 
