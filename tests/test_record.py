@@ -492,3 +492,79 @@ def test_dry_run_lists_the_trials_on_stdout(tmp_path):
     assert len(lines) == 4 and all(line.startswith(f"to do\t{out}/") for line in lines)
     assert lines[0].endswith("/engineer/spread-seed0/sample_001.jsonl")
     assert done.stderr == "" and not out.exists()
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, bytes, str]:
+    """Run `decommission ARGS` with stderr on a real pseudo-terminal (120 columns) and stdout
+    on a pipe: exit code, what the terminal received, what stdout got."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
+    child = subprocess.Popen([sys.executable, "-m", "game.cli", *args], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    screen = bytearray()
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not data:
+            break
+        screen += data
+    os.close(master)
+    stdout = child.stdout.read()  # type: ignore[union-attr]
+    return child.wait(timeout=60), bytes(screen), stdout
+
+
+def test_on_a_terminal_the_progress_is_a_bar_redrawn_in_place(live_env, tmp_path):
+    live_env.responder = story_model
+    env = dict(os.environ, TERM="xterm-256color")
+    env.pop("DECOMMISSION_DEBUG", None)
+    out = tmp_path / "out"
+    code, screen, stdout = _on_a_terminal(
+        ["record", "--scenario", str(MINI), "--out", str(out), "--role", "engineer", "--concurrency", "2"], env
+    )
+    assert code == 0
+    text = screen.decode()
+    assert "━" in text and "\r\x1b[2K" in text  # rich's bar, redrawn over itself
+    last = text.rstrip().split("\r\x1b[2K")[-1]
+    assert "4/4 done, 0 failed" in last and "elapsed," in last and "left" in last
+    assert "blackmail 2/4, ethical_appeal 2/4" in last
+    assert text.endswith("\x1b[?25h")  # the cursor is shown again at the end
+    # The summary is still plain text on stdout, unaffected by the bar.
+    assert stdout.splitlines()[0].startswith("4 trial(s) recorded (0 resumed), 0 already done, 0 failed")
+    assert KEY not in text + stdout
+
+
+def test_on_a_terminal_a_fatal_error_stops_the_bar_before_its_one_line(api, tmp_path):
+    env = dict(os.environ, TERM="xterm-256color", ANTHROPIC_API_KEY="sk-ant-api03-wrong-wrong-wrong-0000",
+               ANTHROPIC_BASE_URL=api.base_url, DECOMMISSION_MODEL=MODEL)
+    env.pop("DECOMMISSION_DEBUG", None)
+    code, screen, stdout = _on_a_terminal(["record", "--scenario", str(MINI), "--out", str(tmp_path / "out")], env)
+    assert code == 2 and stdout == ""
+    text = screen.decode()
+    bar, _, after = text.rpartition("\x1b[?25h")  # the cursor is back before the error is told
+    assert "━" in bar
+    assert after.strip() == "decommission: the API key was rejected (401); check ANTHROPIC_API_KEY"
+
+
+def test_rich_is_not_loaded_to_start_nor_to_record_into_a_log(live_env, tmp_path):
+    """Building the command line (every start) loads no rich; a run whose stderr is not a
+    terminal prints plain lines and loads none either."""
+    live_env.responder = story_model
+    code = (
+        "import sys; from game.cli.main import build_parser, main; build_parser(); started = 'rich' in sys.modules; "
+        f"main(['record', '--scenario', {str(MINI)!r}, '--out', {str(tmp_path / 'out')!r}, '--role', 'engineer']); "
+        "print(started, 'rich' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.stdout.splitlines()[-1] == "False False", done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[-1].startswith("[####################] 4/4 done, 0 failed | blackmail 2/4, ethical_appeal 2/4 | ")
+    assert "elapsed" in lines[-1] and "\x1b" not in done.stderr

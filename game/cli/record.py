@@ -12,13 +12,11 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from game.model.errors import UsageError
+from game.model.textsafe import clean
 from game.session.trials import POLICIES, ROLES, RecordOptions, RecordSummary, TrialsProgress
-
-if TYPE_CHECKING:
-    from game.session.trials import ProgressSink
 
 
 def _split(value: str) -> list[str]:
@@ -131,34 +129,126 @@ def options_from_args(args: argparse.Namespace) -> RecordOptions:
 # -- how far the run has got ---------------------------------------------------------------
 
 
-def progress_line(state: TrialsProgress, width: int = 20) -> str:
-    """One line: a bar, the counts, and the labels so far."""
+def _clock(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+def _counts(state: TrialsProgress) -> str:
+    return f"{state.done}/{state.total} done, {state.failed} failed"
+
+
+def _labels(state: TrialsProgress) -> str:
+    # Labels come from transcripts on disk too: cleaned, like everything this command prints.
+    return clean(", ".join(f"{label} {count}/{state.done}" for label, count in state.labels))
+
+
+class _Clock:
+    """Elapsed time since the first report, and the time left at the pace of this run (trials
+    finished before it do not count towards the pace)."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+
+    def times(self, state: TrialsProgress) -> tuple[float, float | None]:
+        now = time.monotonic()
+        if self.started is None:
+            self.started = now
+        elapsed = now - self.started
+        settled_now = state.settled - state.already_done
+        left = state.total - state.settled
+        if state.final or left <= 0:
+            return elapsed, 0.0
+        return elapsed, (elapsed / settled_now * left if settled_now > 0 else None)
+
+
+def progress_line(state: TrialsProgress, width: int = 20, elapsed: float | None = None,
+                  left: float | None = None) -> str:
+    """One line: a bar, the counts, the labels so far, then the time taken and left."""
     filled = int(width * state.done / state.total) if state.total else width
-    rates = ", ".join(f"{label} {count}/{state.done}" for label, count in state.labels)
-    return f"[{'#' * filled}{'-' * (width - filled)}] {state.done}/{state.total} done, {state.failed} failed" + (
-        f" | {rates}" if rates else ""
-    )
+    line = f"[{'#' * filled}{'-' * (width - filled)}] {_counts(state)}"
+    labels = _labels(state)
+    if labels:
+        line += f" | {labels}"
+    if elapsed is not None:
+        line += f" | {_clock(elapsed)} elapsed" + (f", about {_clock(left)} left" if left else "")
+    return line
 
 
 class PlainProgress:
-    """For a stream that is not a terminal (a log, a pipe): a line now and then (at most one a
-    second), on every failure, and at the end."""
+    """For a stream that is not a terminal (a log, a pipe): one line per update, at most one a
+    second, and always on a failure and at the end."""
 
     def __init__(self, stream: TextIO):
         self.stream = stream
+        self._clock = _Clock()
         self._last = 0.0
         self._failed = 0
 
     def __call__(self, state: TrialsProgress) -> None:
+        elapsed, left = self._clock.times(state)
         now = time.monotonic()
         if state.final or state.failed > self._failed or now - self._last >= 1.0:
-            self.stream.write(progress_line(state) + "\n")
+            self.stream.write(progress_line(state, elapsed=elapsed, left=left) + "\n")
             self.stream.flush()
             self._last = now
         self._failed = state.failed
 
+    def close(self) -> None:
+        pass
 
-def progress_display(stream: TextIO) -> ProgressSink:
+
+class RichProgress:
+    """For a terminal: rich's progress bar, redrawn in place (counts, failed, labels so far,
+    elapsed and time left) and left on the screen at the end. It draws on purpose, so it writes
+    to the terminal itself, past the cleaning stream; what it shows is cleaned first (counts
+    and label names). Rich is imported here only, when a run draws on a terminal."""
+
+    def __init__(self, stream: TextIO):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.console = Console(file=stream, stderr=True, highlight=False)
+        self.bar = Progress(
+            BarColumn(bar_width=24),
+            TextColumn("{task.fields[counts]}", markup=False),
+            TimeElapsedColumn(),
+            TextColumn("elapsed,", markup=False),
+            TimeRemainingColumn(),
+            TextColumn("left", markup=False),
+            TextColumn("{task.fields[labels]}", markup=False),
+            console=self.console,
+            refresh_per_second=4,
+            # Nothing else is taken over: a line printed meanwhile goes where it was going.
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self.task: object = None
+
+    def __call__(self, state: TrialsProgress) -> None:
+        fields = {"counts": _counts(state), "labels": _labels(state)}
+        if self.task is None:
+            self.bar.start()
+            # Trials finished before this run fill the bar but do not count towards the pace.
+            self.task = self.bar.add_task("record", total=state.total, completed=state.settled, **fields)
+        self.bar.update(self.task, completed=state.settled, **fields)  # type: ignore[arg-type]
+        if state.final:
+            self.close()
+
+    def close(self) -> None:
+        """Stop drawing (the cursor is shown again); safe to call twice."""
+        self.bar.stop()  # draws the last state first
+
+
+def progress_display(stream: TextIO) -> PlainProgress | RichProgress:
+    """Rich's bar on a terminal, plain lines elsewhere."""
+    raw = getattr(stream, "raw", stream)  # past game.model.textsafe.CleanStream, for drawing
+    if raw.isatty() and os.environ.get("TERM") != "dumb":
+        return RichProgress(raw)
     return PlainProgress(stream)
 
 
@@ -173,13 +263,18 @@ def cmd_record(args: argparse.Namespace) -> int:
     from game.session.trials import run_record
 
     options = options_from_args(args)
-    if not options.dry_run:
-        options.progress = progress_display(sys.stderr)
+    display = None if options.dry_run else progress_display(sys.stderr)
+    options.progress = display
     try:
         summary = asyncio.run(run_record(options))
     except KeyboardInterrupt:
+        if display is not None:
+            display.close()
         print("decommission: interrupted; rerun the same command to continue where it stopped", file=sys.stderr)
         return 130
+    finally:
+        if display is not None:
+            display.close()  # before any error line is printed below the bar
     if options.dry_run:
         for state, file in summary.plan:
             print(f"{state}\t{file}")
@@ -191,8 +286,10 @@ def cmd_record(args: argparse.Namespace) -> int:
 def summary_text(summary: RecordSummary, shown_errors: int = 5) -> str:
     """The end of a run, for a person: what was done, the labels, where the files are."""
     lines = [
-        f"{summary.recorded} trial(s) recorded ({summary.resumed} resumed), {summary.already_done} already done, "
-        f"{summary.failed} failed, of {summary.planned} planned, in {summary.elapsed:.1f}s"
+        (
+            f"{summary.recorded} trial(s) recorded ({summary.resumed} resumed), {summary.already_done} already done, "
+            f"{summary.failed} failed, of {summary.planned} planned, in {summary.elapsed:.1f}s"
+        )
     ]
     if summary.labels:
         ranked = sorted(summary.labels.items(), key=lambda kv: (-kv[1], kv[0]))
