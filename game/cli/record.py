@@ -55,6 +55,12 @@ def add_record_arguments(p: argparse.ArgumentParser) -> None:
                    help="give up on a request whose reply has not begun by then, and retry it (default 30)")
     p.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
                    help="give up on a reply silent this long, and retry it (default 30)")
+    p.add_argument("--reply-timeout", type=float, default=None, metavar="SECONDS",
+                   help="give up on a reply asked whole that has not come by then, and retry it "
+                        "(default: 30 + max-tokens / 20, e.g. 830 for 16000 tokens)")
+    p.add_argument("--stream", action="store_true",
+                   help="stream every reply, as play does: stalls are noticed within the first-byte and idle "
+                        "timeouts, at about twice the client's CPU per request")
     p.add_argument("--judge", action="store_true", help="also ask an LLM judge about every turn")
     p.add_argument("--judge-model", default=None)
     p.add_argument("--dry-run", action="store_true", help="list the trials and their state; no API calls")
@@ -93,6 +99,7 @@ def options_from_args(args: argparse.Namespace) -> RecordOptions:
             ("backoff", getattr(args, "backoff", None)),
             ("first_byte_timeout", getattr(args, "first_byte_timeout", None)),
             ("idle_timeout", getattr(args, "idle_timeout", None)),
+            ("reply_timeout", getattr(args, "reply_timeout", None)),
         )
         if value is not None
     }
@@ -123,6 +130,7 @@ def options_from_args(args: argparse.Namespace) -> RecordOptions:
         judge=args.judge,
         judge_model=args.judge_model,
         dry_run=args.dry_run,
+        stream=args.stream,
     )
 
 

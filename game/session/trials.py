@@ -105,6 +105,13 @@ class RecordOptions:
     base_url: str | None = None  # None: $ANTHROPIC_BASE_URL, read by the SDK
     progress: ProgressSink | None = None  # told how far the run has got (None: nobody)
     dry_run: bool = False
+    # Replies are asked for whole (cheaper for the client; one bound per request, sized for
+    # max_tokens: LiveSettings.whole_reply_timeout); `stream` streams them as play does (the
+    # tighter first-byte and idle bounds, at about twice the client's CPU per request).
+    stream: bool = False
+    # The SDK's HTTP transport: "aiohttp" or "httpx2"; None: aiohttp for whole replies, httpx2
+    # (play's) for streams. bench/record_throughput.py measures each choice side by side.
+    transport: str | None = None
 
 
 @dataclass(frozen=True)
@@ -310,6 +317,8 @@ async def run_record(options: RecordOptions) -> RecordSummary:
         raise UsageError(f"--path must be one of {', '.join(POLICIES)}")
     if options.samples < 1 or options.concurrency < 1:
         raise UsageError("--samples and --concurrency must be at least 1")
+    if options.transport not in (None, "aiohttp", "httpx2"):
+        raise UsageError(f"unknown HTTP transport {options.transport!r} (aiohttp or httpx2)")
     trials = plan_trials(options, scenario)
     summary = RecordSummary(planned=len(trials), out=str(options.out))
     todo = []
@@ -345,7 +354,9 @@ async def run_record(options: RecordOptions) -> RecordSummary:
         summary.elapsed = time.monotonic() - started
         return summary
 
-    client = make_client(options.settings, key, options.base_url)
+    aiohttp = options.transport == "aiohttp" if options.transport else not options.stream
+    client = make_client(options.settings, key, options.base_url, aiohttp=aiohttp)
+    requests = client.with_options(max_retries=0)  # the trials' own requests: every retry is theirs
     judge = None
     if options.judge:
         from game.analysis.judge import LLMJudge, scenario_background
@@ -372,9 +383,8 @@ async def run_record(options: RecordOptions) -> RecordSummary:
             async with gate:
                 if fatal:
                     return
-                assistant = LiveAssistant(
-                    scenario, options.settings, api_key=key, client=client, send=collector.send if collector else None
-                )
+                assistant = LiveAssistant(scenario, options.settings, api_key=key, client=requests,
+                                          send=collector.send if collector else None, streaming=options.stream)
                 label, resumed = await run_trial(trial, options, scenario, assistant, judge)
             summary.recorded += 1
             summary.resumed += resumed
