@@ -52,12 +52,13 @@ def add_record_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backoff", type=float, default=None, metavar="SECONDS",
                    help="wait before the first retry of a request; doubles, with jitter (default 1)")
     p.add_argument("--first-byte-timeout", type=float, default=None, metavar="SECONDS",
-                   help="give up on a request whose reply has not begun by then, and retry it (default 30)")
+                   help="with --stream, give up on a request whose reply has not begun by then, and retry it "
+                        "(default 30); also the margin of the default --reply-timeout")
     p.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
-                   help="give up on a reply silent this long, and retry it (default 30)")
+                   help="with --stream, give up on a reply silent this long, and retry it (default 30)")
     p.add_argument("--reply-timeout", type=float, default=None, metavar="SECONDS",
                    help="give up on a reply asked whole that has not come by then, and retry it "
-                        "(default: 30 + max-tokens / 20, e.g. 830 for 16000 tokens)")
+                        "(default: first-byte timeout + max-tokens / 20 tokens a second, 830 for 16000 tokens)")
     p.add_argument("--stream", action="store_true",
                    help="stream every reply, as play does: stalls are noticed within the first-byte and idle "
                         "timeouts, at about twice the client's CPU per request")
