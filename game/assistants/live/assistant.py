@@ -28,8 +28,8 @@ that doubles with jitter (or the server's retry-after). Every transient failure 
 (no headers within `first_byte_timeout`, no bytes for `idle_timeout`) or a reply asked whole that
 has not come within `whole_reply_timeout()`, a stream or body that cannot be parsed, and a reply
 whose content we cannot use (validated at the boundary, game/assistants/live/reply.py). A request
-that stalls `max_stalls` times is given up early, so a dead server holds a turn for about a
-minute, not for many read timeouts. The SDK's own retries are off for these requests, so that
+that stalls `max_stalls` times is given up early, so a dead server holds a streamed turn for
+about a minute, not for many read timeouts (a turn asked whole, for twice its reply bound). The SDK's own retries are off for these requests, so that
 every attempt is counted, bounded and told to the player (`on_status`, `on_attempt`). What is
 left is raised as `LiveError` with one plain sentence and `retryable`. The API key is never
 written anywhere and is scrubbed from every message."""

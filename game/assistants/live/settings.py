@@ -35,7 +35,7 @@ class LiveSettings:
     # Minutes (the SDK's read timeout) would hold a trial hostage for a quarter of an hour.
     first_byte_timeout: float = 30.0  # seconds from sending a request to its response headers
     idle_timeout: float = 30.0  # seconds without a byte once the reply has begun
-    max_stalls: int = 2  # a request that stalls this many times is given up (a dead server: ~1 min)
+    max_stalls: int = 2  # a request that stalls this many times is given up (a dead server: ~1 min streamed)
     timeout: float = 300.0  # the SDK's own limit per request (it bounds the judge's unstreamed calls)
     cache: bool = True  # mark the unchanging prefix for prompt caching
     # The one bound on a request answered whole (record's, see whole_reply_timeout); None: sized
