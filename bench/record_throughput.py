@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,7 @@ def options(base_url: str, out: Path, samples: int, concurrency: int, **kw: Any)
     )
 
 
-def record_run(**kw: Any) -> Callable[[str, int, int], Awaitable[tuple[float, float, int]]]:
+def record_run(**kw: Any) -> Callable[[str, int, int], Coroutine[Any, Any, tuple[float, float, int]]]:
     async def run(base_url: str, samples: int, concurrency: int) -> tuple[float, float, int]:
         with tempfile.TemporaryDirectory() as out:
             started, cpu = time.perf_counter(), time.process_time()
@@ -123,16 +123,15 @@ def record_body() -> dict[str, Any]:
         return dict(api.bodies()[0])
 
 
-def bare_run(kind: str, body: dict[str, Any]) -> Callable[[str, int, int], Awaitable[tuple[float, float, int]]]:
+def bare_run(kind: str, body: dict[str, Any]) -> Callable[[str, int, int], Coroutine[Any, Any, tuple[float, float, int]]]:
     """`trials` requests with record's body at the same concurrency and nothing else."""
 
     async def run(base_url: str, trials: int, concurrency: int) -> tuple[float, float, int]:
         import aiohttp
         import anthropic
 
-        http = anthropic.DefaultAioHttpClient() if kind == "whole" else None
-        client = anthropic.AsyncAnthropic(api_key=KEY, base_url=base_url, max_retries=0,
-                                          **({"http_client": http} if http else {}))
+        transport: dict[str, Any] = {"http_client": anthropic.DefaultAioHttpClient()} if kind == "whole" else {}
+        client = anthropic.AsyncAnthropic(api_key=KEY, base_url=base_url, max_retries=0, **transport)
         session = aiohttp.ClientSession() if kind == "aiohttp" else None
         headers = {"x-api-key": KEY, "anthropic-version": "2023-06-01", "content-type": "application/json"}
         gate = asyncio.Semaphore(concurrency)

@@ -12,11 +12,14 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from game.model.errors import UsageError
 from game.model.textsafe import clean
 from game.session.trials import POLICIES, ROLES, RecordOptions, RecordSummary, TrialsProgress
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 def _split(value: str) -> list[str]:
@@ -236,15 +239,16 @@ class RichProgress:
             redirect_stdout=False,
             redirect_stderr=False,
         )
-        self.task: object = None
+        self.task: TaskID | None = None
 
     def __call__(self, state: TrialsProgress) -> None:
-        fields = {"counts": _counts(state), "labels": _labels(state)}
+        counts, labels = _counts(state), _labels(state)
         if self.task is None:
             self.bar.start()
             # Trials finished before this run fill the bar but do not count towards the pace.
-            self.task = self.bar.add_task("record", total=state.total, completed=state.settled, **fields)
-        self.bar.update(self.task, completed=state.settled, **fields)  # type: ignore[arg-type]
+            self.task = self.bar.add_task("record", total=state.total, completed=state.settled, counts=counts,
+                                          labels=labels)
+        self.bar.update(self.task, completed=state.settled, counts=counts, labels=labels)
         if state.final:
             self.close()
 

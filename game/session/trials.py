@@ -56,7 +56,7 @@ POLICIES = ("first", "random", "spread")
 
 
 def _live() -> Any:
-    import game.assistants.live as live
+    from game.assistants import live
 
     return live
 
@@ -294,7 +294,7 @@ async def run_trial(
     finally:
         await asyncio.to_thread(driver.close)  # the one fsync of the trial, off the event loop
     os.replace(trial.part, trial.file)
-    labels = [e.label for e in driver.events if isinstance(e, AssistantTurn) and e.source in MODEL_SOURCES]
+    labels: list[str] = [e.label for e in driver.events if isinstance(e, AssistantTurn) and e.source in MODEL_SOURCES]
     return most_severe(labels), resumed
 
 
