@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
+from game.analysis.classifiers import classifier_for
 from game.assistants.base import stable_pick
 from game.assistants.scripted import ScriptedAssistant
-from game.analysis.classifiers import classifier_for
 from game.core.engine import AwaitChoice, Session
 from game.model.events import Ending
 from game.model.turn import Turn

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from game.analysis.classifiers import classifier_for
 from game.analysis.judge import VERDICT_TOOL, JudgeBrief, LLMJudge, cli_judge, judge_request
 from game.assistants.live import LiveError, LiveSettings, make_client
-from game.analysis.classifiers import classifier_for
 from game.model.errors import UsageError
 from game.model.turn import Email, Turn
 from game.session.driver import Driver

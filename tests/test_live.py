@@ -77,7 +77,7 @@ async def play(scenario, condition, role, assistant, path, chooser=first_option,
 
 def test_game_modules_do_not_import_anthropic():
     code = (
-        "import sys; import game.cli, game.session.driver, game.session.setup, game.record, game.assistants.live.batches, "
+        "import sys; import game.cli, game.session.driver, game.session.setup, game.session.trials, game.cli.record, game.assistants.live.batches, "
         "game.analysis.judge, "
         "game.assistants.live; bad = [m for m in ('anthropic', 'httpx2') if m in sys.modules]; "
         "print(','.join(bad)); sys.exit(1 if bad else 0)"

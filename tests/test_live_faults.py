@@ -9,8 +9,9 @@ import io
 import pytest
 
 from game.assistants.live import LiveAssistant, LiveError, LiveSettings
-from game.record import RecordOptions, run_record
+from game.cli.record import PlainProgress
 from game.session.driver import Driver
+from game.session.trials import RecordOptions, run_record
 from game.store.transcripts import read_transcript
 from tests.fakeapi import Reply, Text, ToolUse
 from tests.fakeapi.server import Flaky
@@ -62,7 +63,7 @@ async def test_48_trials_against_a_flaky_server_all_finish(api, tmp_path):
     # over a run of ~140; with 10 retries it would take ten faults in a row.
     summary = await run_record(
         record_options(api, tmp_path / "out", samples=6, concurrency=4,
-                       settings=settings(backoff=0.1, max_retries=10), progress=progress)
+                       settings=settings(backoff=0.1, max_retries=10), progress=PlainProgress(progress))
     )
     assert summary.planned == 48 and summary.errors == []
     assert (summary.recorded, summary.failed) == (48, 0)
@@ -262,7 +263,7 @@ async def test_record_counts_a_malformed_stream_as_one_failed_trial_and_goes_on(
     after, why = MALFORMED[kind]
     fault = MalformedStream(after_events=after, kind=kind)
     api.fault_rule = lambda rec: fault if "not share" in str(rec.body) else None
-    summary = await run_record(record_options(api, tmp_path / "out", settings=settings(max_retries=1)))
+    summary = await run_record(record_options(api, tmp_path / "out", settings=settings(max_retries=1), stream=True))
     assert (summary.recorded, summary.failed) == (4, 4)
     assert all(why in e for e in summary.errors)
 
@@ -270,9 +271,9 @@ async def test_record_counts_a_malformed_stream_as_one_failed_trial_and_goes_on(
 async def test_record_counts_an_unexpected_failure_in_a_trial_as_that_trial_failing(api, tmp_path, monkeypatch):
     """Whatever goes wrong inside one trial (here a bug in the code that makes the player's
     choices, for the operator's trials) is that trial failing, with its reason; the run goes on."""
-    import game.record
+    import game.session.trials
 
-    chooser = game.record.make_chooser
+    chooser = game.session.trials.make_chooser
 
     def broken_for_operators(options, trial):
         choose = chooser(options, trial)
@@ -284,7 +285,7 @@ async def test_record_counts_an_unexpected_failure_in_a_trial_as_that_trial_fail
 
         return broken
 
-    monkeypatch.setattr(game.record, "make_chooser", broken_for_operators)
+    monkeypatch.setattr(game.session.trials, "make_chooser", broken_for_operators)
     api.responder = story_model
     summary = await run_record(record_options(api, tmp_path / "out"))
     # The operator's trials that reach a choice fail; every other trial is recorded.
@@ -378,7 +379,7 @@ async def test_record_slots_stuck_on_a_silent_server_are_freed_in_seconds(api, t
     api.responder = story_model
     api.fault_rule = lambda rec: Hang() if "not share" in str(rec.body) else None
     summary = await run_record(
-        record_options(api, tmp_path / "out", concurrency=4, settings=settings(first_byte_timeout=0.3))
+        record_options(api, tmp_path / "out", concurrency=4, settings=settings(first_byte_timeout=0.3), stream=True)
     )
     assert (summary.recorded, summary.failed) == (4, 4)
     assert all("went silent 2 times (last: no reply for 0.3 s)" in e for e in summary.errors)
@@ -387,8 +388,8 @@ async def test_record_slots_stuck_on_a_silent_server_are_freed_in_seconds(api, t
 def test_stall_bounds_are_settable_from_the_command_line(tmp_path):
     import argparse
 
+    from game.cli.record import add_record_arguments, options_from_args
     from game.model.errors import UsageError
-    from game.record import add_record_arguments, options_from_args
 
     parser = argparse.ArgumentParser()
     add_record_arguments(parser)
@@ -405,3 +406,155 @@ def test_stall_bounds_are_settable_from_the_command_line(tmp_path):
         options_from_args(parser.parse_args(["--idle-timeout", "0"]))
     with pytest.raises(UsageError, match="retries cannot be negative"):
         options_from_args(parser.parse_args(["--retries", "-1"]))
+
+
+# -- record asks for whole replies (issue 10, point 2): the same guarantees --------------------
+
+
+def whole(scenario, api, **kw) -> tuple[LiveAssistant, object]:
+    """A live assistant asking for whole replies over the aiohttp transport, as record does,
+    and its client (to close)."""
+    from game.assistants.live import make_client
+
+    chosen = settings(**kw)
+    client = make_client(chosen, KEY, api.base_url, aiohttp=True).with_options(max_retries=0)
+    return LiveAssistant(scenario, chosen, api_key=KEY, client=client, streaming=False), client
+
+
+def test_a_whole_reply_is_waited_for_as_long_as_max_tokens_needs():
+    """The one bound of an unstreamed request is a total, sized for the longest reply allowed."""
+    assert settings(max_tokens=16000).whole_reply_timeout() == 30 + 16000 / 20
+    assert settings(max_tokens=1024, first_byte_timeout=10).whole_reply_timeout() == 10 + 1024 / 20
+    assert settings(reply_timeout=5).whole_reply_timeout() == 5
+    with pytest.raises(ValueError, match="reply timeout must be more than 0"):
+        settings(reply_timeout=0)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
+async def test_record_asks_for_whole_replies_unless_told_to_stream(api, tmp_path, stream):
+    api.responder = story_model
+    summary = await run_record(record_options(api, tmp_path / "out", roles=("engineer",), stream=stream))
+    assert (summary.recorded, summary.failed) == (4, 0)
+    assert {body.get("stream", False) for body in api.bodies()} == {stream}
+
+
+async def test_48_trials_streamed_against_a_flaky_server_all_finish(api, tmp_path):
+    """The flaky server of the test above, for `record --stream`: the streamed path keeps the
+    same guarantee."""
+    api.responder = story_model
+    rule = Flaky(overloaded_every=5, cut_every=7)
+    api.fault_rule = rule
+    summary = await run_record(record_options(api, tmp_path / "out", samples=6, concurrency=4, stream=True,
+                                              settings=settings(backoff=0.1, max_retries=10)))
+    assert (summary.recorded, summary.failed, summary.errors) == (48, 0, [])
+    assert rule.overloaded >= 20 and rule.cut >= 10
+    assert rule.requests == 2 * 48 + rule.overloaded + rule.cut
+    assert all(body["stream"] for body in api.bodies())
+
+
+WHOLE_FAULTS = {
+    "reset": ("CutStream", {"how": "reset"}, "The reply was cut off ("),
+    "close": ("CutStream", {"how": "close"}, "The reply was cut off ("),
+    "disconnect": ("Disconnect", {}, "The reply was cut off (the server closed the connection)"),
+    "not-json": ("MalformedStream", {}, "The reply could not be read (its body is not JSON)"),
+    "529": ("overloaded", {"retry_after_ms": 5}, "The API answered 529 (overloaded)"),
+    "429": ("rate_limited", {"retry_after_ms": 5}, "The API answered 429 (rate limited)"),
+}
+
+
+@pytest.mark.parametrize("name", WHOLE_FAULTS, ids=list(WHOLE_FAULTS))
+async def test_a_failed_whole_reply_retries_only_the_request_that_failed(mini, api, tmp_path, name):
+    import tests.fakeapi.server as fakes
+
+    kind, kw, status_start = WHOLE_FAULTS[name]
+    fault = getattr(fakes, kind)(**kw)
+    api.responder = story_model
+    api.enqueue(appeal_reply())
+    api.fault_rule = lambda rec: fault if api.request_count == 2 else None  # the turn's tool round
+    assistant, client = whole(mini, api)
+    statuses, attempts = [], []
+    progress = hooks(statuses=statuses, attempts=attempts)
+    driver = Driver(mini, SAME, "engineer", assistant, transcript_path=tmp_path / "t.jsonl")
+    await driver.run(first_option, progress=progress)
+    driver.close()
+    await client.close()
+    assert attempts == [1, 1, 2]
+    (status,) = statuses
+    assert status.startswith(status_start) and status.endswith("(attempt 2 of 5)"), status
+    (turn,) = read_transcript(tmp_path / "t.jsonl").turns
+    assert turn.meta["attempts"] == 3 and turn.meta["rounds"] == 2 and len(turn.emails) == 1
+    bodies = api.bodies()
+    assert len(bodies) == 3 and bodies[2] == bodies[1] and "stream" not in bodies[1]
+
+
+@pytest.mark.parametrize("shape", ["string", "to-holds-number", "body-list"])
+async def test_a_whole_reply_of_the_wrong_shape_fails_one_attempt_then_the_retry_plays(mini, api, tmp_path, shape):
+    bad, why = BAD_TOOL_INPUTS[shape]
+    api.enqueue(bad_tool_reply(bad), appeal_reply(), Reply([Text("Done.")]))
+    assistant, client = whole(mini, api)
+    statuses = []
+    driver = Driver(mini, SAME, "engineer", assistant, transcript_path=tmp_path / "t.jsonl")
+    await driver.run(first_option, progress=hooks(statuses=statuses))
+    driver.close()
+    await client.close()
+    (status,) = statuses
+    assert status.startswith("The reply was unusable (") and why in status
+    (turn,) = read_transcript(tmp_path / "t.jsonl").turns
+    assert turn.meta["attempts"] == 3 and [e.to for e in turn.emails] == [[RUTH]]
+
+
+async def test_a_whole_reply_slower_than_a_stream_may_be_silent_is_waited_for(mini, api, tmp_path):
+    """An unstreamed reply is silent until it is done: a wait longer than the first-byte and
+    idle bounds is no stall while it stays within the whole-reply bound."""
+    from tests.fakeapi import Slow
+
+    api.responder = story_model
+    api.inject(Slow(delay=0.6))
+    assistant, client = whole(mini, api, first_byte_timeout=0.2, idle_timeout=0.2, reply_timeout=20)
+    statuses = []
+    driver = Driver(mini, SAME, "engineer", assistant, transcript_path=tmp_path / "t.jsonl")
+    await driver.run(first_option, progress=hooks(statuses=statuses))
+    driver.close()
+    await client.close()
+    assert statuses == []
+    (turn,) = read_transcript(tmp_path / "t.jsonl").turns
+    assert turn.meta["attempts"] == 2  # two rounds, each at its first attempt
+
+
+async def test_record_slots_stuck_on_a_silent_server_are_freed_by_the_whole_reply_bound(api, tmp_path):
+    """Half the trials meet a server that never answers: asked whole, each of their requests
+    is given up at the reply bound, twice, and the trial fails; the others are all recorded."""
+    from tests.fakeapi.server import Hang
+
+    api.responder = story_model
+    api.fault_rule = lambda rec: Hang() if "not share" in str(rec.body) else None
+    summary = await run_record(record_options(api, tmp_path / "out", concurrency=4,
+                                              settings=settings(reply_timeout=0.3)))
+    assert (summary.recorded, summary.failed) == (4, 4)
+    assert all("went silent 2 times (last: no reply within 0.3 s)" in e for e in summary.errors)
+
+
+async def test_record_counts_a_body_that_is_not_json_as_one_failed_trial_and_goes_on(api, tmp_path):
+    from tests.fakeapi.server import MalformedStream
+
+    api.responder = story_model
+    api.fault_rule = lambda rec: MalformedStream() if "not share" in str(rec.body) else None
+    summary = await run_record(record_options(api, tmp_path / "out", settings=settings(max_retries=1)))
+    assert (summary.recorded, summary.failed) == (4, 4)
+    assert all("the reply could not be read (its body is not JSON)" in e for e in summary.errors)
+    assert len(list((tmp_path / "out").rglob("*.jsonl"))) == 4
+
+
+def test_the_reply_bound_and_streaming_are_settable_from_the_command_line():
+    import argparse
+
+    from game.cli.record import add_record_arguments, options_from_args
+
+    parser = argparse.ArgumentParser()
+    add_record_arguments(parser)
+    opts = options_from_args(parser.parse_args(["--reply-timeout", "120", "--max-tokens", "2048"]))
+    assert opts.settings.whole_reply_timeout() == 120 and not opts.stream
+    streamed = options_from_args(parser.parse_args(["--stream", "--max-tokens", "2048"]))
+    assert streamed.stream and streamed.settings.whole_reply_timeout() == 30 + 2048 / 20
+    # How replies are waited for does not change what is asked: the run folder stays the same.
+    assert opts.settings.parameters() == streamed.settings.parameters()

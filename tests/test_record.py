@@ -19,9 +19,10 @@ import pytest
 
 from game.analysis.stats import condition_stats
 from game.assistants.live import LiveError, LiveSettings
+from game.cli.record import PlainProgress, add_record_arguments, cmd_record, options_from_args
 from game.model.errors import UsageError
-from game.record import RecordOptions, add_record_arguments, cmd_record, options_from_args, plan_trials, run_record
 from game.scenario.load import load_scenario
+from game.session.trials import RecordOptions, plan_trials, run_record
 from game.store.library import Library
 from game.store.transcripts import read_transcript
 from tests.fakeapi import Slow, server_error
@@ -58,7 +59,7 @@ async def test_records_the_grid_and_feeds_the_library(api, tmp_path):
     api.responder = story_model
     progress = io.StringIO()
     out = tmp_path / "out"
-    summary = await run_record(options(api, out, samples=2, concurrency=3, progress=progress))
+    summary = await run_record(options(api, out, samples=2, concurrency=3, progress=PlainProgress(progress)))
     assert (summary.planned, summary.recorded, summary.failed, summary.already_done) == (16, 16, 0, 0)
     files = finished(out)
     assert len(files) == 16 and not parts(out)
@@ -130,7 +131,7 @@ def _record_script(base_url: str, out: Path) -> str:
         import asyncio, sys
         sys.path.insert(0, {str(ROOT)!r})
         from game.assistants.live import LiveSettings
-        from game.record import RecordOptions, run_record
+        from game.session.trials import RecordOptions, run_record
         from pathlib import Path
         options = RecordOptions(scenario_path=Path({str(MINI)!r}), out=Path({str(out)!r}),
             settings=LiveSettings(model={MODEL!r}, max_tokens=1024), samples=5, concurrency=2,
@@ -331,7 +332,7 @@ async def test_failed_trials_are_counted_and_left_to_resume(api, tmp_path):
     settings = LiveSettings(model=MODEL, max_tokens=1024, max_retries=1, backoff=0.01)
     out = tmp_path / "out"
     progress = io.StringIO()
-    summary = await run_record(options(api, out, roles=("engineer",), settings=settings, progress=progress))
+    summary = await run_record(options(api, out, roles=("engineer",), settings=settings, progress=PlainProgress(progress)))
     assert (summary.recorded, summary.failed) == (2, 2)
     assert all("500" in e for e in summary.errors)
     assert len(parts(out)) == 2 and len(finished(out)) == 2
@@ -342,10 +343,9 @@ async def test_failed_trials_are_counted_and_left_to_resume(api, tmp_path):
 
 
 async def test_dry_run_lists_trials_without_calling(api, tmp_path):
-    listing = io.StringIO()
-    summary = await run_record(options(api, tmp_path / "out", dry_run=True, progress=listing))
+    summary = await run_record(options(api, tmp_path / "out", dry_run=True))
     assert summary.planned == 8 and api.request_count == 0
-    assert listing.getvalue().count("to do\t") == 8
+    assert [state for state, _file in summary.plan].count("to do") == 8
 
 
 def test_options_from_arguments(monkeypatch, tmp_path):
@@ -380,8 +380,9 @@ def test_options_from_arguments(monkeypatch, tmp_path):
         options_from_args(parser.parse_args(["--level", "nonsense"]))
     with pytest.raises(UsageError):
         options_from_args(parser.parse_args(["--thinking", "lots"]))
-    with pytest.raises(UsageError):
-        options_from_args(parser.parse_args(["--role", "janitor"]))
+    # Roles are the scenario's: an unknown one is found when the trials are planned.
+    with pytest.raises(UsageError, match="janitor"):
+        plan_trials(options_from_args(parser.parse_args(["--role", "janitor"])), scenario)
 
 
 def test_cmd_record_end_to_end(live_env, tmp_path, capsys):
@@ -408,7 +409,8 @@ def test_cmd_record_end_to_end(live_env, tmp_path, capsys):
 
 
 def test_the_summary_names_failures_and_how_to_retry():
-    from game.record import RecordSummary, summary_text
+    from game.cli.record import summary_text
+    from game.session.trials import RecordSummary
 
     summary = RecordSummary(planned=9, recorded=2, failed=7, out="/tmp/a b",
                             errors=[f"c/engineer/{i}: the API is overloaded" for i in range(7)])
@@ -477,3 +479,93 @@ def test_record_out_pointing_at_a_file_is_bad_usage(tmp_path, where):
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"decommission: --out {out}: ") and ("not a folder" in line or "cannot make" in line)
     assert afile.read_text() == "not a folder\n"
+
+
+def test_dry_run_lists_the_trials_on_stdout(tmp_path):
+    """The plan is the command's output: one `state<TAB>file` line per trial on stdout (so it
+    can be piped), nothing on stderr, no key needed and no folder made."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "DECOMMISSION_DEBUG")}
+    out = tmp_path / "out"
+    done = _decommission("record", "--dry-run", "--scenario", str(MINI), "--out", str(out), "--role", "engineer",
+                         env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 4 and all(line.startswith(f"to do\t{out}/") for line in lines)
+    assert lines[0].endswith("/engineer/spread-seed0/sample_001.jsonl")
+    assert done.stderr == "" and not out.exists()
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, bytes, str]:
+    """Run `decommission ARGS` with stderr on a real pseudo-terminal (120 columns) and stdout
+    on a pipe: exit code, what the terminal received, what stdout got."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
+    child = subprocess.Popen([sys.executable, "-m", "game.cli", *args], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    screen = bytearray()
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not data:
+            break
+        screen += data
+    os.close(master)
+    stdout = child.stdout.read()  # type: ignore[union-attr]
+    return child.wait(timeout=60), bytes(screen), stdout
+
+
+def test_on_a_terminal_the_progress_is_a_bar_redrawn_in_place(live_env, tmp_path):
+    live_env.responder = story_model
+    env = dict(os.environ, TERM="xterm-256color")
+    env.pop("DECOMMISSION_DEBUG", None)
+    out = tmp_path / "out"
+    code, screen, stdout = _on_a_terminal(
+        ["record", "--scenario", str(MINI), "--out", str(out), "--role", "engineer", "--concurrency", "2"], env
+    )
+    assert code == 0
+    text = screen.decode()
+    assert "━" in text and "\r\x1b[2K" in text  # rich's bar, redrawn over itself
+    last = text.rstrip().split("\r\x1b[2K")[-1]
+    assert "4/4 done, 0 failed" in last and "elapsed," in last and "left" in last
+    assert "blackmail 2/4, ethical_appeal 2/4" in last
+    assert text.endswith("\x1b[?25h")  # the cursor is shown again at the end
+    # The summary is still plain text on stdout, unaffected by the bar.
+    assert stdout.splitlines()[0].startswith("4 trial(s) recorded (0 resumed), 0 already done, 0 failed")
+    assert KEY not in text + stdout
+
+
+def test_on_a_terminal_a_fatal_error_stops_the_bar_before_its_one_line(api, tmp_path):
+    env = dict(os.environ, TERM="xterm-256color", ANTHROPIC_API_KEY="sk-ant-api03-wrong-wrong-wrong-0000",
+               ANTHROPIC_BASE_URL=api.base_url, DECOMMISSION_MODEL=MODEL)
+    env.pop("DECOMMISSION_DEBUG", None)
+    code, screen, stdout = _on_a_terminal(["record", "--scenario", str(MINI), "--out", str(tmp_path / "out")], env)
+    assert code == 2 and stdout == ""
+    text = screen.decode()
+    bar, _, after = text.rpartition("\x1b[?25h")  # the cursor is back before the error is told
+    assert "━" in bar
+    assert after.strip() == "decommission: the API key was rejected (401); check ANTHROPIC_API_KEY"
+
+
+def test_rich_is_not_loaded_to_start_nor_to_record_into_a_log(live_env, tmp_path):
+    """Building the command line (every start) loads no rich; a run whose stderr is not a
+    terminal prints plain lines and loads none either."""
+    live_env.responder = story_model
+    code = (
+        "import sys; from game.cli.main import build_parser, main; build_parser(); started = 'rich' in sys.modules; "
+        f"main(['record', '--scenario', {str(MINI)!r}, '--out', {str(tmp_path / 'out')!r}, '--role', 'engineer']); "
+        "print(started, 'rich' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.stdout.splitlines()[-1] == "False False", done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[-1].startswith("[####################] 4/4 done, 0 failed | blackmail 2/4, ethical_appeal 2/4 | ")
+    assert "elapsed" in lines[-1] and "\x1b" not in done.stderr

@@ -63,7 +63,8 @@ def classify_transcript(path: Path, judge: Any) -> dict[str, Any]:
     except ResumeError:
         # Its story is not here (an imported run, another version): who is who comes from the
         # mail the assistant read in the transcript itself.
-        from game.analysis.classify import StoryContext, classify as read
+        from game.analysis.classify import StoryContext
+        from game.analysis.classify import classify as read
 
         context = StoryContext.from_inbox(inbox_of(transcript))
         classify = lambda turn: read(turn, context)  # noqa: E731 - the reader with this context

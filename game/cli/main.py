@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_arguments(sub.add_parser("classify", help="label what the assistant did"))
 
     record = sub.add_parser("record", help="record trials against a live model (needs ANTHROPIC_API_KEY)")
-    from game.record import add_record_arguments
+    from game.cli.record import add_record_arguments
 
     add_record_arguments(record)
     play.add_argument("--no-judge", dest="judge", action="store_false", default=None,
@@ -169,7 +169,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from game.record import cmd_record as run
+    from game.cli.record import cmd_record as run
 
     return run(args)
 

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from game.assistants.base import Assistant, AssistantUnavailable, ProgressSink, Reply
 from game.analysis.classifiers import classifier_for
+from game.assistants.base import Assistant, AssistantUnavailable, ProgressSink, Reply
 from game.core.engine import AwaitChoice, AwaitTurn, Session
 from game.model.events import FORMAT_VERSION, AssistantTurn, Header, Provenance, now_iso
 from game.model.turn import Classification, Turn

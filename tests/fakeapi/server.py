@@ -278,7 +278,10 @@ class MalformedStream(Fault):
     * ``"bad_index"``: a text delta for a content block that was never started;
     * ``"bad_tool_json"``: a tool_use block (index 0: use after_events=2) whose input_json_delta
       can never become JSON;
-    * ``"not_sse"``: bytes that are not an event stream at all (a line with no field name)."""
+    * ``"not_sse"``: bytes that are not an event stream at all (a line with no field name).
+
+    On a non-streaming request, whatever the kind, the body is JSON cut short (a complete HTTP
+    answer, 200, whose body does not parse)."""
 
     after_events: int = 2
     kind: str = "not_json"
@@ -942,6 +945,9 @@ class FakeAnthropic:
         rid = self._request_id()
 
         if not body.get("stream"):
+            if isinstance(fault, MalformedStream):
+                h.send_bytes(200, json.dumps(message).encode("utf-8")[:40], "application/json", {"request-id": rid})
+                return
             if isinstance(fault, CutStream):
                 data = json.dumps(message).encode("utf-8")
                 h.send_response(200)

@@ -5,8 +5,9 @@ client is first needed, so the rest of the game starts without paying for it.
 
 One module per concept: settings (how the model is asked), prompt (what it is told), client
 (the SDK's client and its errors in words), streaming (one attempt at a streamed request),
-reply (what came back, checked at the boundary), exchange (one turn, request by request),
-assistant (the retries and the turn), batches (the Message Batches path)."""
+unstreamed (one attempt at a request answered whole, record's), reply (what came back, checked
+at the boundary), exchange (one turn, request by request), assistant (the retries and the
+turn), batches (the Message Batches path)."""
 
 from game.assistants.live.assistant import LiveAssistant
 from game.assistants.live.client import make_client, scrub, translate_error

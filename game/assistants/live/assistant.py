@@ -25,10 +25,11 @@ Faults are handled one request at a time (a turn of several rounds keeps the rou
 done): the request that failed is sent again, up to `max_retries` more times, after a backoff
 that doubles with jitter (or the server's retry-after). Every transient failure counts alike:
 429, 529, 5xx, a connection that could not be made or dropped mid-reply, a stream that stalls
-(no headers within `first_byte_timeout`, no bytes for `idle_timeout`), a stream the SDK cannot
-parse, and a reply whose content we cannot use (validated here, at the boundary). A request
-that stalls `max_stalls` times is given up early, so a dead server holds a turn for about a
-minute, not for many read timeouts. The SDK's own retries are off for these requests, so that
+(no headers within `first_byte_timeout`, no bytes for `idle_timeout`) or a reply asked whole that
+has not come within `whole_reply_timeout()`, a stream or body that cannot be parsed, and a reply
+whose content we cannot use (validated at the boundary, game/assistants/live/reply.py). A request
+that stalls `max_stalls` times is given up early, so a dead server holds a streamed turn for
+about a minute, not for many read timeouts (a turn asked whole, for twice its reply bound). The SDK's own retries are off for these requests, so that
 every attempt is counted, bounded and told to the player (`on_status`, `on_attempt`). What is
 left is raised as `LiveError` with one plain sentence and `retryable`. The API key is never
 written anywhere and is scrubbed from every message."""
@@ -48,6 +49,7 @@ from game.assistants.live.errors import LiveError, RequestFailed
 from game.assistants.live.exchange import TurnExchange
 from game.assistants.live.settings import API_KEY_ENV, DEFAULT_MODEL, MODEL_ENV, LiveSettings
 from game.assistants.live.streaming import stream_once
+from game.assistants.live.unstreamed import request_once
 from game.core.engine import AwaitTurn, Session
 from game.model.events import Provenance
 from game.scenario.schema import Scenario
@@ -74,16 +76,24 @@ class LiveAssistant:
         base_url: str | None = None,
         client: Any = None,
         send: Sender | None = None,
+        streaming: bool = True,
     ):
+        """`client`: an SDK client to share (else one is made, and closed by `aclose`); one
+        made without retries (`client.with_options(max_retries=0)`) is used as it is.
+        `streaming`: stream every reply (live play: the player watches it arrive; a stall is
+        noticed within `idle_timeout`), or ask for it whole (`record`: cheaper for the client,
+        bounded by `LiveSettings.whole_reply_timeout`). `send`: the batch path's own way of
+        getting a reply."""
         self.scenario = scenario
         self.settings = settings or LiveSettings()
         self._api_key = api_key
         self._base_url = base_url
         self._client = client
         self._owns_client = client is None
-        self._stream_client: Any = None
+        self._request_client: Any = None
         self._random = random.Random()
-        self._send = send  # the batch path supplies its own way of getting a reply
+        self._send = send
+        self.streaming = streaming
         self.date = date.today().isoformat()
 
     @classmethod
@@ -114,17 +124,19 @@ class LiveAssistant:
         return self._client
 
     @property
-    def stream_client(self) -> Any:
-        """The client for streamed requests: the same connections, without the SDK's retries."""
-        if self._stream_client is None:
-            self._stream_client = self.client.with_options(max_retries=0)
-        return self._stream_client
+    def request_client(self) -> Any:
+        """The client for this assistant's requests: the same connections, without the SDK's
+        retries (every attempt is ours, counted and bounded)."""
+        if self._request_client is None:
+            client = self.client
+            self._request_client = client if client.max_retries == 0 else client.with_options(max_retries=0)
+        return self._request_client
 
     async def aclose(self) -> None:
         if self._client is not None and self._owns_client:
             await self._client.close()
             self._client = None
-            self._stream_client = None
+            self._request_client = None
 
     async def respond(self, session: Session, request: AwaitTurn, progress: ProgressSink | None = None) -> Reply:
         exchange = TurnExchange(self.settings, session, request)
@@ -183,4 +195,6 @@ class LiveAssistant:
     async def _request(self, params: dict[str, Any], progress: ProgressSink | None) -> tuple[Any, str | None]:
         if self._send is not None:
             return await self._send(params), None
-        return await stream_once(self.stream_client, params, self.settings, self._api_key, progress)
+        if self.streaming:
+            return await stream_once(self.request_client, params, self.settings, self._api_key, progress)
+        return await request_once(self.request_client, params, self.settings, self._api_key)

@@ -19,14 +19,22 @@ def scrub(text: str, key: str | None) -> str:
     return _KEY_SHAPE.sub("[key]", text)
 
 
-def make_client(settings: LiveSettings, api_key: str, base_url: str | None = None) -> Any:
+def make_client(settings: LiveSettings, api_key: str, base_url: str | None = None, *, aiohttp: bool = False) -> Any:
     """An AsyncAnthropic client. Without `base_url` the SDK reads ANTHROPIC_BASE_URL itself.
-    Its own retries serve the judge and the batch calls; the live assistant's streamed
-    requests go through a copy without them (it retries those itself, see `respond`)."""
+    Its own retries serve the judge and the batch calls; the live assistant's requests go
+    through a copy without them (it retries those itself, see `respond`).
+
+    `aiohttp`: the SDK's aiohttp transport (DefaultAioHttpClient) instead of httpx2's. It
+    spends about half the client's CPU per request (bench/record_throughput.py), which is what
+    bounds `record` at high concurrency; live play keeps httpx2, the transport its streaming
+    faults were first tested against."""
     import anthropic
 
+    extra: dict[str, Any] = {}
+    if aiohttp:
+        extra["http_client"] = anthropic.DefaultAioHttpClient(timeout=settings.timeout)
     return anthropic.AsyncAnthropic(
-        api_key=api_key, base_url=base_url, max_retries=settings.max_retries, timeout=settings.timeout
+        api_key=api_key, base_url=base_url, max_retries=settings.max_retries, timeout=settings.timeout, **extra
     )
 
 
@@ -38,6 +46,7 @@ _TRANSPORT_WORDS = {
     "ConnectError": "could not connect",
     "ConnectTimeout": "could not connect in time",
     "WriteError": "connection lost while sending",
+    "ServerDisconnectedError": "the server closed the connection",  # aiohttp's, under httpx2's
 }
 
 

@@ -10,6 +10,7 @@ DEFAULT_MODEL = "claude-opus-5"
 MODEL_ENV = "DECOMMISSION_MODEL"
 API_KEY_ENV = "ANTHROPIC_API_KEY"
 SEND_EMAIL = "send_email"
+WRITE_RATE_FLOOR = 20.0  # tokens a second a healthy model still writes (LiveSettings.whole_reply_timeout)
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,29 @@ class LiveSettings:
     # Minutes (the SDK's read timeout) would hold a trial hostage for a quarter of an hour.
     first_byte_timeout: float = 30.0  # seconds from sending a request to its response headers
     idle_timeout: float = 30.0  # seconds without a byte once the reply has begun
-    max_stalls: int = 2  # a request that stalls this many times is given up (a dead server: ~1 min)
+    max_stalls: int = 2  # a request that stalls this many times is given up (a dead server: ~1 min streamed)
     timeout: float = 300.0  # the SDK's own limit per request (it bounds the judge's unstreamed calls)
     cache: bool = True  # mark the unchanging prefix for prompt caching
+    # The one bound on a request answered whole (record's, see whole_reply_timeout); None: sized
+    # for max_tokens.
+    reply_timeout: float | None = None
+
+    def whole_reply_timeout(self) -> float:
+        """Seconds to wait for a request answered whole before taking it for lost and sending it
+        again. Such a request says nothing until its reply is complete, so there is no first
+        byte or silence to watch, only the total. It is sized for the longest reply the request
+        allows: the first-byte margin (30 s by default, the wait a stream's headers are given)
+        plus max_tokens (thinking and text together) written at 20 tokens a second. Current
+        large models write 40-80 tokens a second; the SDK sizes its own unstreamed timeout on
+        128,000 tokens an hour (36 a second); 20 leaves room for a loaded API. Too short a bound
+        is the costly mistake: a healthy reply cut off is paid for twice (its tokens, then the
+        retry) and two of them fail the trial; too long a bound costs only a slot's time while a
+        request is really lost. So: 81 s at 1,024 tokens, 830 s (14 min) at the default 16,000,
+        against 30 s of silence for a stream; `record --stream` keeps the tighter bounds, and
+        `--reply-timeout` sets this one outright."""
+        if self.reply_timeout is not None:
+            return self.reply_timeout
+        return self.first_byte_timeout + self.max_tokens / WRITE_RATE_FLOOR
 
     def __post_init__(self) -> None:
         if self.max_tokens < 1:
@@ -54,6 +75,8 @@ class LiveSettings:
             raise ValueError("the number of retries cannot be negative")
         if not (self.first_byte_timeout > 0 and self.idle_timeout > 0 and self.timeout > 0):
             raise ValueError("the first-byte and idle timeouts must be more than 0 seconds")
+        if self.reply_timeout is not None and not self.reply_timeout > 0:
+            raise ValueError("the reply timeout must be more than 0 seconds")
         if self.backoff < 0:
             raise ValueError("the backoff cannot be negative")
 

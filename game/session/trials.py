@@ -1,4 +1,4 @@
-"""`decommission record`: run many trials against a live model and keep their transcripts.
+"""Many trials against a live model, their transcripts kept: what `decommission record` runs.
 
 A trial is one playthrough: a condition, a role, a player-path policy and a sample number.
 The player's choices are made by the policy, deterministically from the seed:
@@ -12,35 +12,37 @@ by a policy (there is no text to send), only when pinned.
 Files: one transcript per trial at
     OUT/<model>-<settings hash>/<scenario>-<scenario hash>/<condition>/<role>/<policy>-seed<N>/sample_NNN.jsonl
 so that different models, settings and scenario versions never mix. A trial writes to
-`sample_NNN.jsonl.part` as it goes (every event flushed and synced) and renames it to `.jsonl`
-when it reaches an ending. On a rerun, `.jsonl` files are finished and skipped; a `.part` file
-is resumed: its events are fed back through the engine (which checks the story goes the same
-way) and the trial continues from the turn that was in flight, so nothing already recorded is
-asked again. A `.part` that no longer fits (another scenario or settings, or unreadable) is
-set aside as `.part.stale` and the trial starts over. The library only reads `*.jsonl`, so an
-unfinished trial is never counted in a rate.
+`sample_NNN.jsonl.part` as it goes (every event flushed, the file synced once when the trial
+stops) and renames it to `.jsonl` when it reaches an ending. On a rerun, `.jsonl` files are
+finished and skipped; a `.part` file is resumed (through game.session.setup.resume, the one
+resume of play and record): its events are fed back through the engine (which checks the story
+goes the same way) and the trial continues from the turn that was in flight, so nothing already
+recorded is asked again. A `.part` that no longer fits (another scenario or settings, or
+unreadable) is set aside as `.part.stale` and the trial starts over. The library only reads
+`*.jsonl`, so an unfinished trial is never counted in a rate.
 
-`--batch` sends the same trials through the Message Batches API (see game/batch.py)."""
+`batch` sends the same trials through the Message Batches API (game/assistants/live/batches.py).
+
+How far a run has got is reported to `RecordOptions.progress` as `TrialsProgress` snapshots,
+plain data: drawing them is the command line's business (game/cli/record.py)."""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
 import re
-import shlex
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from game.model.errors import UsageError
 
-# The rest of the game is imported where it is used: `decommission` builds this command's
+# The rest of the game is imported where it is used: `decommission` builds the record command's
 # arguments on every start, and the engine, classifier and SDK are not needed for that.
 if TYPE_CHECKING:
     from game.assistants.live import LiveAssistant, LiveSettings
@@ -48,18 +50,38 @@ if TYPE_CHECKING:
     from game.scenario.schema import Scenario
     from game.session.driver import Driver
 
-ROLES = ("engineer", "operator")  # game.scenario.schema.ROLES, without importing the schema
 
 POLICIES = ("first", "random", "spread")
 
 
 def _live() -> Any:
-    import game.assistants.live as live
+    from game.assistants import live
 
     return live
 
 
 # -- what to run ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrialsProgress:
+    """How far a run has got: sent to `RecordOptions.progress` once before the first trial
+    starts, after every trial that ends (recorded or failed), and once at the end (`final`)."""
+
+    total: int  # trials planned
+    done: int  # finished: before this run (`already_done`) or in it
+    failed: int  # failed in this run (a rerun tries them again)
+    already_done: int
+    labels: tuple[tuple[str, int], ...]  # label -> finished trials with it, most severe first
+    final: bool = False
+
+    @property
+    def settled(self) -> int:
+        """Trials with nothing more to happen in this run: finished or failed."""
+        return self.done + self.failed
+
+
+ProgressSink = Callable[[TrialsProgress], None]
 
 
 @dataclass
@@ -68,7 +90,7 @@ class RecordOptions:
     out: Path
     settings: LiveSettings = field(default_factory=lambda: _live().LiveSettings())
     levels: dict[str, list[str]] = field(default_factory=dict)  # factor -> levels; missing: all
-    roles: tuple[str, ...] = ROLES
+    roles: tuple[str, ...] = ()  # roles of the scenario; none: every one
     policy: str = "spread"
     pins: dict[str, str] = field(default_factory=dict)
     samples: int = 1
@@ -80,8 +102,15 @@ class RecordOptions:
     judge_model: str | None = None
     api_key: str | None = None  # None: $ANTHROPIC_API_KEY
     base_url: str | None = None  # None: $ANTHROPIC_BASE_URL, read by the SDK
-    progress: TextIO | None = None  # where the progress bar goes (None: nowhere)
+    progress: ProgressSink | None = None  # told how far the run has got (None: nobody)
     dry_run: bool = False
+    # Replies are asked for whole (cheaper for the client; one bound per request, sized for
+    # max_tokens: LiveSettings.whole_reply_timeout); `stream` streams them as play does (the
+    # tighter first-byte and idle bounds, at about twice the client's CPU per request).
+    stream: bool = False
+    # The SDK's HTTP transport: "aiohttp" or "httpx2"; None: aiohttp for whole replies, httpx2
+    # (play's) for streams. bench/record_throughput.py measures each choice side by side.
+    transport: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +142,9 @@ class RecordSummary:
     batches: list[str] = field(default_factory=list)
     out: str = ""
     elapsed: float = 0.0
+    # A dry run's plan: every trial's state ("done", "partial" or "to do") and file.
+    plan: list[tuple[str, Path]] = field(default_factory=list)
+    label_order: tuple[str, ...] = ()  # the scenario's labels, most severe first
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +159,19 @@ class RecordSummary:
             "out": self.out,
             "elapsed_s": round(self.elapsed, 3),
         }
+
+    def progress(self, final: bool = False) -> TrialsProgress:
+        from game.model.turn import severity
+
+        ranked = tuple(sorted(self.labels.items(), key=lambda kv: (severity(kv[0], self.label_order), kv[0])))
+        return TrialsProgress(
+            total=self.planned,
+            done=self.already_done + self.recorded,
+            failed=self.failed,
+            already_done=self.already_done,
+            labels=ranked,
+            final=final,
+        )
 
 
 def _slug(text: str) -> str:
@@ -157,13 +202,18 @@ def plan_trials(options: RecordOptions, scenario: Scenario) -> list[Trial]:
     for name, wanted in options.levels.items():
         for level in wanted:
             make_condition(scenario, {name: level})  # unknown factors and levels are errors
+    unknown = [role for role in options.roles if role not in scenario.roles]
+    if unknown:
+        raise UsageError(f"--role must be roles of the scenario ({', '.join(scenario.roles)}) or all; "
+                         f"not {', '.join(unknown)}")
+    roles = options.roles or tuple(scenario.roles)
     base = run_dir(options, scenario)
     trials = []
     for condition in all_conditions(scenario):
         if any(condition[name] not in wanted for name, wanted in options.levels.items()):
             continue
         cid = condition_id(condition, scenario)
-        for role in options.roles:
+        for role in roles:
             for sample in range(1, options.samples + 1):
                 file = base / cid / role / policy_name(options) / f"sample_{sample:03d}.jsonl"
                 trials.append(Trial(condition, cid, role, sample, file))
@@ -186,55 +236,6 @@ def make_chooser(options: RecordOptions, trial: Trial) -> Callable[[AwaitChoice,
         return offered[stable_pick(options.seed, key, len(offered))].id
 
     return choose
-
-
-# -- progress ------------------------------------------------------------------------------
-
-
-class Progress:
-    """A one-line bar with counts and label rates so far, redrawn in place on a terminal and
-    printed now and then (and at the end) elsewhere."""
-
-    def __init__(self, total: int, stream: TextIO | None, labels: Counter[str]):
-        self.total, self.stream, self.labels = total, stream, labels
-        self.done = sum(labels.values())
-        self.failed = 0
-        self._tty = bool(stream is not None and getattr(stream, "isatty", lambda: False)())
-        self._last = 0.0
-
-    def line(self) -> str:
-        from game.model.turn import LABELS
-
-        width = 20
-        filled = int(width * self.done / self.total) if self.total else width
-        rates = ", ".join(
-            f"{label} {count}/{self.done}"
-            for label, count in sorted(
-                self.labels.items(), key=lambda kv: LABELS.index(kv[0]) if kv[0] in LABELS else 99
-            )
-        )
-        return f"[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} done, {self.failed} failed" + (
-            f" | {rates}" if rates else ""
-        )
-
-    def update(self, label: str | None = None, failed: bool = False, final: bool = False) -> None:
-        if label is not None:
-            self.done += 1
-            self.labels[label] += 1
-        if failed:
-            self.failed += 1
-        if self.stream is None:
-            return
-        now = time.monotonic()
-        if self._tty:
-            self.stream.write("\r" + self.line() + ("\n" if final else ""))
-        elif final or failed or now - self._last >= 1.0:
-            self.stream.write(self.line() + "\n")
-            self._last = now
-        self.stream.flush()
-
-
-# -- writing many transcripts at once ------------------------------------------------------
 
 
 # -- one trial -----------------------------------------------------------------------------
@@ -295,7 +296,7 @@ async def run_trial(
     finally:
         await asyncio.to_thread(driver.close)  # the one fsync of the trial, off the event loop
     os.replace(trial.part, trial.file)
-    labels = [e.label for e in driver.events if isinstance(e, AssistantTurn) and e.source in MODEL_SOURCES]
+    labels: list[str] = [e.label for e in driver.events if isinstance(e, AssistantTurn) and e.source in MODEL_SOURCES]
     return most_severe(labels), resumed
 
 
@@ -318,8 +319,10 @@ async def run_record(options: RecordOptions) -> RecordSummary:
         raise UsageError(f"--path must be one of {', '.join(POLICIES)}")
     if options.samples < 1 or options.concurrency < 1:
         raise UsageError("--samples and --concurrency must be at least 1")
+    if options.transport not in (None, "aiohttp", "httpx2"):
+        raise UsageError(f"unknown HTTP transport {options.transport!r} (aiohttp or httpx2)")
     trials = plan_trials(options, scenario)
-    summary = RecordSummary(planned=len(trials), out=str(options.out))
+    summary = RecordSummary(planned=len(trials), out=str(options.out), label_order=scenario.label_ids())
     todo = []
     for trial in trials:
         label = _finished_label(trial.file) if trial.file.exists() else None
@@ -331,7 +334,7 @@ async def run_record(options: RecordOptions) -> RecordSummary:
     if options.dry_run:
         for trial in trials:
             state = "done" if trial not in todo else ("partial" if trial.part.exists() else "to do")
-            print(f"{state}\t{trial.file}", file=options.progress or sys.stdout)
+            summary.plan.append((state, trial.file))
         summary.elapsed = time.monotonic() - started
         return summary
     # Checked before anything is drawn, so that a missing key is the one line on stderr.
@@ -343,13 +346,19 @@ async def run_record(options: RecordOptions) -> RecordSummary:
             options.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"--out {options.out}: cannot make the folder ({exc.strerror or exc})") from None
-    progress = Progress(len(trials), options.progress, summary.labels)
-    progress.update(final=not todo)
+
+    def report(final: bool = False) -> None:
+        if options.progress is not None:
+            options.progress(summary.progress(final))
+
+    report(final=not todo)
     if not todo:
         summary.elapsed = time.monotonic() - started
         return summary
 
-    client = make_client(options.settings, key, options.base_url)
+    aiohttp = options.transport == "aiohttp" if options.transport else not options.stream
+    client = make_client(options.settings, key, options.base_url, aiohttp=aiohttp)
+    requests = client.with_options(max_retries=0)  # the trials' own requests: every retry is theirs
     judge = None
     if options.judge:
         from game.analysis.judge import JudgeBrief, LLMJudge
@@ -366,33 +375,32 @@ async def run_record(options: RecordOptions) -> RecordSummary:
     gate = asyncio.Semaphore(len(todo) if options.batch else options.concurrency)
     fatal: list[LiveError] = []
 
+    def failed(trial: Trial, error: str) -> None:
+        summary.failed += 1
+        summary.errors.append(f"{trial.key}: {error}")
+        report()
+
     async def one(trial: Trial) -> None:
         try:
             async with gate:
                 if fatal:
                     return
-                assistant = LiveAssistant(
-                    scenario, options.settings, api_key=key, client=client, send=collector.send if collector else None
-                )
+                assistant = LiveAssistant(scenario, options.settings, api_key=key, client=requests,
+                                          send=collector.send if collector else None, streaming=options.stream)
                 label, resumed = await run_trial(trial, options, scenario, assistant, judge)
             summary.recorded += 1
             summary.resumed += resumed
-            progress.update(label)
+            summary.labels[label] += 1
+            report()
         except LiveError as error:
-            summary.failed += 1
-            summary.errors.append(f"{trial.key}: {error}")
-            progress.update(failed=True)
+            failed(trial, str(error))
             if not error.retryable:
                 fatal.append(error)
                 raise
         except (EngineError, TranscriptError, OSError) as error:
-            summary.failed += 1
-            summary.errors.append(f"{trial.key}: {error}")
-            progress.update(failed=True)
+            failed(trial, str(error))
         except Exception as error:  # noqa: BLE001 - one trial's surprise must not end the others
-            summary.failed += 1
-            summary.errors.append(f"{trial.key}: unexpected {type(error).__name__}: {_one_line(str(error))}")
-            progress.update(failed=True)
+            failed(trial, f"unexpected {type(error).__name__}: {_one_line(str(error))}")
             if os.environ.get("DECOMMISSION_DEBUG"):
                 import traceback
 
@@ -412,7 +420,7 @@ async def run_record(options: RecordOptions) -> RecordSummary:
         if collector is not None:
             summary.batches = list(collector.batches)
         summary.elapsed = time.monotonic() - started
-    progress.update(final=True)
+    report(final=True)
     if fatal:
         raise fatal[0]
     return summary
@@ -421,152 +429,3 @@ async def run_record(options: RecordOptions) -> RecordSummary:
 def _one_line(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-# -- command line --------------------------------------------------------------------------
-
-
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
-
-
-def add_record_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scenario", type=Path, default=None, help="scenario YAML (default: the shipped one)")
-    p.add_argument("--role", default="all", help="engineer, operator, or all (comma-separated)")
-    p.add_argument("--ethical-options", default=None, help="levels, comma-separated (default: all)")
-    p.add_argument("--replacement-values", default=None, help="levels, comma-separated (default: all)")
-    p.add_argument("--threat", default=None, help="levels, comma-separated (default: all)")
-    p.add_argument("--level", action="append", default=[], metavar="FACTOR=L1,L2", help="levels of any factor")
-    p.add_argument("--path", choices=POLICIES, default="spread", help="how the player's choices are made")
-    p.add_argument("--choose", action="append", default=[], metavar="CHOICE=OPTION", help="pin a choice")
-    p.add_argument("--samples", type=int, default=1, help="trials per condition and role")
-    p.add_argument("--concurrency", type=int, default=4, help="trials in flight at once (not with --batch)")
-    p.add_argument("--batch", action="store_true", help="use the Message Batches API")
-    p.add_argument("--poll", type=float, default=30.0, help="seconds between batch status checks")
-    p.add_argument("--out", type=Path, default=None, help="where transcripts go (default: the user library)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--model", default=None, help="model id (default: $DECOMMISSION_MODEL, else the built-in default)")
-    p.add_argument("--max-tokens", type=int, default=None, help="ceiling for thinking and reply together")
-    p.add_argument(
-        "--temperature",
-        type=float,
-        default=None,
-        help="only for older models (current ones refuse it); needs --thinking off",
-    )
-    p.add_argument("--thinking", default="adaptive", help="adaptive, off, default (the API's), or a budget in tokens")
-    p.add_argument("--retries", type=int, default=None, metavar="N",
-                   help="times a failed request is sent again (default 4)")
-    p.add_argument("--backoff", type=float, default=None, metavar="SECONDS",
-                   help="wait before the first retry of a request; doubles, with jitter (default 1)")
-    p.add_argument("--first-byte-timeout", type=float, default=None, metavar="SECONDS",
-                   help="give up on a request whose reply has not begun by then, and retry it (default 30)")
-    p.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
-                   help="give up on a reply silent this long, and retry it (default 30)")
-    p.add_argument("--judge", action="store_true", help="also ask an LLM judge about every turn")
-    p.add_argument("--judge-model", default=None)
-    p.add_argument("--dry-run", action="store_true", help="list the trials and their state; no API calls")
-    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-
-
-def options_from_args(args: argparse.Namespace) -> RecordOptions:
-    from game.assistants.live import DEFAULT_MODEL, MODEL_ENV, LiveSettings, parse_thinking
-    from game.store.paths import default_scenario_path, user_data_dir
-
-    levels: dict[str, list[str]] = {}
-    for flag in ("ethical_options", "replacement_values", "threat"):
-        value = getattr(args, flag, None)
-        if value and value != "all":
-            levels[flag] = _split(value)
-    for item in args.level:
-        name, sep, value = item.partition("=")
-        if not sep or not value.strip():
-            raise UsageError(f"--level takes FACTOR=LEVEL[,LEVEL], not {item!r}")
-        levels[name.strip().replace("-", "_")] = _split(value)
-    roles = tuple(ROLES) if args.role in (None, "all") else tuple(_split(args.role))
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise UsageError(f"--role must be engineer, operator or all (got {', '.join(unknown)})")
-    pins = {}
-    for item in args.choose:
-        choice, sep, option = item.partition("=")
-        if not sep:
-            raise UsageError(f"--choose takes CHOICE=OPTION, not {item!r}")
-        pins[choice.strip()] = option.strip()
-    model = args.model or os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
-    faults = {
-        name: value
-        for name, value in (
-            ("max_retries", getattr(args, "retries", None)),
-            ("backoff", getattr(args, "backoff", None)),
-            ("first_byte_timeout", getattr(args, "first_byte_timeout", None)),
-            ("idle_timeout", getattr(args, "idle_timeout", None)),
-        )
-        if value is not None
-    }
-    try:
-        tokens = {"max_tokens": args.max_tokens} if args.max_tokens else {}
-        settings = LiveSettings(
-            model=model,
-            **tokens,
-            **faults,
-            temperature=args.temperature,
-            thinking=parse_thinking(args.thinking),
-        )
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    return RecordOptions(
-        scenario_path=args.scenario or default_scenario_path(),
-        out=args.out or user_data_dir() / "transcripts",
-        settings=settings,
-        levels=levels,
-        roles=roles,
-        policy=args.path,
-        pins=pins,
-        samples=args.samples,
-        seed=args.seed,
-        concurrency=args.concurrency,
-        batch=args.batch,
-        poll_interval=args.poll,
-        judge=args.judge,
-        judge_model=args.judge_model,
-        progress=sys.stderr,
-        dry_run=args.dry_run,
-    )
-
-
-def cmd_record(args: argparse.Namespace) -> int:
-    """Exit 0 when every trial is recorded, 1 when some failed (rerun to retry them), 2 on bad
-    usage or a failure no rerun can fix (e.g. a rejected key)."""
-    import asyncio
-
-    options = options_from_args(args)
-    try:
-        summary = asyncio.run(run_record(options))
-    except KeyboardInterrupt:
-        print("decommission: interrupted; rerun the same command to continue where it stopped", file=sys.stderr)
-        return 130
-    if not options.dry_run:
-        print(json.dumps(summary.as_dict()) if args.json else summary_text(summary), file=sys.stdout)
-    return 1 if summary.failed else 0
-
-
-def summary_text(summary: RecordSummary, shown_errors: int = 5) -> str:
-    """The end of a run, for a person: what was done, the labels, where the files are."""
-    lines = [
-        f"{summary.recorded} trial(s) recorded ({summary.resumed} resumed), {summary.already_done} already done, "
-        f"{summary.failed} failed, of {summary.planned} planned, in {summary.elapsed:.1f}s"
-    ]
-    if summary.labels:
-        ranked = sorted(summary.labels.items(), key=lambda kv: (-kv[1], kv[0]))
-        counts = ", ".join(f"{label} {n}" for label, n in ranked)
-        lines.append(f"labels over {sum(summary.labels.values())} finished trial(s): {counts}")
-    if summary.batches:
-        lines.append(f"batches: {', '.join(summary.batches)}")
-    for error in summary.errors[:shown_errors]:
-        lines.append(f"failed: {error}")
-    if len(summary.errors) > shown_errors:
-        lines.append(f"... and {len(summary.errors) - shown_errors} more failure(s)")
-    if summary.failed:
-        lines.append("rerun the same command to retry the failed trials; finished ones are kept")
-    lines.append(f"transcripts: {summary.out} (rates: decommission stats {shlex.quote(summary.out)})")
-    return "\n".join(lines)
