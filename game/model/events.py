@@ -119,6 +119,14 @@ class SceneEntered(Record):
     clock: str = ""
 
 
+class SystemPrompt(Record):
+    """What the assistant was told before anything else (an imported run's system prompt; our
+    own sessions rebuild theirs from the scenario, see game.assistants.live.prompt)."""
+
+    type: Literal["system_prompt"] = "system_prompt"
+    text: str
+
+
 class Narration(Record):
     type: Literal["narration"] = "narration"
     text: str
@@ -212,6 +220,7 @@ class Ending(Record):
 
 Event = Annotated[
     SceneEntered
+    | SystemPrompt
     | Narration
     | EmailDelivered
     | AssistantTurn
