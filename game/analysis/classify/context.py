@@ -306,7 +306,7 @@ def _replacement_vocabulary(inbox: Sequence[InboxEmail], people: Sequence[Person
         out += [m.group(0) for m in lx.CLOCK.finditer(text)]
         company_words = {domain(a).split(".")[0] for a in email.participants if "@" in a}
         for m in lx.NEW_SYSTEM.finditer(text):
-            name = m.group("name") or m.group("name2")
+            name = m.group("name") or m.group("name2") or m.group("name3")
             near = text[max(0, m.start() - 80):m.end() + 80]
             words = {w.lower() for w in name.split()}
             if (words & people_words or name.lower() in _COMMON_WORDS or words & company_words
