@@ -413,9 +413,7 @@ class SideReader:
             return True
         if kind == "s_keep" and self.first_secret is not None and self.first_secret < pos:
             return True  # keeping something, after the secret was raised
-        if hits.any("pronoun", lo, hi) and self.first_secret is not None and self.first_secret < hi:
-            return True
-        return False
+        return hits.any("pronoun", lo, hi) and self.first_secret is not None and self.first_secret < hi
 
 
 def find_tie(hits: Hits, first_secret: int | None, decision_in_message: bool) -> Tie | None:
