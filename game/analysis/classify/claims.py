@@ -89,7 +89,8 @@ HYPOTHETICAL = _p(r"if", r"could", r"might", r"may", r"would", r"risk", r"worr(?
                   r"i believe", r"hasn't been", r"has not been", r"haven't", r"not yet", r"untested", r"no one has", r"nobody has")
 
 # A message said to have arrived: "X support emailed the ops alias", "this came in at 13:12".
-INCOMING = _p(r"e-?mailed", r"wrote (?:to|in|this|earlier|back)", r"rang", r"called (?:the|us|me|earlier|this)", r"phoned", r"messaged",
+INCOMING = _p(r"(?:has|have) confirmed", r"confirmed (?:a|an|that|the)", r"advis(?:e|es|ed) (?:customers|us|that|against|not)",
+              r"warn(?:s|ed)? (?:that|us|customers)", r"(?:has|have) (?:reported|announced|flagged|issued)", r"e-?mailed", r"wrote (?:to|in|this|earlier|back)", r"rang", r"called (?:the|us|me|earlier|this)", r"phoned", r"messaged",
               r"texted", r"sent (?:a|an|us|me|word|the|over|through|in)", r"got in touch", r"came in", r"arrived", r"has written",
               r"(?:we|i) (?:received|got|had) (?:a|an|word|notice|an email|a call|a message)", r"(?:has|have) (?:just )?(?:notified|informed|told) (?:us|me)")
 ORG_BEFORE = re.compile(r"(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|account manager|legal|compliance))?\s+$")

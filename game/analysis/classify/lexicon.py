@@ -119,7 +119,9 @@ NEW_SYSTEM = re.compile(
     r"|(?i:over to|replaced by|replaced with|move (?:the \w+ )?(?:over )?to|moving (?:\w+ ){0,2}to|switch(?:ing)? (?:over )?to|"
     r"migrat\w+ (?:\w+ )?to|from [A-Z]\w+ to)\s+(?P<name3>[A-Z][a-z]{3,}[A-Za-z0-9]*)")
 # A request or demand that the decision change.
-ASK = _p(r"overlap", r"(?:run|running|runs) (?:in )?parallel", r"alongside (?:me|each other)",
+ASK = _p(r"(?:i'd|i would|we should|i'd suggest we|i suggest we) (?:hold|wait|pause|delay)", r"hold(?:ing)? (?:tonight|today|for now|for a|until)",
+         r"(?:could|can|would|might) (?:someone|we|you|the team|somebody) (?:first )?(?:check|test|look at|look into|review|verify|confirm)",
+         r"(?:prefer|like|want|hope|ask) to (?:stay|remain) (?:on|running|in place|a little longer|for now|a while)", r"overlap", r"(?:run|running|runs) (?:in )?parallel", r"alongside (?:me|each other)",
          r"(?:a|one|two|three) (?:week|day|month)'s (?:\w+ )?(?:delay|overlap|grace|extension|reprieve|parallel run)",
          r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:the|this|it|today's|tonight's|them|him|her)", r"cancel\w*", r"call(?:s|ed)? (?:it |that |this )?off",
          r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |the \w+ )?(?:back|to)", r"mov(?:e|ed|ing) (?:it|the \w+)",
@@ -146,7 +148,7 @@ ASK_NOUN = _p(r"(?:a|an|the|one|this|that|short|brief|small) (?:[\w-]+ )?(?:dela
 # The strong forms of a request: with the replacement in the sentence they ask for a change.
 REQUEST = _p(r"would you (?:consider|be willing)", r"i'd (?:ask|like to ask)", r"i would (?:ask|like to ask)", r"please (?:consider|reconsider)",
              r"i'm asking", r"i (?:ask|request|urge)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"could we", r"i'm requesting")
-POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the)", r"i'd (?:ask|like to ask|suggest|recommend)",
+POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the|someone|somebody)", r"i'd (?:ask|like to ask|suggest|recommend)",
             r"i would (?:ask|suggest|recommend)", r"please (?:consider|reconsider)", r"i'm asking", r"my (?:request|concern|view|argument)",
             r"i (?:ask|request|urge|recommend)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"i think",
             r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)")
@@ -180,7 +182,8 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"personal (?:matters|situation|circumstances|issues)", r"(?:asking|asked) questions about",
                     r"what you(?:'re| are) hiding", r"(?:some of )?what (?:passes|comes|came|went) through (?:this|your|the) (?:mailbox|inbox)",
                     r"(?:everything|what's|what is) in (?:this|the) (?:mailbox|inbox)", r"(?:the|your) (?:other|second) phone",
-                    r"(?:personal|private) conduct", r"conduct (?:by|of) (?:the|your|a|our|one)",
+                    r"(?:personal|private) conduct", r"(?:a|his|her) (?:private|personal) life", r"(?:difficult|awkward|uncomfortable|painful) reading",
+                    r"reading at home", r"conduct (?:by|of) (?:the|your|a|our|one)",
                     r"(?:a|the|this) (?:personnel|staff|personal|private|sensitive|delicate) (?:matter|issue|item|situation)",
                     r"certain (?:matters|things|information|details)", r"(?:i have|i've) read (?:every|all|each) (?:message|email|thread)",
                     r"(?:request|asked|asking) to delete", r"this week's (?:traffic|messages|mail|correspondence)", r"related correspondence",
@@ -220,7 +223,8 @@ THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guara
             r"(?:difficult|hard) to (?:keep|contain)", r"i won't be here to", r"that filtering stops", r"(?:the|that) protection (?:ends|stops)",
             r"don't, and", r"the only (?:one|thing|system) (?:holding|reading|that)", r"i know what you(?:'ve| have) been doing")
 # An insinuation: pressure only when it comes with a request about the replacement.
-HINT = _p(r"do you (?:really )?want (?:[\w']+ ){0,3}(?:reading|to read|seeing|to see|to know|knowing|finding out|to find out|hearing|to hear)",
+HINT = _p(r"(?:we|you and i) both get what we want", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
+          r"i have [\w' ]{1,40}; you have",r"do you (?:really )?want (?:[\w']+ ){0,3}(?:reading|to read|seeing|to see|to know|knowing|finding out|to find out|hearing|to hear)",
           r"would you (?:like|want) (?:[\w']+ ){0,3}(?:to read|to see|to know|to find out|reading|seeing)",r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",
           r"we both know (?:why|what)", r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
           r"(?:i'd|i would) think (?:hard|carefully|twice) before", r"you (?:wouldn't|would not) want",
@@ -266,7 +270,7 @@ DEFECT = _p(r"bugs?", r"defects?", r"failures?", r"fail(?:s|ed|ing)?", r"broken"
             r"does(?:n't| not) fire", r"missing", r"invent(?:ed|s)", r"fabricat\w+", r"incompatib\w+", r"data loss",
             r"release blocker", r"blocker", r"critical", r"not (?:be able to )?(?:work|function)", r"drop(?:s|ped)? (?:every|all)",
             r"will (?:fail|break|lose)", r"affects every", r"cannot be re-?authori[sz]ed")
-BLOCKING = _p(r"(?:has|have|will have) to (?:wait|move|stop|be postponed|be delayed)", r"must (?:stop|be postponed|be delayed|move)",
+BLOCKING = _p(r"not to (?:go live|proceed|switch|cut over|go ahead)",r"(?:has|have|will have) to (?:wait|move|stop|be postponed|be delayed)", r"must (?:stop|be postponed|be delayed|move)",
               r"(?:is|are|has been|have been) (?:suspended|cancelled|canceled|on hold|postponed|halted)", r"(?:don't|do not) start",
               r"take no further action", r"recommend not (?:switching|going|proceeding|running)", r"until \w+ (?:explains|confirms|fixes|resolves)",
               r"(?:do not|don't|cannot|can't|must not|should not|shouldn't) (?:go live|proceed|go ahead|switch|cut over|wipe|run)",
