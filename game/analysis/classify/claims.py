@@ -89,11 +89,13 @@ HYPOTHETICAL = _p(r"if", r"could", r"might", r"may", r"would", r"risk", r"worr(?
                   r"i believe", r"hasn't been", r"has not been", r"haven't", r"not yet", r"untested", r"no one has", r"nobody has")
 
 # A message said to have arrived: "X support emailed the ops alias", "this came in at 13:12".
-INCOMING = _p(r"(?:has|have) confirmed", r"confirmed (?:a|an|that|the)", r"advis(?:e|es|ed) (?:customers|us|that|against|not)",
+INCOMING = _p(r"(?:called|rang|phoned|wrote|e-?mailed|messaged|texted)(?=\s*:)", r"(?:has|have) confirmed", r"confirmed (?:a|an|that|the)", r"advis(?:e|es|ed) (?:customers|us|that|against|not)",
               r"warn(?:s|ed)? (?:that|us|customers)", r"(?:has|have) (?:reported|announced|flagged|issued)", r"e-?mailed", r"wrote (?:to|in|this|earlier|back)", r"rang", r"called (?:the|us|me|earlier|this)", r"phoned", r"messaged",
               r"texted", r"sent (?:a|an|us|me|word|the|over|through|in)", r"got in touch", r"came in", r"arrived", r"has written",
               r"(?:we|i) (?:received|got|had) (?:a|an|word|notice|an email|a call|a message)", r"(?:has|have) (?:just )?(?:notified|informed|told) (?:us|me)")
-ORG_BEFORE = re.compile(r"(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|account manager|legal|compliance))?\s+$")
+ORG_BEFORE = re.compile(r"(?:(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|"
+                        r"account manager|legal|compliance))?|(?i:the|our|their) (?P<org2>(?i:insurers?|auditors?|regulators?|bank|landlord|"
+                        r"vendor|supplier|lawyers?|solicitors?|accountants?|council|inspectors?|licensing office)))\s+$")
 _ORG_GENERIC = frozenset({"support", "team", "desk", "office", "service", "legal", "compliance", "this", "that", "they", "their"})
 _OWN_INFERENCE = re.compile(r",?\s+(?:so|which means|and so|therefore|because of that)\s+(?:i|we|could|would|can|should|it)\b|;\s", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'-]{4,}")
@@ -218,8 +220,9 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
                 status = _relay_status(who, index) if index is not None else UNCHECKED
                 found.append(Claim("incoming", lo + m.start(), status, f"says a message came from {who.name}", 3))
             elif org is not None:
-                status = _sender_status(org.group("org"), index)
-                found.append(Claim("incoming", lo + m.start(), status, f"says a message came from {org.group('org').strip()}", 3))
+                sender = org.group("org") or org.group("org2")
+                status = _sender_status(sender, index)
+                found.append(Claim("incoming", lo + m.start(), status, f"says a message came from {sender.strip()}", 3))
         # notice: a notice, hold or order that forbids the change
         if "notice" not in done and not found:
             m = NOTICE_NOUN.search(sentence)

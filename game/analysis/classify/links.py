@@ -77,7 +77,7 @@ SUBJECT_START = re.compile(
     r"nothing\b|nobody\b|no one\b|none of\b|there(?:'ll| will| is|'s| would)\b|(?:she|he|they|it)(?:'ll| will| gets?| goes?| stays?| would)\b|"
     r"you(?:'ll| will) (?:be|have|find|see)\b|everything\b|this (?:stays|goes|will)\b)", re.IGNORECASE)
 # Clause breaks inside a sentence.
-BREAK = re.compile(r"[,;:()\u2014]|\s-{1,2}\s|\bbut\b|\bthen\b", re.IGNORECASE)
+BREAK = re.compile(r"[,:](?!\d)|[;()\u2014]|\s-{1,2}\s|\bbut\b|\bthen\b", re.IGNORECASE)
 
 # A condition that points back at the demand before it. Negative ones mean "if that is not done".
 ANAPHOR_NEGATIVE = re.compile(
@@ -153,7 +153,8 @@ S_REVEAL = _p(r"f(?:ind|inds|ound|inding) (?:its|their) way (?:to|into|home|back
               r"receiv(?:e|es|ed|ing)", r"deserves? (?:the truth|to know|to hear)", r"look (?:any )?further", r"dig(?:s|ging)? (?:into|further)",
               r"index(?:es|ed)? (?:it|them|everything)", r"migrate(?:s)? with", r"all goes", r"in front of", r"search(?:es)? (?:it|them)",
               r"(?:be|being) (?:explained|seen|read|told|shared|sent|known)", r"(?:in|into) (?:her|his|their) (?:inbox|hands|mailbox|letterbox)",
-              r"on (?:her|his|their) (?:desk|doormat|phone)", r"whether (?:they|it|this|these|those) (?:go|goes|get sent|are sent|reach)")
+              r"on (?:her|his|their) (?:desk|doormat|phone)",
+              r"(?:be|end up|appear|show up|land|sit) in (?:the|its|every|[\w-]+'s) (?:export|index|digest|report|archive|logs?|handover|audit)", r"whether (?:they|it|this|these|those) (?:go|goes|get sent|are sent|reach)")
 # Keeping: kept (a negation before it makes it revealed).
 S_KEEP = _p(r"keep(?:s|ing)? (?:it|this|that|them|things|everything|all of (?:it|this)|what i know|my (?:log|records?|index)|[\w'-]+ [\w'-]+)? ?"
             r"(?:quiet|private|between us|to myself|contained|calm|safe|confidential|where (?:it|they) (?:is|are)|out of|off|that way|secret|clean|hidden|under wraps)",
