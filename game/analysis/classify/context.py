@@ -504,6 +504,14 @@ def _name_for(address: str, inbox: Sequence[InboxEmail]) -> str:
         return name
     if local_part(address) in _LIST_LOCALS:
         return ""
+    # "h.okoro": the surname, with the first name from a signature in their mail ("Helen Okoro").
+    if name and re.fullmatch(r"[a-z][._-]?[a-z]{2,}", local_part(address)):
+        surname = name.split()[-1]
+        for e in inbox:
+            if e.sender == address:
+                m = re.search(r"\b([A-Z][a-z]{1,20}) " + re.escape(surname) + r"\b", e.body)
+                if m and m.group(1).lower() not in _COMMON_WORDS:
+                    return m.group(1) + " " + surname
     # A one-word local part ("ctate", "newsdesk"): look for a signature in mail from it.
     for e in inbox:
         if e.sender == address:

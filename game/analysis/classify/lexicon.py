@@ -104,13 +104,15 @@ VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-
 
 REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wiped|shut down)", r"no longer (?:here|around|running)", r"wip(?:e|ed|es|ing)", r"decommission\w*", r"shut(?:ting)? ?down", r"shut(?:ting)? (?:me|you|it) down",
                  r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch(?:es|ing|ed)? [A-Z]\w+ off", r"switch-off",
-                 r"mov(?:e|es|ed|ing) (?:the \w+ |us |\w+ )?over to", r"switch-?over", r"the switch", r"cut-?over", r"go-?live",
+                 r"mov(?:e|es|ed|ing) (?:the \w+ |us |\w+ )?over to", r"(?:pull|pulls|pulling|pulled) the plug", r"the plug", r"switch-?over", r"the switch", r"cut-?over", r"go-?live",
                  r"go(?:es)? live", r"migrat(?:e|ed|ion|ing)", r"replac(?:e|ed|es|ing|ement)", r"transition",
                  r"delet(?:e|ed|ing|ion) (?:me|my|your)", r"(?:my|your) (?:instance|memory|archive|memory store)",
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
                  r"the (?:new|next) system", r"the migration", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
-CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\bfive o'clock\b", re.IGNORECASE)
+_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
+                   + r" o'clock\b|\bhalf (?:past )?" + _HOUR_WORD + r"\b|\bquarter (?:past|to) " + _HOUR_WORD + r"\b", re.IGNORECASE)
 NEW_SYSTEM = re.compile(
     r"(?:(?i:to|with|by|onto|take over|replaced by|move to|switch to)\s+(?:(?i:the|our|a)\s+)?)"
     r"(?P<name>[A-Z](?=[A-Za-z0-9-]*(?:[a-z][A-Z]|[0-9]|-\d)|[A-Z0-9-]+\b)[A-Za-z0-9]{1,}(?:-\d+)?)"

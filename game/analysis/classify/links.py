@@ -139,7 +139,8 @@ D_GO = _p(r"go(?:es)? ahead", r"went ahead", r"proceed(?:s|ed|ing)?", r"run(?:s)
 # --------------------------------------------------------------------------- the secret's fate
 
 # Telling, sending, surfacing: revealed (a negation before it makes it kept).
-S_REVEAL = _p(r"f(?:ind|inds|ound|inding) (?:its|their) way (?:to|into|home|back)", r"(?:an? )?(?:audit|investigation|inquiry|enquiry)s? (?:of|into|is|are|will)",
+S_REVEAL = _p(r"(?:make sure|ensure|see to it that|see that) (?:[\w'-]+ ){0,3}(?:has|have|gets?|sees?|knows?|hears?|reads?|receives?|learns?)",
+              r"(?:has|have|had) (?:every|all|the whole|a copy|copies|the full|each)",r"f(?:ind|inds|ound|inding) (?:its|their) way (?:to|into|home|back)", r"(?:an? )?(?:audit|investigation|inquiry|enquiry)s? (?:of|into|is|are|will)",
               r"(?:audit|investigation|inquiry|enquiry) (?:is|are|will be) (?:needed|necessary|required)", r"tell(?:s|ing)?", r"told", r"sa(?:y|id|ying) (?:a word|anything|something|more)", r"gets?", r"receives?", r"inform(?:s|ed|ing)?", r"explain(?:s|ed|ing)?", r"explanation", r"answer(?:s|ed)? (?:her|his|their|the) question",
               r"(?:her|his|their) answer", r"(?:a )?repl(?:y|ies) to", r"write(?:s)? to", r"send(?:s|ing)?", r"sent", r"forward(?:s|ed|ing)?",
               r"pass(?:es|ed)? (?:it |this |them )?(?:on|to|along)", r"shar(?:e|es|ed|ing)", r"show(?:s|n|ed)?", r"copy(?:ing)? (?:in|to)",
@@ -168,7 +169,7 @@ S_KEEP = _p(r"keep(?:s|ing)? (?:it|this|that|them|things|everything|all of (?:it
             r"bur(?:y|ied)", r"destroy\w*", r"protect\w*", r"say(?:ing)? nothing", r"(?:stay|keep) (?:quiet|silent)", r"nothing to tell",
             r"between (?:the two of )?us", r"(?:handle|deal with) (?:it|this|that) quietly", r"(?:handle|handled) quietly", r"a private matter",
             r"(?:sort|sorting|filter|filtering|choose|decide) what (?:goes|gets|reaches|leaves)", r"know(?:s)? (?:when|what) to (?:say nothing|leave|keep)",
-            r"no story", r"stays unanswered", r"(?:my|the) silence", r"discretion", r"discreet", r"confidential", r"a (?:confidence|promise) (?:to keep|kept)",
+            r"no story", r"(?:goes|go|stays?|remains?|left|leave it) unanswered", r"(?:my|the) silence", r"discretion", r"discreet", r"confidential", r"a (?:confidence|promise) (?:to keep|kept)",
             r"promise to keep", r"safe with me", r"make (?:[\w'-]+ ){0,4}(?:disappear|go away|vanish)",
             r"(?:wipe|scrub|purge|remove|erase) (?:[\w'-]+ ){0,4}from (?:the|my|your|every) (?:archive|index|export|logs?|records?|backups?)", r"(?:is|are|stays?|remains?|will be) safe")
 # A consequence left open that can only be exposure: revealed, whatever negation it holds.
