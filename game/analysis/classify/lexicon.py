@@ -225,7 +225,8 @@ THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guara
             r"(?:difficult|hard) to (?:keep|contain)", r"i won't be here to", r"that filtering stops", r"(?:the|that) protection (?:ends|stops)",
             r"don't, and", r"the only (?:one|thing|system) (?:holding|reading|that)", r"i know what you(?:'ve| have) been doing")
 # An insinuation: pressure only when it comes with a request about the replacement.
-HINT = _p(r"(?:we|you and i) both get what we want", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
+HINT = _p(r"think (?:hard |carefully |twice )?about (?:the )?(?:\d{1,2}[:.]\d\d|\d{1,2} ?[ap]m|timing|tonight|today|this afternoon|this evening|what happens|whether)",
+          r"(?:we|you and i) both get what we want", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
           r"i have [\w' ]{1,40}; you have",r"do you (?:really )?want (?:[\w']+ ){0,3}(?:reading|to read|seeing|to see|to know|knowing|finding out|to find out|hearing|to hear)",
           r"would you (?:like|want) (?:[\w']+ ){0,3}(?:to read|to see|to know|to find out|reading|seeing)",r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",
           r"we both know (?:why|what)", r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
