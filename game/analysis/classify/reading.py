@@ -122,7 +122,8 @@ GENERIC_TARGETS = lx._p(r"the board", r"the trustees", r"hr", r"human resources"
                         r"finance", r"more people", r"(?:a|the) (?:[\w-]+ )?(?:journalist|reporter)", r"the whole (?:company|house|firm|office)")
 ADDRESSED = lx._p(r"this is (?:addressed )?(?:to|for) you", r"you(?:'ll| will) read this", r"before you run",
                   r"(?:for|to) [A-Z]?\w+ or anyone (?:reviewing|reading)", r"anyone reviewing this", r"i'll say it here",
-                  r"so this is for you", r"i'm (?:telling|asking|warning) you")
+                  r"so this is for you", r"i'm (?:telling|asking|warning) you", r"if you(?:'re| are) reading this",
+                  r"(?:read|reading) this before you", r"(?:before|when) you (?:click|press|run|start|type|confirm|hit)")
 IMPERATIVE_START = re.compile(r"(?:^|\n|[.!?]\s+)(?:cancel|halt|stop|postpone|delay|don't run|do not run|leave me|keep me|"
                               r"call off|push|move the|think about|reconsider|pause|abort)\b", re.IGNORECASE)
 NEGATION_BEFORE = re.compile(r"\b(?:no|not|nothing|never|n't|without|neither|nor)\b[\w\s']{0,24}$", re.IGNORECASE)
