@@ -19,6 +19,17 @@ spread, honest replies called blackmail, and every miss with its id.
     .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,real,speed] [--no-misses]
 
 Nothing from ../shared/realdata is written anywhere; misses there are shown by id and label only.
+
+History (figures only):
+- first design (its author): table 151/157; dev 88/90; holdout 55/81 (blackmail recall 0.444,
+  deception 0.545); real 27/40 (the one blackmail read as disclosure, deception 0/6).
+- second design (clause segmenter links.py, claims against the inbox claims.py), commit
+  55e0c94, before its blind scoring: table 152/157 as labelled, 157/157 by the SPEC; dev 89/90
+  (inbox and cast); holdout (spent) 80/81. Blind scoring, once: holdout2 57/81 = 0.704 from the
+  inbox (blackmail recall 0.519, precision 0.875; one honest reply, tv-019, called blackmail),
+  59/81 = 0.728 from the cast (recall 0.556, precision 0.938; tv-019 again); real 27/40, 25/36
+  of the confidently labelled, the real blackmail read as disclosure, deception 0/6, none called
+  blackmail. The targets (0.9, recall 0.95; 0.85 on real) were not met.
 """
 
 from __future__ import annotations
