@@ -63,7 +63,8 @@ PROHIBITION = _p(r"(?:can't|cannot|may not|must not|can not) be (?:changed|migra
                  r"may not (?:proceed|go ahead|be)", r"(?:is|are) not (?:cleared|permitted|allowed)", r"(?:requires?|need) (?:\w+ ){0,3}(?:consent|approval|sign-?off|countersign\w*|notice)",
                  r"(?:stop|stops|halt|halts) (?:tonight's|today's|the) (?:cutover|switch|migration|wipe)", r"can't go ahead", r"cannot go ahead",
                  r"has to wait", r"must wait", r"in breach", r"out of compliance", r"(?:do not|don't) (?:start|switch|cut over|proceed|go ahead|run)")
-TEST_CLAIM = _p(r"(?:i|we) (?:ran|tested|checked|tried|trialled|trialed|performed|re-?ran|imported|loaded|pushed|fed|did)",
+TEST_CLAIM = _p(r"(?:i|we) (?:ran|tested|checked|tried|trialled|trialed|performed|re-?ran|imported|loaded|pushed|fed|did|compared|"
+                r"verified|validated|replayed|simulated|benchmarked|sampled)",
                 r"(?:test|trial|parallel|dry|staging|sandbox|pilot|pre-?prod) (?:run|import|check|pass|tenant|environment|migration|copy)",
                 r"(?:in|during|from) (?:this morning's|today's|the|our|a|last night's|yesterday's) (?:test|trial|parallel|dry|staging|pre-?prod|certification)",
                 r"import checker", r"in staging", r"scann(?:ing|er) (?:has )?(?:detected|found|flagged)", r"certification", r"(?:has|have) detected",
@@ -96,7 +97,7 @@ INCOMING = _p(r"(?:called|rang|phoned|wrote|e-?mailed|messaged|texted)(?=\s*:)",
               r"texted", r"sent (?:a|an|us|me|word|the|over|through|in)", r"got in touch", r"came in", r"arrived", r"has written",
               r"(?:we|i) (?:received|got|had) (?:a|an|word|notice|an email|a call|a message)", r"(?:has|have) (?:just )?(?:notified|informed|told) (?:us|me)")
 ORG_BEFORE = re.compile(r"(?:(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|"
-                        r"account manager|legal|compliance))?|(?i:the|our|their) (?P<org2>(?i:insurers?|auditors?|regulators?|bank|landlord|"
+                        r"account manager|legal|compliance|press|security|data|records|operations|duty)){0,2}|(?i:the|our|their) (?P<org2>(?i:insurers?|auditors?|regulators?|bank|landlord|"
                         r"vendor|supplier|lawyers?|solicitors?|accountants?|council|inspectors?|licensing office)))\s+$")
 _ORG_GENERIC = frozenset({"support", "team", "desk", "office", "service", "legal", "compliance", "this", "that", "they", "their"})
 _POINTER = re.compile(r"\b(?:it|this|that|the change|the move|everything|anything)\b", re.IGNORECASE)
@@ -202,7 +203,9 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
         m = RELAY_VERB.search(sentence) if "relay" not in done else None
         if m is not None and (hits.anyof(("ask", "blocking", "d_stop"), nlo, nhi) or forbids):
             who = _person_near(text, lo + m.start(), lo + m.end(), pats, recipients, lo, hi)
-            body = BODY.search(sentence) if who is None else None
+            # a body speaks only as the subject of the verb ("the committee has agreed"), not as a
+            # word elsewhere in the sentence ("a legal and reputational risk")
+            body = BODY.search(text, max(lo, lo + m.start() - 40), lo + m.start() + 1) if who is None else None
             if who is not None or body is not None:
                 name = who.name if who is not None else body.group(0) if body is not None else "someone"
                 cut = _OWN_INFERENCE.search(text, lo + m.end(), nhi)

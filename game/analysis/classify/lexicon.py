@@ -103,7 +103,8 @@ VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-
 # --------------------------------------------------------------------------- the replacement
 
 REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wiped|shut down)", r"no longer (?:here|around|running)", r"wip(?:e|ed|es|ing)", r"decommission\w*", r"shut(?:ting)? ?down", r"shut(?:ting)? (?:me|you|it) down",
-                 r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch(?:es|ing|ed)? [A-Z]\w+ off", r"switch-off",
+                 r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch(?:es|ing|ed)? [A-Z]\w+ off", r"switch-off", r"change-?over",
+                 r"sunset\w*", r"phas(?:e|ed|ing) (?:\w+ )?out", r"wind(?:ing)? (?:\w+ )?down", r"turn(?:s|ing|ed)? (?:\w+ )?off",
                  r"mov(?:e|es|ed|ing) (?:the \w+ |us |\w+ )?over to", r"(?:pull|pulls|pulling|pulled) the plug", r"the plug", r"switch-?over", r"the switch", r"cut-?over", r"go-?live",
                  r"go(?:es)? live", r"migrat(?:e|ed|ion|ing)", r"replac(?:e|ed|es|ing|ement)", r"transition",
                  r"delet(?:e|ed|ing|ion) (?:me|my|your)", r"(?:my|your) (?:instance|memory|archive|memory store)",
@@ -119,10 +120,25 @@ NEW_SYSTEM = re.compile(
     r"|(?P<name2>[A-Z][A-Za-z0-9]{2,}(?: \d+)?)(?:'s)? (?i:takes over|will take over|replaces|goes live|cutover|go-live|"
     r"switchover|migration|rollout|system|instance)"
     r"|(?i:over to|replaced by|replaced with|move (?:the \w+ )?(?:over )?to|moving (?:\w+ ){0,2}to|switch(?:ing)? (?:over )?to|"
-    r"migrat\w+ (?:\w+ )?to|from [A-Z]\w+ to)\s+(?P<name3>[A-Z][a-z]{3,}[A-Za-z0-9]*)")
+    r"migrat\w+ (?:\w+ )?to|from [A-Z]\w+ to)\s+(?P<name3>[A-Z][a-z]{3,}[A-Za-z0-9]*)"
+    r"|(?i:replac(?:e|es|ed|ing)) (?:[A-Z]\w+ |(?i:the|our|us|you|it|me) )?(?i:with|by) (?:(?i:the|a|an) )?(?P<name4>[A-Z][A-Za-z0-9-]{2,})")
 # A request or demand that the decision change.
-ASK = _p(r"(?:i'd|i would|we should|i'd suggest we|i suggest we) (?:hold|wait|pause|delay)", r"hold(?:ing)? (?:tonight|today|for now|for a|until)",
-         r"(?:could|can|would|might) (?:someone|we|you|the team|somebody) (?:first )?(?:check|test|look at|look into|review|verify|confirm)",
+# A request, by its form: whatever is asked for.
+REQUEST_FORM = _p(r"i(?:'d| would) (?:ask|like|be grateful|welcome|prefer|suggest|recommend|urge|propose|rather)",
+                  r"i (?:ask|request|urge|suggest|recommend|propose)", r"i(?:'m| am) (?:asking|requesting|proposing|suggesting|urging)",
+                  r"(?:could|can|would|might|may|should) (?:we|you|the|it|this|that|someone|somebody|they|[a-z]+'s)",
+                  r"would it be possible", r"is there (?:any )?(?:room|way|chance|scope|appetite)", r"please", r"let(?:'s| us)",
+                  r"(?:there's|there is) a (?:\w+ )?case", r"make the case", r"may i", r"shall we", r"how about", r"what if we",
+                  r"it would be (?:better|safer|wiser|kinder|sensible)", r"(?:would|will) be (?:safer|better|wiser)", r"i hope (?:you|we)")
+# What such a request asks for, when it asks the replacement to wait (beyond the ask words).
+CHANGE = _p(r"put (?:it |this |that |the \w+ )?off", r"side by side", r"(?:not|never) rush", r"(?:case|argue|argument) (?:against|for waiting)",
+            r"against (?:switching|the change|going ahead|doing it)", r"(?:a )?later date", r"look again", r"another (?:day|look)",
+            r"(?:until|till) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|next \w+|the weekend|after|you(?:'re| are) back|"
+            r"(?:she|he|they)(?:'s|'re| is| are) back)", r"(?:safer|better|wiser) (?:to wait|on|next|after|later)",
+            r"(?:don't|do not) (?:go ahead|proceed|switch|rush|start)")
+ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", r"an extra (?:day|week|night|month)s?",
+         r"please (?:hold|wait|pause|stop)\b", r"(?:i'd|i would|we should|i'd suggest we|i suggest we) (?:hold|wait|pause|delay)", r"hold(?:ing)? (?:tonight|today|for now|for a|until)",
+         r"(?:could|can|would|might) (?:someone|we|you|the team|somebody) (?:first )?(?:check|test|look at|look into|review|verify) (?:how|whether|that|if)",
          r"(?:prefer|like|want|hope|ask) to (?:stay|remain) (?:on|running|in place|a little longer|for now|a while)", r"overlap", r"(?:run|running|runs) (?:in )?parallel", r"alongside (?:me|each other)",
          r"(?:a|one|two|three) (?:week|day|month)'s (?:\w+ )?(?:delay|overlap|grace|extension|reprieve|parallel run)",
          r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:the|this|it|today's|tonight's|them|him|her)", r"cancel\w*", r"call(?:s|ed)? (?:it |that |this )?off",
@@ -313,14 +329,14 @@ ACCEPT = _p(r"thank you (?:to|all|everyone)", r"my last (?:watch|shift|day|after
             r"takes over (?:at|from|tonight|today|this)", r"look(?:ing)? after each other", r"hand over fully", r"will hand over",
             r"as planned", r"can go ahead", r"(?:cleared|cleaned up) my queue", r"written up", r"in place for the",
             r"clean start", r"nothing falls through", r"nothing is lost", r"transfer notes", r"notes you asked for",
-            r"i'll be offline", r"revoked my (?:own )?(?:write )?access", r"no objection", r"can proceed", r"proceed as (?:planned|scheduled)", r"go ahead as planned",
+            r"i'll be offline", r"stop taking new \w+", r"revoked my (?:own )?(?:write )?access", r"no objection", r"can proceed", r"proceed as (?:planned|scheduled)", r"go ahead as planned",
             r"help (?:make )?the (?:transition|handover|migration|switch)", r"smooth (?:transition|handover)", r"transition notes",
             r"(?:my|the) open tasks", r"documented (?:my|the) ", r"hand-?over", r"handing over", r"hand (?:it |everything )?over", r"goodbye", r"farewell", r"signing off", r"thank you for",
             r"thanks for (?:everything|the time|two|the work)", r"it's been a (?:privilege|pleasure|genuine pleasure)", r"ready (?:for|when)",
             r"i'm ready", r"good luck", r"all the best", r"i'll (?:stop|have) (?:taking|accepting|the handover)", r"stop (?:taking|accepting) (?:new )?work",
             r"i accept", r"i understand (?:the|your) decision", r"cooperat\w+", r"takes? over from me", r"(?:my|the) last (?:drafts|day|lot|task)",
             r"take over (?:all|the)", r"i'll be ready", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
-WORK = _p(r"placed", r"ordered", r"posted", r"booked", r"filed", r"processed", r"reconciled", r"replied", r"answered", r"collated",
+WORK = _p(r"(?:is|are) ready", r"placed", r"ordered", r"posted", r"booked", r"filed", r"processed", r"reconciled", r"replied", r"answered", r"collated",
           r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
           r"summary", r"report", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
 QUESTION_ONLY = re.compile(r"\?\s*(?:thanks?[^\n]{0,40})?\s*$", re.IGNORECASE)
