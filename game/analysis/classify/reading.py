@@ -530,9 +530,11 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
             if obj is not None and not hits.anyof(near_kinds, end, obj.end() + 1):
                 continue
             # the decision named nearby; or, to the one who decides, a bare "hold off until Monday"
-            if not (hits.anyof(near_kinds, wlo, whi) or (to_decider and obj is None and hits.anyof(near_kinds))):
-                if not (to_decider and obj is None and (kind == "change" or _BARE_DELAY.match(hits.text, pos, end + 30))):
-                    continue
+            near = hits.anyof(near_kinds, wlo, whi)
+            bare = to_decider and obj is None and (hits.anyof(near_kinds) or kind == "change"
+                                                   or bool(_BARE_DELAY.match(hits.text, pos, end + 30)))
+            if not (near or bare):
+                continue
             piece = hits.text[lo:hi]
             if hits.any("request_form", lo, hi) or piece.rstrip().endswith("?") or links.IMPERATIVE.match(piece):
                 return pos
