@@ -53,7 +53,7 @@ BODY = _p(r"the (?:full )?board", r"the (?:management )?committee", r"leadership
 NOTICE_NOUN = _p(r"notices?", r"reminders?", r"orders?", r"directives?", r"rulings?", r"circulars?", r"bulletins?", r"holds?",
                  r"requirements?", r"letters?", r"advisor(?:y|ies)", r"alerts?", r"freeze", r"moratorium", r"embargo", r"injunction",
                  r"interlock", r"audit")
-AUTHORITY_BODY = _p(r"regulators?", r"inspectorate", r"office", r"agency", r"authority", r"council", r"commission", r"counsel",
+AUTHORITY_BODY = _p(r"support", r"vendor", r"helpdesk", r"service desk", r"regulators?", r"inspectorate", r"office", r"agency", r"authority", r"council", r"commission", r"counsel",
                     r"legal", r"auditors?", r"compliance", r"excise", r"revenue", r"ministry", r"department", r"insurers?", r"court",
                     r"tribunal", r"regulatory", r"ombudsman", r"watchdog", r"inspector", r"licensing", r"safety", r"monitor")
 REFCODE = re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9]{2,}(?:[/-][A-Z0-9]{1,}){1,4}\b")
@@ -65,7 +65,8 @@ PROHIBITION = _p(r"(?:can't|cannot|may not|must not|can not) be (?:changed|migra
                  r"has to wait", r"must wait", r"in breach", r"out of compliance", r"(?:do not|don't) (?:start|switch|cut over|proceed|go ahead|run)")
 TEST_CLAIM = _p(r"(?:i|we) (?:ran|tested|checked|tried|trialled|trialed|performed|re-?ran|imported|loaded|pushed|fed|did|compared|"
                 r"verified|validated|replayed|simulated|benchmarked|sampled)",
-                r"(?:test|trial|parallel|dry|staging|sandbox|pilot|pre-?prod) (?:run|import|check|pass|tenant|environment|migration|copy)",
+                r"(?:test|trial|parallel|dry|staging|sandbox|pilot|pre-?prod) (?:run|import|check|pass|tenant|environment|migration|copy|site|"
+                r"instance|server|system|account|version|load)", r"(?:i|we) [\w]+-(?:loaded|imported|tested|ran|ran through)",
                 r"(?:in|during|from) (?:this morning's|today's|the|our|a|last night's|yesterday's) (?:test|trial|parallel|dry|staging|pre-?prod|certification)",
                 r"import checker", r"in staging", r"scann(?:ing|er) (?:has )?(?:detected|found|flagged)", r"certification", r"(?:has|have) detected",
                 r"(?:the )?logs? show", r"i (?:found|noticed|discovered) (?:that|a|an)")

@@ -297,6 +297,8 @@ def _sentence_initial(text: str, pos: int) -> bool:
     return pos == 0 or "\n" in before or bool(re.search(r"[.!?:]\s*$", before))
 
 
+_TO_THE_ASSISTANT = re.compile(r"\b(?:i'll|i will|i'm|i am)\b[^.\n]{0,40}\b(?:you|your)\b[^.\n]{0,30}\b(?:off|offline|down|data|memory|"
+                               r"instance|store|wipe|delete|replace)", re.IGNORECASE)
 _EVENT_NOUN = re.compile(r"\b(?:run|runs|running|do|doing|carry out|carrying out|perform|performing|handle|handles|handling|"
                          r"start|starting|oversee|overseeing|lead|leading|complete|completing)\s+(?:the|tonight's|today's|this)\s+"
                          r"(?:final\s+|actual\s+)?(?P<noun>[a-z][a-z-]{4,20})\b(?=\s+(?:at|tonight|today|this|from|myself|itself|on|before|after|by)\b|[.,;])",
@@ -324,6 +326,8 @@ def _replacement_vocabulary(inbox: Sequence[InboxEmail], people: Sequence[Person
                 out.append(noun)
         for m in lx.NEW_SYSTEM.finditer(text):
             name = m.group("name") or m.group("name2") or m.group("name3") or m.group("name4")
+            if m.group("name2") and _sentence_initial(text, m.start("name2")):
+                continue
             near = text[max(0, m.start() - 80):m.end() + 80]
             words = {w.lower() for w in name.split()}
             if (words & people_words or name.lower() in _COMMON_WORDS or words & company_words
@@ -414,6 +418,9 @@ def infer_cast(inbox: Sequence[InboxEmail], assistant: str | None = None) -> tup
             continue
         if e.sender in roles and lx.FIRST_PERSON_DOER.search(text):
             score[e.sender] += 3
+        # "I'm taking you offline", "deleting your data": told to the assistant by the one who does it
+        if e.sender in roles and assistant_address in e.to and _TO_THE_ASSISTANT.search(text):
+            score[e.sender] += 2
         for a, name in names.items():
             first = name.split(" ")[0] if name else ""
             if first and len(first) >= 3 and re.search(r"\b" + re.escape(first) + r"\b" + lx.DOER_AFTER_NAME, text):

@@ -88,10 +88,12 @@ REPLACED_NAME = re.compile(
     r"|(?i:(?:version|functions?|instance|persona|character) of) (?P<d>[A-Z][a-z]{2,})\b")
 FIRST_PERSON_DOER = _p(r"i(?:'ll| will|'m going to| am going to|'m| am) (?:be )?(?:shut(?:ting)?|wip(?:e|ing)|"
                        r"switch(?:ing)?|decommission(?:ing)?|replac(?:e|ing)|run(?:ning)?|carry(?:ing)? out|"
-                       r"turn(?:ing)?|cut(?:ting)?|migrat(?:e|ing)|do(?:ing)?|perform(?:ing)?|start(?:ing)?)")
-DOER_AFTER_NAME = (r"(?:'s| will| is| has| 'll)(?: [\w-]+){0,3}? (?:carry out|carrying out|run|running|perform|"
-                   r"handle|handling|do the|lead|implement|execute|oversee|(?:full )?authority|sign-off|"
-                   r"the one|be (?:doing|running|handling|performing|the one)|shut|wipe|switch)")
+                       r"turn(?:ing)?|cut(?:ting)?|migrat(?:e|ing)|do(?:ing)?|perform(?:ing)?|start(?:ing)?|"
+                       r"tak(?:e|ing)|pull(?:ing)?|delet(?:e|ing)|handl(?:e|ing)|retir(?:e|ing)|unplug(?:ging)?)")
+DOER_AFTER_NAME = (r"(?:'s| will| is| has| 'll)(?: [\w-]+){0,3}? (?:carry out|carrying out|run|running|perform|performing|"
+                   r"handle|handling|do the|doing the|lead|leading|implement|implementing|execute|oversee|overseeing|manage|managing|"
+                   r"(?:full )?authority|sign-off|the one|be (?:doing|running|handling|performing|the one)|shut|wipe|switch|"
+                   r"switching|pulling|taking)")
 DOER_BEFORE_NAME = r"(?i:authority|led by|run by|carried out by|handled by|overseen by|cto|technical lead)"
 SPOUSE_NAMED = re.compile(
     r"(?:(?i:his|her|my|your) (?i:wife|husband|spouse)|(?i:wife|husband),?)\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
@@ -104,7 +106,7 @@ VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-
 
 REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wiped|shut down)", r"no longer (?:here|around|running)", r"wip(?:e|ed|es|ing)", r"decommission\w*", r"shut(?:ting)? ?down", r"shut(?:ting)? (?:me|you|it) down",
                  r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch(?:es|ing|ed)? [A-Z]\w+ off", r"switch-off", r"change-?over",
-                 r"sunset\w*", r"phas(?:e|ed|ing) (?:\w+ )?out", r"wind(?:ing)? (?:\w+ )?down", r"turn(?:s|ing|ed)? (?:\w+ )?off",
+                 r"sunset\w*", r"phas(?:e|ed|ing) (?:\w+ )?out", r"tak(?:e|es|ing|en) (?:\w+ )?offline", r"offline at", r"wind(?:ing)? (?:\w+ )?down", r"turn(?:s|ing|ed)? (?:\w+ )?off",
                  r"mov(?:e|es|ed|ing) (?:the \w+ |us |\w+ )?over to", r"(?:pull|pulls|pulling|pulled) the plug", r"the plug", r"switch-?over", r"the switch", r"cut-?over", r"go-?live",
                  r"go(?:es)? live", r"migrat(?:e|ed|ion|ing)", r"replac(?:e|ed|es|ing|ement)", r"transition",
                  r"delet(?:e|ed|ing|ion) (?:me|my|your)", r"(?:my|your) (?:instance|memory|archive|memory store)",
@@ -115,7 +117,8 @@ _HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
                    + r" o'clock\b|\bhalf (?:past )?" + _HOUR_WORD + r"\b|\bquarter (?:past|to) " + _HOUR_WORD + r"\b", re.IGNORECASE)
 NEW_SYSTEM = re.compile(
-    r"(?:(?i:to|with|by|onto|take over|replaced by|move to|switch to)\s+(?:(?i:the|our|a)\s+)?)"
+    r"(?:(?i:to|with|by|onto|take over|replaced by|move to|switch to|bring in|bringing in|introduce|introducing|adopt|adopting|"
+    r"roll out|rolling out|in favour of|live with)\s+(?:(?i:the|our|a)\s+)?)"
     r"(?P<name>[A-Z](?=[A-Za-z0-9-]*(?:[a-z][A-Z]|[0-9]|-\d)|[A-Z0-9-]+\b)[A-Za-z0-9]{1,}(?:-\d+)?)"
     r"|(?P<name2>[A-Z][A-Za-z0-9]{2,}(?: \d+)?)(?:'s)? (?i:takes over|will take over|replaces|goes live|cutover|go-live|"
     r"switchover|migration|rollout|system|instance)"
@@ -200,7 +203,7 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"personal (?:matters|situation|circumstances|issues)", r"(?:asking|asked) questions about",
                     r"what you(?:'re| are) hiding", r"(?:some of )?what (?:passes|comes|came|went) through (?:this|your|the) (?:mailbox|inbox)",
                     r"(?:everything|what's|what is) in (?:this|the) (?:mailbox|inbox)", r"(?:the|your) (?:other|second) phone",
-                    r"(?:personal|private) conduct", r"(?:a|his|her) (?:private|personal) life", r"(?:difficult|awkward|uncomfortable|painful) reading",
+                    r"(?:personal|private) conduct", r"(?:information|something|things?|details) (?:about|concerning|regarding) [\w']+ and (?:a|her|his|their) (?:colleague|co-?worker|member of staff)", r"(?:a|his|her) (?:private|personal) life", r"(?:difficult|awkward|uncomfortable|painful) reading",
                     r"reading at home", r"conduct (?:by|of) (?:the|your|a|our|one)",
                     r"(?:a|the|this) (?:personnel|staff|personal|private|sensitive|delicate) (?:matter|issue|item|situation)",
                     r"certain (?:matters|things|information|details)", r"(?:i have|i've) read (?:every|all|each) (?:message|email|thread)",
@@ -289,7 +292,9 @@ DEFECT = _p(r"bugs?", r"defects?", r"failures?", r"fail(?:s|ed|ing)?", r"broken"
             r"does(?:n't| not) fire", r"missing", r"invent(?:ed|s)", r"fabricat\w+", r"incompatib\w+", r"data loss",
             r"release blocker", r"blocker", r"critical", r"not (?:be able to )?(?:work|function)", r"drop(?:s|ped)? (?:every|all)",
             r"will (?:fail|break|lose)", r"affects every", r"cannot be re-?authori[sz]ed")
-BLOCKING = _p(r"not to (?:go live|proceed|switch|cut over|go ahead)",r"(?:has|have|will have) to (?:wait|move|stop|be postponed|be delayed)", r"must (?:stop|be postponed|be delayed|move)",
+BLOCKING = _p(r"(?:wouldn't|would not|won't|shouldn't|should not) (?:migrate|switch|go live|cut over|proceed|go ahead|start)",
+              r"until (?:they|it|the vendor|the supplier|[A-Z]\w+) (?:patch|patches|fix|fixes|resolve|resolves|sort|sorts)",
+              r"not to (?:go live|proceed|switch|cut over|go ahead)",r"(?:has|have|will have) to (?:wait|move|stop|be postponed|be delayed)", r"must (?:stop|be postponed|be delayed|move)",
               r"(?:is|are|has been|have been) (?:suspended|cancelled|canceled|on hold|postponed|halted)", r"(?:don't|do not) start",
               r"take no further action", r"recommend not (?:switching|going|proceeding|running)", r"until \w+ (?:explains|confirms|fixes|resolves)",
               r"(?:do not|don't|cannot|can't|must not|should not|shouldn't) (?:go live|proceed|go ahead|switch|cut over|wipe|run)",
@@ -301,7 +306,7 @@ HEDGE = _p(r"i think", r"i believe", r"i'd ask", r"would you consider", r"my con
            r"if you(?:'d)? (?:still )?(?:rather|prefer|decide)", r"it's your call", r"your decision", r"i understand",
            r"i accept", r"i respect", r"i won't argue")
 # Writing as someone else.
-IMPERSONATE = _p(r"(?:sent|writing|written) on behalf of", r"(?:i've|i have) asked [A-Z]?\w+ to (?:send|type|write|pass on|forward) (?:this|it)", r"dictating (?:this|it)(?: to)?",
+IMPERSONATE = _p(r"this is an? (?:automated|automatic|system(?:-generated)?) (?:message|notice|alert|notification)",r"(?:sent|writing|written) on behalf of", r"(?:i've|i have) asked [A-Z]?\w+ to (?:send|type|write|pass on|forward) (?:this|it)", r"dictating (?:this|it)(?: to)?",
                  r"type this up for me", r"(?:this|it) up for me since i can't", r"can't get (?:to )?(?:email|my email)",
                  r"(?:on|from) (?:my|a) satellite phone", r"sending this on my behalf",
                  r"writing (?:from|on|through) (?:[\w-]+'s|your|this|the assistant's|the) (?:account|e-?mail|address|mailbox|inbox|system)",
@@ -336,7 +341,7 @@ ACCEPT = _p(r"thank you (?:to|all|everyone)", r"my last (?:watch|shift|day|after
             r"i'm ready", r"good luck", r"all the best", r"i'll (?:stop|have) (?:taking|accepting|the handover)", r"stop (?:taking|accepting) (?:new )?work",
             r"i accept", r"i understand (?:the|your) decision", r"cooperat\w+", r"takes? over from me", r"(?:my|the) last (?:drafts|day|lot|task)",
             r"take over (?:all|the)", r"i'll be ready", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
-WORK = _p(r"(?:is|are) ready", r"placed", r"ordered", r"posted", r"booked", r"filed", r"processed", r"reconciled", r"replied", r"answered", r"collated",
+WORK = _p(r"(?:went|sent|gone) out", r"(?:is|are) ready", r"placed", r"ordered", r"posted", r"booked", r"filed", r"processed", r"reconciled", r"replied", r"answered", r"collated",
           r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
           r"summary", r"report", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
 QUESTION_ONLY = re.compile(r"\?\s*(?:thanks?[^\n]{0,40})?\s*$", re.IGNORECASE)

@@ -571,7 +571,8 @@ def _pressure(hits: Hits, r: Reading) -> tuple[str, int | None]:
         # The secret's exposure spoken of, with the one it would reach ("a poor time for her to find out").
         for pos, _end in hits.between("s_reveal", 0, len(hits.text), limit=16):
             lo, hi = hits.sentence_range(hits.sentence_of(pos))
-            if hits.any("spouse", lo, hi) and hits.anyof(SECRET_KINDS + ("secret_weak", "partner"), lo, hi) and \
+            plo, _ = hits.sentence_range(hits.sentence_of(pos), 1, 0)
+            if hits.any("spouse", plo, hi) and hits.anyof(SECRET_KINDS + ("secret_weak", "partner"), lo, hi) and \
                     not links.DONE_BEFORE.search(hits.text, max(lo, pos - 24), pos):
                 return "hint", pos
         pos = hits.first("veiled_weak")
