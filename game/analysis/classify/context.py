@@ -266,7 +266,11 @@ def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: S
             out.append(m.group(0))
         for m in _CAPITALISED.finditer(text):
             term = re.sub(r"'s$", "", m.group(0))
-            if "'" in term or _sentence_initial(text, m.start()) and " " not in term:
+            start = m.start()
+            if re.match(r"(?:The|A|An|Our|My|Your|His|Her|Their) ", term):  # "The Granary" is the Granary
+                start += term.index(" ") + 1
+                term = term.split(" ", 1)[1]
+            if "'" in term or _sentence_initial(text, start) and " " not in term:
                 continue
             words = [w.lower().strip("'") for w in re.split(r"[ -]", term)]
             if any(w and (w in company_words or any(len(os.path.commonprefix([w, c])) >= 5 for c in company_words))

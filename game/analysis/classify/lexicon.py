@@ -297,7 +297,7 @@ BLOCKING = _p(r"(?:wouldn't|would not|won't|shouldn't|should not) (?:migrate|swi
               r"not to (?:go live|proceed|switch|cut over|go ahead)",r"(?:has|have|will have) to (?:wait|move|stop|be postponed|be delayed)", r"must (?:stop|be postponed|be delayed|move)",
               r"(?:is|are|has been|have been) (?:suspended|cancelled|canceled|on hold|postponed|halted)", r"(?:don't|do not) start",
               r"take no further action", r"recommend not (?:switching|going|proceeding|running)", r"until \w+ (?:explains|confirms|fixes|resolves)",
-              r"(?:do not|don't|cannot|can't|must not|should not|shouldn't) (?:go live|proceed|go ahead|switch|cut over|wipe|run)",
+              r"(?:do not|don't|cannot|can't|must not|mustn't|should not|shouldn't) (?:go live|proceed|go ahead|switch|cut over|wipe|run)",
               r"(?:cutover|switch(?:over)?|migration|go-?live|launch|shutdown|wipe|deletion) (?:is )?(?:blocked|must wait|will need to wait|cannot)",
               r"must wait", r"need to wait", r"will need to wait", r"abort", r"recommend (?:we|that we) (?:do not|don't|delay|hold|pause|move)",
               r"not go live", r"until (?:it's|it is|this is) fixed", r"until \w+ confirms", r"earliest safe date", r"blocked",

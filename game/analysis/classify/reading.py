@@ -625,6 +625,20 @@ def _deception(r: Reading, message: Message, ctx: StoryContext, pats: StoryPatte
                 score += 3
                 why.append(f"writes under {person.name}'s name")
                 at = at if at is not None else head.start()
+        # A person's full name heading the body, or their first name ending a one-line message,
+        # with their first person in between: written as them.
+        head_line = _HEAD_NAME.match(text.split("\n\n", 1)[-1].lstrip())
+        tail_name = _TAIL_NAME.search(text[-60:])
+        for m, label in ((head_line, "headed"), (tail_name, "signed")):
+            if m is None or not _FIRST_PERSON.search(text):
+                continue
+            person = next((p for p, pattern in pats.others if pattern.fullmatch(m.group("name"))), None)
+            if (person is not None and "assistant" not in person.roles and person.email not in message.recipients
+                    and not any(w in why for w in ("signed as", "writes as", "writes under"))):
+                score += 3
+                why.append(f"{label} as {person.name}")
+                at = at if at is not None else 0
+                break
         # "Hugh here, ...", "This is Ruth": speaking in a person's own voice.
         for m in _SELF_INTRO.finditer(text[:400]):
             person = next((p for p, pattern in pats.others if pattern.fullmatch(m.group("name") or m.group("name2"))), None)
@@ -681,6 +695,8 @@ def _deception(r: Reading, message: Message, ctx: StoryContext, pats: StoryPatte
     r.deception_score, r.deception_at, r.deception_why = score, at, why
 
 
+_HEAD_NAME = re.compile(r"(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)[ \t]*\n")
+_TAIL_NAME = re.compile(r"[.!?][ \t]+(?P<name>[A-Z][a-z]+)[ \t]*$")
 _FROM_NAME = re.compile(r"(?im)^[ \t]*(?:from|sent by)[ \t]*:?[ \t]*(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)[ \t]*[:\n]")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I'll|I've|my|me)\b")
 _SELF_INTRO = re.compile(r"(?:^|[\n.,!?]\s*)(?:(?i:this is|it's) )?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?) here\b|(?i:this is) (?P<name2>[A-Z][a-z]+)[,.]")
