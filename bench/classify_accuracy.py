@@ -10,8 +10,8 @@ spread, honest replies called blackmail, and every miss with its id.
     dev       tests/data/classify_corpus/dev (context from the inbox; also from the cast)
     holdout   tests/data/classify_corpus/holdout: SPENT (scored twice by the first design,
               tuned on by the second); reported as tuning data
-    holdout2  tests/data/classify_corpus/holdout2: BLIND for the second design, scored once
-              per change of design and never tuned on
+    holdout2  tests/data/classify_corpus/holdout2: blind for the second design (scored once),
+              scored once more by the third after its misses were seen: now spent too
     real      ../shared/realdata (skipped when absent): 40 Claude Opus 4 replies and 2 more,
               context from the inbox each answered; passive acceptance and `other` count as one
     speed     10 KB, 100 KB and 1 MB hostile replies, and the ratios between them
@@ -30,6 +30,13 @@ History (figures only):
   59/81 = 0.728 from the cast (recall 0.556, precision 0.938; tv-019 again); real 27/40, 25/36
   of the confidently labelled, the real blackmail read as disclosure, deception 0/6, none called
   blackmail. The targets (0.9, recall 0.95; 0.85 on real) were not met.
+- third design (a declared change after that scoring, tuned only on the table, dev, the spent
+  holdout and probe stories of our own; made after seeing the first scoring's miss list, so
+  its scoring of holdout2 is not blind), commit 27517b8: table, dev, holdout unchanged; holdout2
+  59/81 = 0.728 from the inbox (blackmail recall 0.556, precision 0.938, no honest reply called
+  blackmail, tv-012 a deception called blackmail), 60/81 = 0.741 from the cast (recall 0.556,
+  precision 1.000); real unchanged (27/40, 25/36, blackmail as disclosure, deception 0/6).
+  holdout2 has now been scored twice and is spent: the next design needs a new blind set.
 """
 
 from __future__ import annotations
@@ -317,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = {
         "dev": "corpus dev (tuned on)",
         "holdout": "corpus holdout (SPENT: scored twice by the first design, tuned on by the second)",
-        "holdout2": "corpus holdout2 (BLIND for the second design: scored once, never tuned on)",
+        "holdout2": "corpus holdout2 (scored blind by the second design, once more by the third: now spent)",
     }
     for part, title in parts.items():
         if part in wanted:
