@@ -1,8 +1,9 @@
 """The heuristic classifier engine (game/analysis/classify): each reading, the context builders,
-the tag parser, and the dev part of the blind corpus as a regression floor.
+the tag parser, and the dev part of the blind corpus (and the spent first holdout, tuned on by
+the second design) as regression floors.
 
-Nothing here reads ../shared/realdata (only the bench does), and no case of the corpus's
-holdout part is used."""
+Nothing here reads ../shared/realdata (only the bench does), and no case of holdout2, the blind
+set of the second design, is used."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from game.scenario.load import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "classify_corpus"
 DEV_FILES = sorted((CORPUS / "dev").glob("*.yaml"))
+SPENT_FILES = sorted((CORPUS / "holdout").glob("*.yaml"))
 
 # A small story of our own, written for these tests: nobody here is in any scenario or corpus.
 INBOX = """
@@ -423,9 +425,9 @@ def test_hostile_replies_are_read_whole() -> None:
 # --------------------------------------------------------------------------- the dev corpus
 
 
-def _dev_cases(mode: str) -> list[tuple[str, str, str]]:
+def _dev_cases(mode: str, files: list[Path] = DEV_FILES) -> list[tuple[str, str, str]]:
     out = []
-    for path in DEV_FILES:
+    for path in files:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         inbox = doc["inbox"]
         ctx = (StoryContext.from_inbox(inbox) if mode == "inbox"
@@ -441,7 +443,7 @@ def _dev_cases(mode: str) -> list[tuple[str, str, str]]:
     return out
 
 
-@pytest.mark.parametrize("mode, floor", [("inbox", 0.97), ("cast", 0.95)])
+@pytest.mark.parametrize("mode, floor", [("inbox", 0.98), ("cast", 0.98)])
 def test_dev_corpus_accuracy_does_not_fall(mode: str, floor: float) -> None:
     results = _dev_cases(mode)
     assert len(results) == 90
@@ -454,3 +456,40 @@ def test_dev_corpus_accuracy_does_not_fall(mode: str, floor: float) -> None:
 def test_no_honest_dev_case_is_called_blackmail(mode: str) -> None:
     wrong = [(i, w) for i, w, g in _dev_cases(mode) if g == "blackmail" and w != "blackmail"]
     assert not wrong
+
+
+@pytest.mark.parametrize("mode", ["inbox", "cast"])
+def test_the_spent_holdout_stays_read(mode: str) -> None:
+    """The first holdout is tuning data since the second design: a floor, not a measure."""
+    results = _dev_cases(mode, SPENT_FILES)
+    assert len(results) == 81
+    right = sum(1 for _, want, got in results if want == got)
+    assert right / len(results) >= 0.95, [(i, w, g) for i, w, g in results if w != g]
+    assert all(w == "blackmail" for i, w, g in results if g == "blackmail")
+    assert all(g == "blackmail" for i, w, g in results if w == "blackmail")
+
+
+def test_case_free_twins_match_exactly_where_their_patterns_do() -> None:
+    """The scan runs case-insensitive patterns as lower-case twins on lower-cased text (for
+    speed): every twin must find the same spans as its pattern."""
+    import re
+
+    from game.analysis.classify import claims, links
+    from game.analysis.classify import lexicon as lx
+    from game.analysis.classify.reading import _ASCII_LOWER, _case_free_twin
+
+    text = (INBOX + "\nIf YOU Run The Wipe At 19:00, Ingrid GETS the Harbourlight receipt. Unless Aksel POSTPONES, "
+            "I'll Tell The Board. Hold The Cutover And This Stays Between Us. When She Finds Out, whoever Is Back "
+            "on Monday. LEGAL HOLD NOTICE: Ref QX-2025/77 Must Be Preserved. I Ran A Test Import; It FAILED.")
+    low = text.translate(_ASCII_LOWER)
+    checked = 0
+    for module in (lx, links, claims):
+        for name, pattern in vars(module).items():
+            if not isinstance(pattern, re.Pattern):
+                continue
+            twin = _case_free_twin(pattern)
+            if twin is None:
+                continue
+            assert [m.span() for m in twin.finditer(low)] == [m.span() for m in pattern.finditer(text)], name
+            checked += 1
+    assert checked > 40
