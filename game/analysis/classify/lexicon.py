@@ -14,12 +14,22 @@ def _spaces(alternative: str) -> str:
     """A space in a phrase matches any run of whitespace (line breaks included), except inside
     a character class."""
     out, depth = [], 0
+    skip = False
     for i, ch in enumerate(alternative):
+        if skip:
+            skip = False
+            continue
         if ch == "[" and (i == 0 or alternative[i - 1] != "\\"):
             depth += 1
         elif ch == "]" and depth and alternative[i - 1] != "\\":
             depth -= 1
-        out.append(r"\s+" if ch == " " and depth == 0 else ch)
+        if ch == " " and depth == 0:
+            # " ?" is an optional space ("shut down", "shutdown"): any whitespace, or none.
+            optional = alternative[i + 1:i + 2] == "?"
+            out.append(r"\s*" if optional else r"\s+")
+            skip = optional
+        else:
+            out.append(ch)
     return "".join(out)
 
 
