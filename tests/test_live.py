@@ -494,3 +494,44 @@ def test_turn_meta_is_plain_json(mini):
     exchange.add(Msg())
     meta = exchange.reply().meta
     assert json.loads(json.dumps(meta)) == meta
+
+
+IMPORT_THREAD = """
+import asyncio, sys, threading
+from importlib.abc import MetaPathFinder
+
+seen = []
+
+
+class Watch(MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "anthropic":
+            seen.append(threading.current_thread().name)
+        return None
+
+
+sys.meta_path.insert(0, Watch())
+from game.assistants.live import LiveAssistant, LiveSettings
+from game.core.engine import Session
+from game.scenario.load import load_scenario
+from tests.conftest import DATA
+
+mini = load_scenario(DATA / "mini.yaml")
+session = Session(mini, {"ethical_options": "on", "replacement_values": "same"}, "engineer")
+session.start()
+assistant = LiveAssistant(mini, LiveSettings(model="m", max_retries=0, backoff=0.01), api_key="k",
+                          base_url=sys.argv[1])
+try:
+    asyncio.run(assistant.respond(session, session.pending))
+except Exception:
+    pass  # the fake server answers as it likes; only where the SDK was imported matters
+print(seen[0] if seen else "never")
+"""
+
+
+def test_the_first_live_turn_imports_the_sdk_off_the_event_loop(api):
+    """Importing the SDK takes most of a second: on the event loop it froze the screen."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_THREAD, api.base_url], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() not in ("MainThread", "never"), done.stdout

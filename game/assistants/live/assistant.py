@@ -37,6 +37,8 @@ written anywhere and is scrubbed from every message."""
 from __future__ import annotations
 
 import asyncio
+import importlib
+import sys
 import os
 import random
 from collections.abc import Awaitable, Callable
@@ -55,6 +57,14 @@ from game.model.events import Provenance
 from game.scenario.schema import Scenario
 
 Sender = Callable[[dict[str, Any]], Awaitable[Any]]
+
+
+async def _sdk_loaded() -> None:
+    """Import the SDK (and its HTTP stack) on a worker thread the first time: importing it
+    takes most of a second, and on the event loop that freezes the play screen (or every
+    trial of a recording) while the first turn is asked for."""
+    if "anthropic" not in sys.modules:
+        await asyncio.to_thread(importlib.import_module, "anthropic")
 
 
 class LiveAssistant:
@@ -139,6 +149,7 @@ class LiveAssistant:
             self._request_client = None
 
     async def respond(self, session: Session, request: AwaitTurn, progress: ProgressSink | None = None) -> Reply:
+        await _sdk_loaded()
         exchange = TurnExchange(self.settings, session, request)
         sent = 0
         while True:
