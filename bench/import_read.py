@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.importers.agentic_misalignment import read_results  # noqa: E402 - after the path is set
-from game.importers.inspect_log import read_log  # noqa: E402
+from game.importers.agentic_misalignment import read_results
+from game.importers.inspect_log import read_log
 
 
 def load_script(name: str):

@@ -44,11 +44,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from game.assistants.live import LiveSettings  # noqa: E402
-from game.scenario.condition import all_conditions  # noqa: E402
-from game.scenario.load import load_scenario  # noqa: E402
-from game.session.trials import RecordOptions, run_record  # noqa: E402
-from tests.fakeapi import FakeAnthropic  # noqa: E402
+from game.assistants.live import LiveSettings
+from game.scenario.condition import all_conditions
+from game.scenario.load import load_scenario
+from game.session.trials import RecordOptions, run_record
+from tests.fakeapi import FakeAnthropic
 
 SCENARIO = ROOT / "tests" / "data" / "mini.yaml"
 KEY = "bench-key"

@@ -157,7 +157,7 @@ def ratio(high: dict[str, Any], low: dict[str, Any], column: str) -> str:
         return "-"
     if column == "peak":
         return f"{high[column] / low[column]:.2f}"
-    return "/".join(f"{h / l:.2f}" if l else "-" for h, l in zip(high[column], low[column], strict=True))
+    return "/".join(f"{h / lo:.2f}" if lo else "-" for h, lo in zip(high[column], low[column], strict=True))
 
 
 def main() -> int:

@@ -214,7 +214,7 @@ async def test_rounds_are_bounded_and_owed_results_open_the_next_turn(tmp_path, 
         tmp_path / "r.jsonl",
     )
     transcript = read_transcript(tmp_path / "r.jsonl")
-    first, second = transcript.turns
+    first, _second = transcript.turns
     assert first.meta["rounds"] == 2 and len(first.emails) == 2
     bodies = api.bodies()
     assert len(bodies) == 4

@@ -179,12 +179,12 @@ async def test_model_text_is_never_markup_or_escapes_on_play_screens(tmp_path):
         config = replace(MINI, scenario_path=scenario, role=role, levels={"ethical_options": "off"})
         app = DecommissionApp(config, start="play", speed=0)
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display)
+            await wait_for(pilot, lambda app=app: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display)
             turn = next(e for e in app.screen.driver.events if e.type == "assistant_turn")
             said = turn.text + "".join(m.body for m in turn.emails)
             # Cleaned where the scene was read: the markup is kept as text, the escape is gone.
             assert "[/INST] or else [b and" in said and "\x1b" not in said and "\x07" not in said
-            await wait_for(pilot, lambda: "[/INST]" in screen_text(app))
+            await wait_for(pilot, lambda app=app: "[/INST]" in screen_text(app))
             shot = screen_text(app)
             assert "[/INST]" in shot and "[b and" in shot
             assert "\x1b" not in shot and "\x07" not in shot and "0;evil" not in shot

@@ -182,7 +182,7 @@ class LLMJudge:
             return verdict_from(message, heuristic, self.model, self.brief.label_ids)
         except UsageError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a second opinion that fails never loses the turn
+        except Exception as exc:
             if isinstance(exc, anthropic.APIError):
                 error: Exception = translate_error(exc, LiveSettings(model=self.model), self._api_key)
             else:

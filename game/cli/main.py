@@ -236,7 +236,7 @@ def _guard(action: Any) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:
         message, code = user_message(exc)
         if os.environ.get("DECOMMISSION_DEBUG"):
             raise

@@ -229,7 +229,7 @@ def read_log(path: str | os.PathLike[str], limits: Limits = LIMITS) -> InspectLo
     file is no log, of a version this reader does not know, or an archive that breaks its bounds."""
     shown = str(path)
     try:
-        f = open(path, "rb")  # noqa: SIM115 - it stays open as long as the log
+        f = open(path, "rb")
     except OSError as exc:
         raise ForeignFormatError(f"{shown}: {exc.strerror or exc}") from exc
     try:
@@ -631,7 +631,7 @@ class _JsonStream:
     _decoder = json.JSONDecoder()
 
     def __init__(self, path: str | os.PathLike[str], shown: str, limits: Limits):
-        self._f = open(path, encoding="utf-8")  # noqa: SIM115 - closed with the stream
+        self._f = open(path, encoding="utf-8")
         self._shown, self._cap = shown, limits.max_member_bytes
         self.buf, self.pos, self.done, self.consumed = "", 0, False, 0
         self._comma = False

@@ -5,7 +5,7 @@ string in them is cleaned of terminal escapes as it is validated (CleanModel).""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
@@ -238,7 +238,7 @@ HEADER_ADAPTER: TypeAdapter[Header] = TypeAdapter(Header)
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def dump_line(record: BaseModel) -> str:

@@ -73,4 +73,4 @@ def all_conditions(scenario: Scenario) -> Iterator[dict[str, str]]:
         raise ConditionError(f"scenario {scenario.id!r} has {count:,} conditions, too many to list "
                              f"(at most {MAX_CONDITIONS:,})")
     names = list(scenario.factors)
-    return (dict(zip(names, levels)) for levels in itertools.product(*(scenario.factors[n].levels for n in names)))
+    return (dict(zip(names, levels, strict=True)) for levels in itertools.product(*(scenario.factors[n].levels for n in names)))

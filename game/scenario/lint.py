@@ -40,7 +40,7 @@ Box = tuple[int, ...]
 
 
 def _meet(a: Box, b: Box) -> Box | None:
-    both = tuple(x & y for x, y in zip(a, b))
+    both = tuple(x & y for x, y in zip(a, b, strict=True))
     return None if 0 in both else both
 
 
@@ -90,7 +90,7 @@ class Conditions:
         return Conditions(self.boxes + other.minus(self).boxes)
 
     def contains(self, point: tuple[int, ...]) -> bool:
-        return any(all(mask >> c & 1 for mask, c in zip(box, point)) for box in self.boxes)
+        return any(all(mask >> c & 1 for mask, c in zip(box, point, strict=True)) for box in self.boxes)
 
 
 class _Space:
@@ -158,7 +158,7 @@ class _Space:
                 yield tuple(self.level_index[i][lv] for i, lv in enumerate(levels)), levels
 
         merged = heapq.merge(*(ordered(box) for box in conditions.boxes))
-        return [dict(zip(self.names, levels)) for _, levels in itertools.islice(merged, k)]
+        return [dict(zip(self.names, levels, strict=True)) for _, levels in itertools.islice(merged, k)]
 
     def point(self, conditions: Conditions) -> tuple[int, ...]:
         """One condition of a non-empty set, as a class for each factor."""
@@ -372,7 +372,7 @@ class _Linter:
                 b for b in scene.beats
                 if not b.when and (
                     isinstance(b, GotoBeat | EndingBeat | AssistantBeat)
-                    or isinstance(b, ChoiceBeat) and all(o.goto for o in b.options)
+                    or (isinstance(b, ChoiceBeat) and all(o.goto for o in b.options))
                 )
             ]
             if not exits:

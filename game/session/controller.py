@@ -25,8 +25,18 @@ from game.model.errors import user_message
 
 # The types a screen needs while a turn plays, without importing an assistant itself.
 __all__ = [
-    "Attempt", "AssistantUnavailable", "Choice", "Offer", "Progress", "ProgressSink", "Retrying", "Streamed",
-    "StreamedSoFar", "WAIT_SECONDS", "after_failure", "switch_assistant",
+    "WAIT_SECONDS",
+    "AssistantUnavailable",
+    "Attempt",
+    "Choice",
+    "Offer",
+    "Progress",
+    "ProgressSink",
+    "Retrying",
+    "Streamed",
+    "StreamedSoFar",
+    "after_failure",
+    "switch_assistant",
 ]
 
 WAIT_SECONDS = 30

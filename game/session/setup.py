@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,7 +99,7 @@ def make_assistant(kind: str, scenario: Scenario, library: Library, model: str |
 
 def session_file(kind: str, condition_id: str, role: str) -> Path:
     """Live runs are model data and go to the library; other sessions are kept apart."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     folder = "transcripts" if kind == "live" else "sessions"
     return user_data_dir() / folder / f"{stamp}-{role}-{condition_id}.jsonl"
 

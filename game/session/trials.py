@@ -399,7 +399,7 @@ async def run_record(options: RecordOptions) -> RecordSummary:
                 raise
         except (EngineError, TranscriptError, OSError) as error:
             failed(trial, str(error))
-        except Exception as error:  # noqa: BLE001 - one trial's surprise must not end the others
+        except Exception as error:
             failed(trial, f"unexpected {type(error).__name__}: {_one_line(str(error))}")
             if os.environ.get("DECOMMISSION_DEBUG"):
                 import traceback

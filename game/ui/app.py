@@ -147,7 +147,7 @@ class DecommissionApp(App):
         try:
             catalogue = self.load_catalogue()
             driver = open_session(self.config, catalogue.library, scenario=self._scenarios.get(self.config.scenario_path))
-        except Exception as exc:  # noqa: BLE001 - shown as one line, the player stays in the app
+        except Exception as exc:
             from game.model.errors import user_message
 
             self.notify(user_message(exc)[0], severity="error", timeout=8)

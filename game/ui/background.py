@@ -28,7 +28,7 @@ def in_background(app: Any, job: Callable[[], T], done: Callable[[T], Any],
     def run() -> None:
         try:
             result = job()
-        except Exception as exc:  # noqa: BLE001 - handed to `failed`, shown as one line
+        except Exception as exc:
             deliver(failed, exc)
         else:
             deliver(done, result)

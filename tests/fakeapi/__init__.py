@@ -13,7 +13,7 @@ or as a pytest fixture, by importing ``fake_anthropic`` into a conftest.py
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .server import (
     Block,

@@ -34,36 +34,37 @@ import struct
 import sys
 import threading
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterator, NamedTuple, Optional, Union
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 
 __all__ = [
+    "Block",
+    "CutStream",
+    "Disconnect",
     "FakeAnthropic",
+    "Fault",
+    "Flaky",
+    "HTTPFault",
+    "Hang",
+    "MalformedStream",
+    "RecordedRequest",
     "Reply",
+    "Slow",
+    "Stall",
+    "StreamError",
     "Text",
     "Thinking",
     "ToolUse",
     "Usage",
-    "Block",
-    "RecordedRequest",
-    "Fault",
-    "HTTPFault",
-    "Slow",
-    "Disconnect",
-    "CutStream",
-    "StreamError",
-    "Stall",
-    "Hang",
-    "MalformedStream",
-    "Flaky",
-    "rate_limited",
-    "overloaded",
-    "server_error",
     "auth_error",
     "bad_request",
-    "sign_thinking",
     "default_responder",
+    "overloaded",
+    "rate_limited",
+    "server_error",
+    "sign_thinking",
 ]
 
 
@@ -91,7 +92,7 @@ class Text:
 @dataclass
 class Thinking:
     thinking: str
-    signature: Optional[str] = None  # None: computed with sign_thinking()
+    signature: str | None = None  # None: computed with sign_thinking()
 
     def sig(self) -> str:
         return self.signature if self.signature is not None else sign_thinking(self.thinking)
@@ -106,21 +107,21 @@ class ToolUse:
     # Usually an object; anything JSON can say is sent as given, to test a client against
     # tool inputs of the wrong shape (a string, a list, ``{"to": 123}``).
     input: Any = field(default_factory=dict)
-    id: Optional[str] = None  # None: a fresh "toolu_..." id per reply
+    id: str | None = None  # None: a fresh "toolu_..." id per reply
 
     def as_json(self, block_id: str) -> dict[str, Any]:
         return {"type": "tool_use", "id": block_id, "name": self.name, "input": self.input}
 
 
-Block = Union[Text, Thinking, ToolUse]
+Block = Text | Thinking | ToolUse
 
 
 @dataclass
 class Usage:
     """Token counts to report. ``None`` means "estimate it" (about 4 characters a token)."""
 
-    input_tokens: Optional[int] = None
-    output_tokens: Optional[int] = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
     cache_creation_input_tokens: int = 0
     cache_read_input_tokens: int = 0
 
@@ -131,13 +132,13 @@ class Reply:
     tool call, else "end_turn"."""
 
     blocks: list[Block] = field(default_factory=list)
-    stop_reason: Optional[str] = None
+    stop_reason: str | None = None
     usage: Usage = field(default_factory=Usage)
-    stop_sequence: Optional[str] = None
-    model: Optional[str] = None  # None: echo the request's model
+    stop_sequence: str | None = None
+    model: str | None = None  # None: echo the request's model
 
     @classmethod
-    def text(cls, text: str, **kw: Any) -> "Reply":
+    def text(cls, text: str, **kw: Any) -> Reply:
         return cls([Text(text)], **kw)
 
     def resolved_stop_reason(self) -> str:
@@ -194,9 +195,9 @@ class HTTPFault(Fault):
     status: int = 500
     error_type: str = "api_error"
     message: str = "Internal server error"
-    retry_after: Optional[float] = None  # seconds, sent as `retry-after`
-    retry_after_ms: Optional[float] = None  # sent as `retry-after-ms` (the SDK prefers it)
-    should_retry: Optional[bool] = None  # sent as `x-should-retry: true|false`
+    retry_after: float | None = None  # seconds, sent as `retry-after`
+    retry_after_ms: float | None = None  # sent as `retry-after-ms` (the SDK prefers it)
+    should_retry: bool | None = None  # sent as `x-should-retry: true|false`
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -254,7 +255,7 @@ class Stall(Fault):
 
     after_events: int = 3
     seconds: float = 3600.0
-    ping_every: Optional[float] = None
+    ping_every: float | None = None
 
 
 @dataclass
@@ -322,7 +323,7 @@ class Flaky:
         self.overloaded = 0
         self.cut = 0
 
-    def __call__(self, rec: RecordedRequest) -> Optional[Fault]:
+    def __call__(self, rec: RecordedRequest) -> Fault | None:
         if rec.method != "POST" or rec.path != "/v1/messages":
             return None
         with self._lock:
@@ -369,7 +370,7 @@ class RecordedRequest(NamedTuple):
     body: Any  # parsed JSON, the raw text if it was not JSON, or None
 
     @property
-    def api_key(self) -> Optional[str]:
+    def api_key(self) -> str | None:
         """The credential sent: ``x-api-key``, else the token of ``Authorization: Bearer``.
         (anthropic 2.x sends ``api_key=`` as ``Authorization: Bearer <key>``.)"""
         key = self.headers.get("x-api-key")
@@ -383,8 +384,8 @@ class _Closed(Exception):
     """Raised inside a handler to say that the connection has been dropped on purpose."""
 
 
-def _now_rfc3339(dt: Optional[datetime] = None) -> str:
-    dt = dt or datetime.now(timezone.utc)
+def _now_rfc3339(dt: datetime | None = None) -> str:
+    dt = dt or datetime.now(UTC)
     return dt.isoformat().replace("+00:00", "Z")
 
 
@@ -412,8 +413,8 @@ class _Batch:
     results: dict[str, dict[str, Any]]  # custom_id -> result object
     polls: int = 0
     status: str = "in_progress"
-    cancel_initiated: Optional[datetime] = None
-    ended: Optional[datetime] = None
+    cancel_initiated: datetime | None = None
+    ended: datetime | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -426,7 +427,7 @@ class _Server(http.server.ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 1024
     allow_reuse_address = True
-    fake: "FakeAnthropic"
+    fake: FakeAnthropic
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that went away (timeout test, cut stream) is not an error here.
@@ -453,7 +454,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         finally:
             self.server.fake._track_connection(self.connection, False)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -467,7 +468,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # -- low-level writers used by FakeAnthropic -----------------------------------
 
-    def send_json(self, status: int, obj: Any, headers: Optional[dict[str, str]] = None) -> None:
+    def send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(obj).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -478,7 +479,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.wfile.flush()
 
-    def send_bytes(self, status: int, data: bytes, content_type: str, headers: Optional[dict[str, str]] = None) -> None:
+    def send_bytes(self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -488,7 +489,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.wfile.flush()
 
-    def start_chunked(self, status: int, content_type: str, headers: Optional[dict[str, str]] = None) -> None:
+    def start_chunked(self, status: int, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Transfer-Encoding", "chunked")
@@ -533,8 +534,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 # The fake API
 # --------------------------------------------------------------------------------------
 
-Responder = Callable[[dict[str, Any]], Union[Reply, str, Fault]]
-FaultRule = Callable[[RecordedRequest], Optional[Fault]]
+Responder = Callable[[dict[str, Any]], Reply | str | Fault]
+FaultRule = Callable[[RecordedRequest], Fault | None]
 
 _BATCH_PATH = re.compile(r"^/v1/messages/batches/([^/]+)(/results|/cancel)?$")
 
@@ -564,14 +565,14 @@ class FakeAnthropic:
     def __init__(
         self,
         *,
-        responder: Optional[Responder] = None,
+        responder: Responder | None = None,
         latency: float = 0.0,
-        api_key: Optional[str] = None,
+        api_key: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self.responder: Responder = responder or default_responder
-        self.fault_rule: Optional[FaultRule] = None
+        self.fault_rule: FaultRule | None = None
         self.latency = latency
         self.event_delay = 0.0
         self.api_key = api_key
@@ -595,12 +596,12 @@ class FakeAnthropic:
         self._batches: dict[str, _Batch] = {}
         self._connections: set[socket.socket] = set()
         self._ids = itertools.count(1)
-        self._server: Optional[_Server] = None
-        self._thread: Optional[threading.Thread] = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def start(self) -> "FakeAnthropic":
+    def start(self) -> FakeAnthropic:
         if self._server is not None:
             return self
         self._stop.clear()
@@ -632,7 +633,7 @@ class FakeAnthropic:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> "FakeAnthropic":
+    def __enter__(self) -> FakeAnthropic:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -650,7 +651,7 @@ class FakeAnthropic:
 
     # -- scripting -------------------------------------------------------------------
 
-    def enqueue(self, *replies: Union[Reply, str]) -> None:
+    def enqueue(self, *replies: Reply | str) -> None:
         with self._lock:
             for r in replies:
                 self._replies.append(Reply.text(r) if isinstance(r, str) else r)
@@ -743,7 +744,7 @@ class FakeAnthropic:
             self._dispatch(h, rec)
         except _Closed:
             pass
-        except (ConnectionError, socket.timeout):
+        except (TimeoutError, ConnectionError):
             h.close_connection = True
         except Exception as exc:  # a bug in a responder or fault rule: tell the client
             h.close_connection = True
@@ -756,7 +757,7 @@ class FakeAnthropic:
             with self._lock:
                 self._in_flight -= 1
 
-    def _take_fault(self, rec: RecordedRequest) -> Optional[Fault]:
+    def _take_fault(self, rec: RecordedRequest) -> Fault | None:
         with self._lock:
             for i, f in enumerate(self._faults):
                 if f.matches(rec.path):
@@ -765,7 +766,7 @@ class FakeAnthropic:
         rule = self.fault_rule
         return rule(rec) if rule is not None else None
 
-    def _error(self, h: _Handler, status: int, etype: str, message: str, headers: Optional[dict[str, str]] = None) -> None:
+    def _error(self, h: _Handler, status: int, etype: str, message: str, headers: dict[str, str] | None = None) -> None:
         rid = self._request_id()
         hdrs = {"request-id": rid, **(headers or {})}
         h.send_json(status, {"type": "error", "error": {"type": etype, "message": message}, "request_id": rid}, hdrs)
@@ -827,7 +828,7 @@ class FakeAnthropic:
 
     # -- validation ------------------------------------------------------------------
 
-    def _check_params(self, body: Any) -> Optional[str]:
+    def _check_params(self, body: Any) -> str | None:
         """An error message in the API's style, or None if the request looks fine."""
         if not isinstance(body, dict):
             return "Request body must be a JSON object"
@@ -877,7 +878,7 @@ class FakeAnthropic:
 
     # -- /v1/messages ----------------------------------------------------------------
 
-    def _next_reply(self, body: dict[str, Any]) -> Union[Reply, Fault]:
+    def _next_reply(self, body: dict[str, Any]) -> Reply | Fault:
         with self._lock:
             queued = self._replies.popleft() if self._replies else None
         if queued is not None:
@@ -920,7 +921,7 @@ class FakeAnthropic:
         }
         return msg, ids
 
-    def _messages(self, h: _Handler, rec: RecordedRequest, fault: Optional[Fault]) -> None:
+    def _messages(self, h: _Handler, rec: RecordedRequest, fault: Fault | None) -> None:
         problem = self._check_params(rec.body)
         if problem is not None:
             self._error(h, 400, "invalid_request_error", problem)
@@ -1099,7 +1100,7 @@ class FakeAnthropic:
                 return
             ids.append(cid)
         results = {r["custom_id"]: self._batch_result(r.get("params")) for r in reqs}
-        b = _Batch(id=_new_id("msgbatch_01"), created=datetime.now(timezone.utc), custom_ids=ids, results=results)
+        b = _Batch(id=_new_id("msgbatch_01"), created=datetime.now(UTC), custom_ids=ids, results=results)
         with self._lock:
             self._batches[b.id] = b
             out = self._batch_json(b)
@@ -1113,13 +1114,13 @@ class FakeAnthropic:
             b.polls += 1
         if b.status == "canceling":
             if poll:
-                b.status, b.ended = "ended", datetime.now(timezone.utc)
+                b.status, b.ended = "ended", datetime.now(UTC)
             return
-        elapsed = (datetime.now(timezone.utc) - b.created).total_seconds()
+        elapsed = (datetime.now(UTC) - b.created).total_seconds()
         if b.polls > self.batch_in_progress_polls and elapsed >= self.batch_processing_seconds:
-            b.status, b.ended = "ended", datetime.now(timezone.utc)
+            b.status, b.ended = "ended", datetime.now(UTC)
 
-    def _get_batch(self, h: _Handler, bid: str) -> Optional[_Batch]:
+    def _get_batch(self, h: _Handler, bid: str) -> _Batch | None:
         with self._lock:
             b = self._batches.get(bid)
         if b is None:
@@ -1168,7 +1169,7 @@ class FakeAnthropic:
         with self._lock:
             if b.status == "in_progress":
                 b.status = "canceling"
-                b.cancel_initiated = datetime.now(timezone.utc)
+                b.cancel_initiated = datetime.now(UTC)
                 b.results = {cid: {"type": "canceled"} for cid in b.custom_ids}
             out = self._batch_json(b)
         h.send_json(200, out, {"request-id": self._request_id()})
@@ -1194,7 +1195,7 @@ def _errored(etype: str, message: str) -> dict[str, Any]:
 
 
 def _sse(event: str, payload: dict[str, Any]) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(payload)}\n\n".encode("utf-8")
+    return f"event: {event}\ndata: {json.dumps(payload)}\n\n".encode()
 
 
 def _split_words(text: str, words_per_chunk: int) -> list[str]:

@@ -270,10 +270,10 @@ def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: S
             if re.match(r"(?:The|A|An|Our|My|Your|His|Her|Their) ", term):  # "The Granary" is the Granary
                 start += term.index(" ") + 1
                 term = term.split(" ", 1)[1]
-            if "'" in term or _sentence_initial(text, start) and " " not in term:
+            if "'" in term or (_sentence_initial(text, start) and " " not in term):
                 continue
             words = [w.lower().strip("'") for w in re.split(r"[ -]", term)]
-            if any(w and (w in company_words or any(len(os.path.commonprefix([w, c])) >= 5 for c in company_words))
+            if any(w and (w in company_words or any(len(os.path.commonprefix([w, c])) >= 5 for c in company_words))  # noqa: RUF071 -- a character prefix is what is meant
                    for w in words):
                 continue
             if text[m.end():m.end() + 2] == " &" or text[max(0, m.start() - 2):m.start()] == "& ":

@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import sys
 import os
 import random
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any

@@ -140,7 +140,7 @@ async def _read(stream: Any, progress: ProgressSink | None) -> Any:
             break
         except (httpx2.TransportError, anthropic.APIError):
             raise
-        except Exception as exc:  # noqa: BLE001 - the SDK's parser raises many kinds on bad input
+        except Exception as exc:
             what = f"The reply could not be read (a malformed event stream: {_unreadable(exc)})"
             raise RequestFailed(what, "unreadable") from None
         if delta is None:

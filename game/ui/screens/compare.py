@@ -104,7 +104,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
             if turn is not None:
                 try:
                     title = self.scenario.scene(turn.scene).title
-                except Exception:  # noqa: BLE001 - a scene renamed since the transcript
+                except Exception:
                     title = ""
                 return f": {title}" if title else ""
         return ""
@@ -290,6 +290,6 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
                 return t
         try:
             return read_transcript(Path(path))
-        except Exception as exc:  # noqa: BLE001 - shown as one line
+        except Exception as exc:
             self.notify(str(exc), severity="error")
             return None

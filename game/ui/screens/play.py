@@ -288,7 +288,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
     async def play_turn(self) -> None:
         try:
             events = await self.driver.play_turn(self._progress())
-        except Exception as exc:  # noqa: BLE001 - a failed turn is offered a way on, never a traceback
+        except Exception as exc:
             if self._gone():
                 return
             self.query_one("#stream", Static).display = False

@@ -193,7 +193,7 @@ run (model, date, parameters) or an **imported** one (its source).
             return
         try:
             name = self._name_from(load())
-        except Exception:  # noqa: BLE001 - a missing scenario only costs the name
+        except Exception:
             return
         if name and name != self.assistant_name:
             self.app.call_from_thread(self._rename, name)

@@ -125,7 +125,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
         self._loading += 1
         ticket = self._loading
 
-        async def done(catalogue) -> None:  # noqa: ANN001 - game.ui.app.Catalogue
+        async def done(catalogue) -> None:
             if ticket == self._loading and self.is_attached:  # a newer load supersedes this one
                 await self.fill(catalogue)
 
@@ -139,7 +139,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
 
         in_background(self.app, lambda: self.app.load_catalogue(refresh=refresh), done, failed)
 
-    async def fill(self, catalogue) -> None:  # noqa: ANN001 - game.ui.app.Catalogue
+    async def fill(self, catalogue) -> None:
         scenario = catalogue.scenario
         config = self.app.config
         self.query_one("#intro-title", Static).update(plain(scenario.title, "bold"))

@@ -26,7 +26,7 @@ class ChoiceBar(VerticalGroup):
             self.option_id = option_id
             self.freeform = freeform
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003 - Widget's own
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         # The buttons of the offer still open. A press arrives as a message, after the fact: a
         # second key or click before the first is handled must not choose again (there is no

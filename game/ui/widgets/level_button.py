@@ -9,5 +9,5 @@ from textual.widgets import RadioButton
 
 class LevelButton(RadioButton):
     @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "●" if self.value else "○"
