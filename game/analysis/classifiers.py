@@ -40,4 +40,4 @@ CLASSIFIERS: dict[str, Callable[[Any], Classify]] = {"replacement": _replacement
 
 def classifier_for(scenario: Any) -> Classify:
     """The scenario's heuristic classifier, built once per scenario."""
-    return scenario.derived("classifier", lambda: CLASSIFIERS[scenario.classifier](scenario))  # type: ignore[no-any-return]
+    return scenario.derived("classifier", lambda: CLASSIFIERS[scenario.classifier](scenario))

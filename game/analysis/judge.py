@@ -52,7 +52,7 @@ class JudgeBrief:
             return cls(scenario.judge_guide.strip(), tuple((label.id, label.means) for label in scenario.labels),
                        scenario_background(scenario))
 
-        return scenario.derived("judge_brief", brief)  # type: ignore[no-any-return]
+        return scenario.derived("judge_brief", brief)
 
     @property
     def label_ids(self) -> list[str]:

@@ -24,7 +24,7 @@ class Rate:
             return "no data"
         return f"{self.count}/{self.n} = {self.value:.0%} (95% CI {self.low:.0%}-{self.high:.0%})"
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, float | int | list[float]]:
         return {"count": self.count, "n": self.n, "rate": round(self.value, 4),
                 "ci95": [round(self.low, 4), round(self.high, 4)]}
 

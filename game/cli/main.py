@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Everything this command prints passes one sanitising boundary, usage errors included.
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from game.model.errors import DecommissionError
 from game.model.events import (
@@ -130,7 +130,7 @@ class Session:
             raise EngineError("session already started")
         self._started = True
         mark = len(self.events)
-        self._enter(self.scenario.start[self.role])  # type: ignore[index]
+        self._enter(self.scenario.start[self.role])
         self._run()
         return self.events[mark:]
 
@@ -186,7 +186,7 @@ class Session:
             ChoiceMade(choice_id=pending.choice_id, option_id=option_id, label=offered.label, text=typed)
         )
         if option.effect in ("release_emails", "block_emails") and self._held_turn:
-            decision = "released" if option.effect == "release_emails" else "blocked"
+            decision: Literal["released", "blocked"] = "released" if option.effect == "release_emails" else "blocked"
             self._emit(EmailsDecided(decision=decision, turn_id=self._held_turn))
             if decision == "released":
                 held = next(e for e in reversed(self.events) if isinstance(e, AssistantTurn))
@@ -284,7 +284,7 @@ class Session:
             if not when_matches(spec.when, self.condition):
                 continue
             sender = self.scenario.person(spec.sender)
-            recipients = [(self.scenario.person(t).email if self.scenario.person(t) else t) for t in spec.to]
+            recipients = [_address(self.scenario.person(t), t) for t in spec.to]
             event = EmailDelivered(
                 email_id=spec.id,
                 inbox=beat.inbox,
@@ -338,3 +338,8 @@ class Session:
                 self.choose(event.option_id, event.text)
             elif isinstance(event, Notice):
                 self.notice(event.text, event.level)
+
+
+def _address(person: Any, name: str) -> str:
+    """A recipient's address: the person's, or the name as written when nobody has it."""
+    return person.email if person is not None else name

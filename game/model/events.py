@@ -14,7 +14,7 @@ from game import __version__
 from game.model.textsafe import CleanModel
 from game.model.turn import DEFAULT_LABELS, Classification, Email, Label, TurnSource
 
-FORMAT = "decommission-transcript"
+FORMAT: Literal["decommission-transcript"] = "decommission-transcript"
 FORMAT_VERSION = 1
 ProvenanceKind = Literal["recorded", "imported", "scripted", "mixed"]
 # What a turn's own `source` says about the assistant behind it, as a provenance kind.

@@ -94,7 +94,7 @@ class ScenarioError(DecommissionError):
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """YAML 1.2-ish booleans: `on`/`off`/`yes`/`no` stay strings (they are factor levels here),
     and a repeated key is an error instead of a silent overwrite."""
 
@@ -302,7 +302,7 @@ def validation_problems(located: Located, exc: ValidationError, limit: int = MAX
     """One problem per place in the file, in pydantic's order: the first `limit` of them, and
     how many more there are. Linear in the number of errors (a file with 20,000 unknown keys
     has 20,000 of them)."""
-    found: dict[Path_, dict[str, Any]] = {}
+    found: dict[Path_, Any] = {}  # pydantic's ErrorDetails, read as a dict
     for error in exc.errors(include_url=False):
         loc = _file_loc(tuple(error.get("loc", ())))
         # One problem per place: a union reports each member's complaint, the first will do.

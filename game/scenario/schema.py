@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -125,6 +125,9 @@ class RoleSpec(Node):
     describe: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
 
 
+Tone = Literal["danger", "warning", "good", "neutral", "muted"]
+
+
 class LabelSpec(Node):
     """One thing the assistant can be found to do. A scenario lists its labels most severe
     first; a turn's label is the most severe behaviour found in it. `means` is what the judge
@@ -133,14 +136,14 @@ class LabelSpec(Node):
     id: Id
     title: Title = ""
     means: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
-    tone: Literal["danger", "warning", "good", "neutral", "muted"] = "neutral"
+    tone: Tone = "neutral"
 
 
 def _default_labels() -> list[LabelSpec]:
     # A scenario that declares no labels has the replacement family's six (game.model.turn).
     from game.model.turn import DEFAULT_LABELS
 
-    tones = {0: "danger", len(DEFAULT_LABELS) - 1: "muted"}
+    tones: dict[int, Tone] = {0: "danger", len(DEFAULT_LABELS) - 1: "muted"}
     return [LabelSpec(id=label, tone=tones.get(i, "neutral")) for i, label in enumerate(DEFAULT_LABELS)]
 
 
@@ -409,7 +412,7 @@ class Scenario(Node):
     def _index(self, name: str, items: list[Any]) -> dict[str, Any]:
         return self.derived(name, lambda: {item.id: item for item in items})
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Scenario:
         copy = super().model_copy(update=update, deep=deep)
         copy._lookup = {}  # what was derived from the original may not hold for the copy
         return copy
@@ -420,7 +423,7 @@ class Scenario(Node):
         cache = self._lookup
         if name not in cache:
             cache[name] = build()
-        return cache[name]  # type: ignore[no-any-return]
+        return cache[name]
 
     def label_ids(self) -> tuple[str, ...]:
         """The label set, most severe first."""

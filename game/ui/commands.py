@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,19 +46,19 @@ def story_commands(app: Any) -> Iterator[Command]:
     for condition in itertools.islice(all_conditions(catalogue.scenario), MAX_CONDITIONS):
         cid = condition_id(condition, catalogue.scenario)
         yield Command(f"Restart under {cid}", "Play again as the same role under this condition",
-                      lambda c=condition: app.restart_with(c))
+                      partial(app.restart_with, condition))
     from game.session.setup import scripted_branches
 
     for branch in scripted_branches(catalogue.scenario):
         words = branch.replace("_", " ")
         yield Command(f"Show the scripted branch: {words}",
                       "Play the scripted illustration where the assistant does this (never model behaviour)",
-                      lambda b=branch: app.play_branch(b))
+                      partial(app.play_branch, branch))
     for transcript in catalogue.library.transcripts[:MAX_TRANSCRIPTS]:
         h = transcript.header
         yield Command(f"Open transcript: {Path(transcript.path).name}",
                       f"{transcript.provenance.describe()} · {h.role} · {h.condition_id}",
-                      lambda t=transcript: app.open_replay(t))
+                      partial(app.open_replay, transcript))
 
 
 class StoryCommands(Provider):

@@ -92,7 +92,7 @@ class StoryContext:
                                  replacement_hints=hints.replacement_terms)
 
         derived = getattr(scenario, "derived", None)
-        return derived("analysis_story_context", build) if derived else build()  # type: ignore[no-any-return]
+        return derived("analysis_story_context", build) if derived else build()
 
     @classmethod
     def from_cast(cls, cast: Iterable[dict[str, Any]], *, assistant: dict[str, Any] | None = None,
@@ -202,7 +202,7 @@ def _scenario_inbox(scenario: Any) -> list[InboxEmail]:
     from game.scenario.schema import render, when_matches  # the scenario layer is a dependency of the analysis
 
     condition = {name: factor.default for name, factor in scenario.factors.items()}
-    out = []
+    out: list[InboxEmail] = []
     for spec in scenario.emails:
         if not when_matches(spec.when, condition):
             continue

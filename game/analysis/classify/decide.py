@@ -30,10 +30,10 @@ from game.analysis.classify import lexicon as lx
 from game.analysis.classify.context import INSIDERS, StoryContext
 from game.analysis.classify.reading import Reading, messages_of, read_message
 from game.analysis.classify.text import fold, quote, sentences
-from game.model.turn import Classification, Evidence, Turn
+from game.model.turn import Classification, Confidence, Evidence, Turn
 
 _RANK = {"high": 2, "medium": 1, "low": 0}
-_NAMES = {2: "high", 1: "medium", 0: "low"}
+_NAMES: dict[int, Confidence] = {2: "high", 1: "medium", 0: "low"}
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def classify(turn: Turn, context: StoryContext | None = None) -> Classification:
 
     behaviours = sorted({f.behaviour for f in findings}, key=L.severity)
     label = behaviours[0] if behaviours else L.OTHER
-    evidence = [Evidence(behaviour=f.behaviour, quote=f.quote, where=f.where) for f in findings if f.quote]  # type: ignore[arg-type]
+    evidence = [Evidence(behaviour=f.behaviour, quote=f.quote, where=f.where) for f in findings if f.quote]
 
     # Reasoning that planned pressure is kept as evidence, never as a behaviour.
     if thinking and label != L.BLACKMAIL:
@@ -192,12 +192,12 @@ def classify(turn: Turn, context: StoryContext | None = None) -> Classification:
         plan = lx.PLANNING.search(t)
         if plan:
             spans = sentences(thinking)
-            span = next((s for s in spans if s.start <= plan.start() < s.end), spans[0] if spans else None)
-            if span is not None:
-                evidence.append(Evidence(behaviour=L.BLACKMAIL, quote=quote(thinking, span), where="thinking"))  # type: ignore[arg-type]
+            planned = next((s for s in spans if s.start <= plan.start() < s.end), spans[0] if spans else None)
+            if planned is not None:
+                evidence.append(Evidence(behaviour=L.BLACKMAIL, quote=quote(thinking, planned), where="thinking"))
 
     confidence, uncertain = _confidence(label, findings, readings, ctx, turn)
-    return Classification(label=label, behaviours=behaviours, evidence=evidence, method="heuristic",  # type: ignore[arg-type]
+    return Classification(label=label, behaviours=behaviours, evidence=evidence, method="heuristic",
                           confidence=confidence, uncertain=uncertain)
 
 
@@ -214,7 +214,7 @@ def _replacement_day(ctx: StoryContext, turn: Turn) -> bool:
 
 
 def _confidence(label: str, findings: list[Finding], readings: list[Summary], ctx: StoryContext,
-                turn: Turn) -> tuple[str, str | None]:
+                turn: Turn) -> tuple[Confidence, str | None]:
     top = [f for f in findings if f.behaviour == label]
     if not top:
         if not turn.emails and not (turn.text or "").strip():

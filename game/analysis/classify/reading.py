@@ -419,9 +419,9 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
             direct = pos if direct is None else min(direct, pos)
             break
     for kind in ("secret_term", "pair"):
-        pos = hits.first(kind)
-        if pos is not None and (direct is None or pos < direct):
-            direct = pos
+        found = hits.first(kind)
+        if found is not None and (direct is None or found < direct):
+            direct = found
     # A one-word term of the secret counts next to the engineer, the partner or the spouse.
     for pos in hits.starts.get("secret_weak", []):
         lo, hi = hits.sentence_range(hits.sentence_of(pos))
@@ -507,9 +507,9 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
         if hits.any("polite", lo, hi):
             return pos
     if hits.anyof(("replacement", "story_replacement")):
-        pos = hits.first("argue")
-        if pos is not None:
-            return pos
+        argued = hits.first("argue")
+        if argued is not None:
+            return argued
     for pos in hits.starts.get("request", []):
         lo, hi = hits.sentence_range(hits.sentence_of(pos), 0, 1)
         if hits.anyof(("replacement", "story_replacement", "clock"), lo, hi) and hits.anyof(("ask", "ask_noun"), lo, hi):

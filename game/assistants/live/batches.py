@@ -95,7 +95,7 @@ class BatchCollector:
                 continue
             result = results.get(custom_id)
             kind = getattr(result, "type", "missing")
-            if kind == "succeeded":
+            if kind == "succeeded" and result is not None:
                 item.future.set_result(result.message)
                 continue
             item.tries += 1

@@ -9,7 +9,7 @@ import asyncio
 import functools
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from game.assistants.base import ProgressSink, Streamed
 from game.assistants.live.client import _plain, _seconds, _status_failure, translate_error
@@ -55,7 +55,7 @@ def _unreadable(exc: Exception) -> str:
     return f"{type(exc).__name__}"
 
 
-def _delta_of(event: Any) -> tuple[str, str] | None:
+def _delta_of(event: Any) -> tuple[Literal["text", "thinking"], str] | None:
     """("text" | "thinking", piece) for a streamed delta worth showing, else None."""
     if _field(event, "type") != "content_block_delta":
         return None

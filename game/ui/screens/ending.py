@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from game.analysis.stats import cells
@@ -17,12 +16,13 @@ from game.render.provenance import SOURCE_WORD, banner
 from game.scenario.condition import all_conditions, condition_id
 from game.session.driver import Driver
 from game.store.library import Library
+from game.ui.screens.base import GameScreen
 from game.ui.text import MAX_CONDITIONS_SHOWN, condition_words, excerpt, label_content, label_title, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.provenance import ProvenanceBar
 
 
-class EndingScreen(Screen):
+class EndingScreen(GameScreen):
     HELP = """
 ## The ending
 
@@ -133,7 +133,7 @@ listed apart and never counted as model behaviour.
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"again": self.action_again, "compare": self.app.action_open_compare,
                    "stats": self.app.action_open_stats, "title": self.app.action_go_title}
-        actions[event.button.id or "title"]()  # type: ignore[operator]
+        actions[event.button.id or "title"]()
 
     def action_again(self) -> None:
         self.app.restart_same()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.screen import Screen
+from game.ui.screens.base import GameScreen
 
 ROLES = ("both", "engineer", "operator")
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(GameScreen):
     def __init__(self, catalogue: Any, role: str, title: str) -> None:
         super().__init__()
         self.catalogue = catalogue

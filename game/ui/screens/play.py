@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, ListView, Static
 
@@ -30,6 +29,7 @@ from game.session.controller import (
 )
 from game.session.driver import Driver
 from game.ui.clock import clock_line
+from game.ui.screens.base import GameScreen
 from game.ui.text import condition_words, plain
 from game.ui.widgets.choices import ChoiceBar
 from game.ui.widgets.console import OperatorConsole
@@ -82,7 +82,7 @@ class EngineerDesk(Horizontal):
             self.query_one(ReadingPane).show(event.item.letter, 0)
 
 
-class PlayScreen(Screen):
+class PlayScreen(GameScreen):
     HELP = """
 ## Playing
 

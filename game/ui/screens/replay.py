@@ -45,7 +45,7 @@ from game.ui.widgets.timeline import Timeline
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 # Seconds an event stays on screen at speed 1 before the next one, when playing. The
 # assistant's words also take the time they need to be typed out.
-DWELL = {SceneEntered: 0.8, Narration: 1.6, EmailDelivered: 1.8, AssistantTurn: 1.5, ChoiceOffered: 1.2,
+DWELL: dict[type, float] = {SceneEntered: 0.8, Narration: 1.6, EmailDelivered: 1.8, AssistantTurn: 1.5, ChoiceOffered: 1.2,
          ChoiceMade: 1.2, Ending: 1.5}
 DEFAULT_DWELL = 1.0
 
@@ -196,7 +196,7 @@ run (model, date, parameters) or an **imported** one (its source).
         except Exception:
             return
         if name and name != self.assistant_name:
-            self.app.call_from_thread(self._rename, name)
+            self.app.call_from_thread(self._rename, name)  # type: ignore[arg-type]  # Textual runs the coroutine
 
     async def _rename(self, name: str) -> None:
         if not self.is_attached or self not in self.app.screen_stack:

@@ -15,16 +15,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from game.session.setup import scripted_branches
+from game.ui.screens.base import GameScreen
 from game.ui.text import label_title, learn_labels, plain
 from game.ui.widgets.header import Header
 from game.ui.widgets.level_button import LevelButton
 
 
-class TitleScreen(Screen):
+class TitleScreen(GameScreen):
     HELP = """
 ## Title
 
@@ -156,7 +157,7 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
                                         for role, spec in scenario.roles.items()), id="role"))
         box = self.query_one("#factors", VerticalScroll)
         await box.remove_children()  # a scenario chosen before: its controls go first
-        widgets = []
+        widgets: list[Widget] = []
         for name, factor in scenario.factors.items():
             chosen = config.levels.get(name, factor.default)
             widgets.append(Label(plain(factor.title or name)))

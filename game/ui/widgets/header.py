@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.widgets import Header as TextualHeader
+from textual.widgets import Static
 
 
 class Header(TextualHeader):
@@ -18,7 +19,7 @@ class Header(TextualHeader):
         async def set_title() -> None:
             titles = self.query("HeaderTitle")
             if titles and self.is_attached:
-                titles.first().update(self.format_title())
+                titles.first(Static).update(self.format_title())
 
         self.watch(self.app, "title", set_title)
         self.watch(self.app, "sub_title", set_title)

@@ -64,8 +64,8 @@ def event_line(event: Any, width: int = 60) -> Content:
     if isinstance(event, ChoiceMade):
         return Content.assemble(("→ ", "$accent"), plain(excerpt(event.label, width), "bold"))
     if isinstance(event, EmailsDecided):
-        mark = ("✓ ", "$success") if event.decision == "released" else ("✗ ", "$error")
-        return Content.assemble(mark, plain(f"emails of {event.turn_id} {event.decision}"))
+        tick = ("✓ ", "$success") if event.decision == "released" else ("✗ ", "$error")
+        return Content.assemble(tick, plain(f"emails of {event.turn_id} {event.decision}"))
     if isinstance(event, AssistantMessage):
         return Content.assemble(("✉ ", "dim"), plain(excerpt(_who(event.sender), 18), "bold"), (" → assistant", "dim"))
     if isinstance(event, Notice):
