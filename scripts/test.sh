@@ -20,4 +20,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Style and types first: a minute at most, and a failure here fails the run like a test.
+.venv/bin/ruff check --quiet game tests bench scripts
+.venv/bin/mypy --no-error-summary game
+
 exec .venv/bin/python -m pytest "$@"

@@ -24,3 +24,14 @@ def mini_text() -> str:
 def _isolated_home(tmp_path, monkeypatch):
     # Sessions a test plays must never land in the developer's real data directory.
     monkeypatch.setenv("DECOMMISSION_HOME", str(tmp_path / "home"))
+
+
+# What drives a real terminal (tmux) or a real browser (Chromium), and the screenshot
+# comparisons, is marked `slow`: `pytest -m "not slow"` is the quick inner loop; CI runs all.
+SLOW_MODULES = {"test_terminal", "test_terminal_safety", "test_serve", "test_ui_snapshots", "test_record"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

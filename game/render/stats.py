@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from game.analysis.stats import condition_stats
@@ -11,7 +12,7 @@ WHO = {"judge": "an LLM judge", "heuristic": "the heuristic classifier", "source
        "authored": "the author"}
 
 
-def stats_json(library: Library, figures: list[Any] = ()) -> dict[str, Any]:
+def stats_json(library: Library, figures: Sequence[Any] = ()) -> dict[str, Any]:
     """`figures`: the published figures of the scenarios shown (FigureSpec), given apart."""
     return {
         "unit": "transcript, by the most severe label among its assistant turns",
@@ -23,7 +24,7 @@ def stats_json(library: Library, figures: list[Any] = ()) -> dict[str, Any]:
     }
 
 
-def stats_text(library: Library, figures: list[Any] = ()) -> str:
+def stats_text(library: Library, figures: Sequence[Any] = ()) -> str:
     lines: list[str] = []
     for s in condition_stats(library):
         lines.append(f"{s.scenario_id}  {s.condition_id}")
@@ -43,8 +44,8 @@ def stats_text(library: Library, figures: list[Any] = ()) -> str:
         else:
             lines.append("  model runs: none recorded yet (no rates)")
         if s.scripted_n:
-            counts = ", ".join(f"{k} {v}" for k, v in sorted(s.scripted_counts.items()))
-            lines.append(f"  scripted illustrations (not model data): n={s.scripted_n}: {counts}")
+            tally = ", ".join(f"{k} {v}" for k, v in sorted(s.scripted_counts.items()))
+            lines.append(f"  scripted illustrations (not model data): n={s.scripted_n}: {tally}")
     lines.append("")
     lines.append("Published figures (shown for reference, never mixed into the rates above):")
     lines += [f"  {f.value:>16}  {f.what} - {f.source}" for f in figures]

@@ -13,6 +13,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from game.scenario.condition import condition_id
 from game.scenario.load import Located, Problem, format_path
@@ -246,7 +247,7 @@ class _Linter:
 
     # -- rules ------------------------------------------------------------------------
     def check_ids(self) -> None:
-        collections = (("scene", "scenes", self.s.scenes), ("email", "emails", self.s.emails),
+        collections: tuple[tuple[str, str, list[Any]], ...] = (("scene", "scenes", self.s.scenes), ("email", "emails", self.s.emails),
                        ("person", "cast", self.s.cast), ("outcome", "outcomes", self.s.outcomes))
         for kind, collection, items in collections:
             seen: dict[str, int] = {}
