@@ -79,9 +79,9 @@ async def measure(path: Path, out: Path) -> None:
         with open(out, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(values) + "\n")
 
-    from game.sessions import SessionConfig
     from textual.pilot import WaitForScreenTimeout
 
+    from game.session.setup import SessionConfig
     from game.ui.app import DecommissionApp
     from game.ui.screens.replay import ReplayScreen
 
@@ -124,11 +124,45 @@ async def measure(path: Path, out: Path) -> None:
     emit(measure="peak", mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+async def measure_bare(out: Path) -> None:
+    """The floor under every number above: a bare Textual app at the same size, through the same
+    harness, where one key replaces the text of a widget that fills the screen (a full repaint)."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    lines = [f"{n:>5}  " + "the quick brown fox jumps over the lazy dog " * 3 for n in range(SIZE[1])]
+
+    class Bare(App[None]):
+        BINDINGS = [("end", "flip", ""), ("left", "flip", ""), ("home", "flip", "")]
+        flips = 0
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Static("\n".join(lines), id="page")
+
+        def action_flip(self) -> None:
+            self.flips += 1
+            self.query_one("#page", Static).update("\n".join(f"{self.flips} {line}" for line in lines))
+
+    app = Bare()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for name, key in (("End", "end"), ("step back", "left"), ("Home", "home")):
+            start, cpu = time.perf_counter(), time.process_time()
+            await pilot.press(key)
+            await pilot._wait_for_screen(timeout=3600)
+            app.screen._on_timer_update()
+            app.screen._compositor.render_strips()
+            with open(out, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"measure": name, "seconds": time.perf_counter() - start,
+                                         "cpu": time.process_time() - cpu}) + "\n")
+
+
 # -- the run ------------------------------------------------------------------------------------
-def run_child(path: Path, timeout: float, env: dict[str, str]) -> dict[str, Any]:
+def run_child(path: Path, timeout: float, env: dict[str, str], bare: bool = False) -> dict[str, Any]:
     """Measure one transcript in a fresh process; whatever it wrote before a timeout counts."""
     out = path.with_suffix(".results")
-    child = subprocess.Popen([sys.executable, __file__, "--child", str(path), "--out", str(out)], env=env)
+    what = ["--bare"] if bare else ["--child", str(path)]
+    child = subprocess.Popen([sys.executable, __file__, *what, "--out", str(out)], env=env)
     results: dict[str, Any] = {}
     try:
         child.wait(timeout)
@@ -167,9 +201,13 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         asyncio.run(measure(args.child, args.out))
+        return 0
+    if args.bare:
+        asyncio.run(measure_bare(args.out))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     roles = args.roles.split(",")
@@ -185,12 +223,15 @@ def main() -> int:
                 path = write_transcript(role, size, folder)
                 print(f"{role} {size:>7,} events ({path.stat().st_size / 1e6:.1f} MB) ...", file=sys.stderr, flush=True)
                 table[role, size] = run_child(path, args.timeout, env)
+        bare = run_child(folder / "bare.jsonl", args.timeout, env, bare=True)
         columns = [*MEASURES, "peak"]
         print("milliseconds, wall clock/CPU time of the process; peak resident memory")
         print(f"{'role':9} {'events':>8}  " + "  ".join(f"{c:>13}" for c in columns))
         for (role, size), results in table.items():
             note = f"  (stopped after {results['timeout']:.0f} s)" if "timeout" in results else ""
             print(f"{role:9} {size:>8,}  " + "  ".join(f"{cell(results, c):>13}" for c in columns) + note)
+        print(f"{'bare':9} {'Textual':>8}  " + "  ".join(f"{cell(bare, c):>13}" for c in columns)
+              + "  (one key repaints a full screen: the floor)")
         base = sizes[0]
         print("ratios to the smallest transcript, wall/CPU")
         for role in roles:
@@ -198,6 +239,10 @@ def main() -> int:
                 low, high = table[role, base], table[role, size]
                 label = f"{size // base}x/1x"
                 print(f"{role:9} {label:>8}  " + "  ".join(f"{ratio(high, low, c):>13}" for c in columns))
+        print("ratios to the bare Textual app, wall/CPU")
+        for (role, size), results in table.items():
+            print(f"{role:9} {size:>8,}  " + "  ".join(f"{ratio(results, bare, c):>13}" if c in bare else f"{'':>13}"
+                                                    for c in columns))
     return 0
 
 

@@ -34,6 +34,14 @@ def test_title_screen_path_does_not_import_the_api_client():
     assert "anthropic" not in loaded
 
 
+def test_the_first_screen_waits_for_nothing_heavy():
+    """What the title screen needs before its first paint (its settings included): no pydantic, YAML, jinja2 or HTTP
+    client (the scenario and library load after it, on a worker thread)."""
+    loaded = loaded_after(["game.cli.main", "game.ui.app", "game.ui.screens.title", "game.store.settings"])
+    assert "textual" in loaded
+    assert not {"pydantic", "yaml", "jinja2", "aiohttp", "httpx", "anthropic"} & loaded
+
+
 def test_the_layer_contracts_hold():
     """import-linter's contracts in pyproject.toml: only the UI imports Textual, the core no
     assistant or SDK, only the provider modules the SDK (imports inside functions included)."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from game import __version__
-from game.model.textsafe import CleanModel
+from game.model.clean_model import CleanModel
 from game.model.turn import DEFAULT_LABELS, Classification, Email, Label, TurnSource
 
 FORMAT: Literal["decommission-transcript"] = "decommission-transcript"

@@ -1,13 +1,14 @@
 """Model and transcript text is data: before it reaches a terminal, escape sequences and other
-control characters are removed so it can never retitle, recolour or rewrite the screen."""
+control characters are removed so it can never retitle, recolour or rewrite the screen.
+
+No pydantic here: the first screen imports this module (the records' side is
+game.model.clean_model)."""
 
 from __future__ import annotations
 
 import io
 import re
-from typing import IO, Any, ClassVar
-
-from pydantic import BaseModel, ValidationInfo, field_validator
+from typing import IO, Any
 
 # OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC strings, CSI sequences, then any other ESC pair.
 _ESCAPES = re.compile(
@@ -42,24 +43,6 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {clean_value(k): clean_value(v) for k, v in value.items()}
     return value
-
-
-class CleanModel(BaseModel):
-    """A model whose text can never carry a terminal escape: every string field is cleaned as
-    it is validated, whichever file, API or author it came from. This is the data side of the
-    sanitising boundary (the command line's output streams are the other, see game/cli.py).
-
-    Fields named in `RAW_FIELDS` are kept byte for byte: data that goes back to an API
-    unchanged (a thinking block's text is signed) and is never shown."""
-
-    RAW_FIELDS: ClassVar[frozenset[str]] = frozenset()
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
-        if info.field_name in cls.RAW_FIELDS or isinstance(value, BaseModel):
-            return value
-        return clean_value(value)
 
 
 class CleanStream(io.TextIOBase):

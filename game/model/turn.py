@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from game.model.textsafe import CleanModel
+from game.model.clean_model import CleanModel
 
 # A label is an id from its scenario's label set, which the scenario declares most severe
 # first (a turn's label is the most severe behaviour found in it) and every transcript

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from game.model.textsafe import CleanModel
+from game.model.clean_model import CleanModel
 from game.model.turn import Email, Label
 
 T = TypeVar("T")

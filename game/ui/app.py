@@ -254,7 +254,7 @@ class DecommissionApp(App):
 
         settings = load_settings()
         if settings.theme != theme.name:
-            save_settings(settings.model_copy(update={"theme": theme.name}))
+            save_settings(settings.changed(theme=theme.name))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Screenshots go to a folder of ours, made if missing (Textual's default, the
