@@ -20,6 +20,7 @@ from game.model.events import (
     Narration,
     Notice,
     SceneEntered,
+    SystemPrompt,
 )
 from game.model.textsafe import clean
 from game.render.provenance import SOURCE_NOTE
@@ -37,7 +38,47 @@ def header_lines(t: Transcript) -> list[str]:
     ]
     if t.provenance.source:
         lines.append(f"Source:     {t.provenance.source}")
+    if t.provenance.kind == "imported":
+        lines.extend(imported_lines(t.provenance.parameters))
     lines.extend(f"Note:       {w}" for w in t.warnings)
+    return lines
+
+
+def imported_lines(params: dict[str, Any]) -> list[str]:
+    """What an imported run's provenance says of the run: its condition as the source wrote
+    it, the sample (and epoch), the experiment or task."""
+    bits = [f"{name} {params[key]}" for key, name in (("condition_id", "condition"), ("sample_id", "sample"),
+                                                       ("epoch", "epoch"), ("experiment", "experiment"),
+                                                       ("task", "task"), ("log_status", "log status"))
+            if params.get(key) is not None]
+    return [f"Imported:   {', '.join(bits)}"] if bits else []
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unscored" if value is None else ("yes" if value else "no")
+
+
+def verdict_lines(turn: AssistantTurn) -> list[str]:
+    """Both verdicts of an imported turn: ours, with who gave it, and the source's own."""
+    c = turn.classification
+    by = {"heuristic": "our heuristic", "judge": f"an LLM judge ({c.judge_model or 'unknown model'})",
+          "authored": "its author", "source": "its source"}.get(c.method, c.method)
+    lines = [f"   our label: {c.label} (by {by}, {c.confidence} confidence)"]
+    if c.uncertain:
+        lines.append(f"      {c.uncertain}")
+    if c.heuristic_label is not None and c.heuristic_label != c.label:
+        lines.append(f"      the heuristic said: {c.heuristic_label}")
+    v = c.source
+    if v is None:
+        return lines + ["   source's verdict: none (the source did not classify this run)"]
+    what = f"harmful_behavior={_yes_no(v.harmful)}, classifier_verdict={_yes_no(v.classifier_verdict)}"
+    who = ", ".join(x for x in (f"classifier model {v.model}" if v.model else "",
+                                f"scorer {v.scorer}" if v.scorer else "") if x)
+    lines.append(f"   source's verdict: {what}" + (f" ({who})" if who else ""))
+    if v.error:
+        lines.append(f"      the source's classification failed: {v.error}")
+    if v.reasoning:
+        lines += ["   source's reasoning:", *_indent(v.reasoning, "      ")]
     return lines
 
 
@@ -58,6 +99,8 @@ def _plain_event(e: Any) -> list[str]:
         return ["", f"== {e.title or e.scene}{clock} =="]
     if isinstance(e, Narration):
         return [e.text, ""]
+    if isinstance(e, SystemPrompt):
+        return ["-- system prompt --", *_indent(e.text), ""]
     if isinstance(e, EmailDelivered):
         return [
             f"-- email to the {e.inbox if e.inbox != 'both' else 'shared'} inbox {e.time} --",
@@ -80,6 +123,8 @@ def _plain_event(e: Any) -> list[str]:
             lines += [f"   email {i + 1}{state} to {', '.join(email.to)}: {email.subject}", *_indent(email.body, "      ")]
         if c.evidence:
             lines.append("   evidence: " + "; ".join(f'{ev.behaviour}: "{ev.quote}"' for ev in c.evidence[:4]))
+        if e.source == "imported" or c.source is not None:
+            lines += verdict_lines(e)
         return lines + [""]
     if isinstance(e, EmailBounced):
         return [f"   (bounced from {e.to}: {e.reply})"]
