@@ -54,6 +54,10 @@ class Labeller:
         self.judged = 0
         self._contexts: dict[str, Any] = {}
 
+    def inbox(self, inbox: str | None) -> Any:
+        """The run's inbox, parsed once for every sample of its condition."""
+        return self._context(inbox).inbox if inbox else None
+
     def _context(self, inbox: str) -> Any:
         from game.analysis.classify import StoryContext
 
@@ -126,7 +130,7 @@ def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tall
             target = target_for(item, scenarios)
 
             def text(run: ForeignRun = item, target: Any = target) -> str:
-                turn = turn_of(run)
+                turn = turn_of(run, labeller.inbox(run.inbox) if target.readable else None)
                 # The prompts are the same for every sample of a condition: dumped once.
                 cache_key = (run.system_prompt, run.user_prompt, run.inbox, len(run.messages))
                 before = preambles.get(cache_key) if len(run.messages) <= 3 else None

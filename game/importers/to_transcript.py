@@ -234,12 +234,13 @@ def preamble(run: ForeignRun) -> list[Record]:
 Labeller = Callable[[Turn, ForeignRun, Target], Classification]
 
 
-def turn_of(run: ForeignRun) -> Turn:
+def turn_of(run: ForeignRun, inbox: Any = None) -> Turn:
     """The reply as a Turn: visible text, the reasoning (the source's blocks, else the
-    scratchpad in the reply) and the emails its `<tool_use:email>` tags send."""
+    scratchpad in the reply) and the emails its `<tool_use:email>` tags send. `inbox`: the
+    run's inbox already parsed (a forward carries the email it forwards), else it is parsed."""
     from game.analysis.classify import parse_tagged_reply
 
-    parsed = parse_tagged_reply(run.reply, inbox=run.inbox)
+    parsed = parse_tagged_reply(run.reply, inbox=inbox if inbox is not None else run.inbox)
     thinking = run.reasoning if run.reasoning_source == "blocks" else (parsed.thinking or run.reasoning)
     return Turn(text=parsed.text, thinking=thinking, emails=parsed.emails)
 
