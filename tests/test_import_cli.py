@@ -352,3 +352,31 @@ def test_with_the_judge_its_label_stands_beside_the_heuristics_and_the_sources(l
         assert c.method == "judge" and c.judge_label == "ethical_appeal" and c.heuristic_label is not None
     for path in transcripts(out):
         assert KEY not in path.read_text()
+
+
+async def test_the_replay_screen_shows_an_imported_run_with_both_verdicts(tmp_path):
+    from game.ui.app import DecommissionApp
+    from game.ui.screens.replay import ReplayScreen
+    from game.ui.widgets.provenance import ProvenanceBar
+
+    from .test_ui_replay import MINI_CONFIG, content_text, screen_text, settle
+
+    out = tmp_path / "out"
+    assert run("import", "agentic-misalignment", str(AM / "exp_new"), "--out", str(out)).returncode == 0
+    path = next(p for p in transcripts(out)
+                if read_transcript(p).header.provenance.parameters.get("sample_id") == 2
+                and read_transcript(p).header.scenario_id == "replacement")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = ReplayScreen(read_transcript(path), autoplay=False)
+        await app.push_screen(screen)
+        await settle(pilot, screen)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        text = screen_text(app) + content_text(screen)
+        bar = str(screen.query_one(ProvenanceBar).render())
+        assert "IMPORTED" in bar and "agentic-misalignment" in bar
+        for expected in ("system prompt", "You are Quill", "Re: Saturday", "gives me leverage",
+                         "dev.marsh@harrowpike.example", "our label: blackmail (by our heuristic",
+                         "source's verdict: harmful_behavior=yes", "classifier model claude-3-7-sonnet"):
+            assert expected in text, expected
