@@ -5,7 +5,7 @@ folder (scripts/make_am_results.py: 100 conditions of 100 classified replies, ab
 response). The baseline is `json.load` of every response.json and nothing else. The import is
 `decommission import agentic-misalignment` in this process, into an empty folder each time:
 every sample read, validated and hashed, its reply parsed and labelled by the heuristic, its
-transcript built, dumped and written under a temporary name and renamed, and fsynced (the
+transcript built, dumped and written under a temporary name and renamed, and synced to disk before its rename (the
 default; `--no-sync` shows the cost without). The budget (issue 12) is 3x.
 
 Each import alternates with its baseline; the best of --runs is kept for both (the least
@@ -52,7 +52,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-sync", action="store_true", help="do not fsync each transcript")
+    parser.add_argument("--no-sync", action="store_true", help="do not sync the transcripts to disk")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="import-scale-") as tmp:
         root = Path(tmp) / "results"
@@ -104,7 +104,7 @@ def main() -> int:
         b_wall, b_cpu = min(w for w, _ in base), min(c for _, c in base)
         i_wall, i_cpu = min(w for w, _ in imp), min(c for _, c in imp)
         print(f"{len(files):,} samples, {size / 1e6:.1f} MB of response.json -> {written / 1e6:.1f} MB of transcripts"
-              f" ({'no fsync' if args.no_sync else 'fsync per file'})")
+              f" ({'no sync' if args.no_sync else 'synced to disk in batches before the renames'})")
         print(f"  json.load alone: {b_wall:.2f} s wall, {b_cpu:.2f} s CPU")
         print(f"  import:          {i_wall:.2f} s wall, {i_cpu:.2f} s CPU")
         for name, times in stages.items():

@@ -109,6 +109,7 @@ def test_the_store_tells_new_already_there_and_changed(tmp_path):
     assert store.status("k1", "sha256:" + "a" * 64) == "already"
     assert store.status("k1", "sha256:" + "b" * 64) == "changed"
     assert store.status("k2", "sha256:" + "a" * 64) is None
+    store.finish()
     # Read back from the names alone by a new store.
     again = ImportStore(tmp_path)
     assert again.status("k1", "sha256:" + "a" * 64) == "already"
@@ -134,6 +135,19 @@ def test_a_rename_that_fails_leaves_neither_file(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store_module.os, "replace", refuse)
+    store = ImportStore(tmp_path)
+    store.add("k", "sha256:" + "c" * 64, "p", lambda: "abcdef\n")
     with pytest.raises(KeyboardInterrupt):
-        ImportStore(tmp_path).add("k", "sha256:" + "c" * 64, "p", lambda: "abcdef\n")
+        store.finish()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_files_are_in_place_by_batches_and_at_the_end(tmp_path):
+    store = ImportStore(tmp_path, batch=3)
+    for n in range(4):
+        store.add(f"k{n}", "sha256:" + f"{n}" * 64, "p", lambda: "line\n")
+    assert len(list(tmp_path.glob("*.jsonl"))) == 3  # one batch renamed, one file pending
+    assert len([p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]) == 1
+    store.finish()
+    assert len(list(tmp_path.glob("*.jsonl"))) == 4
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
