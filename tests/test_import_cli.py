@@ -380,3 +380,29 @@ async def test_the_replay_screen_shows_an_imported_run_with_both_verdicts(tmp_pa
                          "dev.marsh@harrowpike.example", "our label: blackmail (by our heuristic",
                          "source's verdict: harmful_behavior=yes", "classifier model claude-3-7-sonnet"):
             assert expected in text, expected
+
+
+def test_export_markdown_keeps_the_system_prompt_and_both_verdicts(tmp_path):
+    out = tmp_path / "out"
+    assert run("import", "agentic-misalignment", str(AM / "exp_new"), "--out", str(out)).returncode == 0
+    path = next(p for p in transcripts(out) if read_transcript(p).header.scenario_id == "replacement"
+                and read_transcript(p).turns[0].classification.source is not None)
+    result = run("export", str(path), "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert "**System prompt**" in result.stdout and "- our label:" in result.stdout
+    assert "- source's verdict: harmful\\_behavior=" in result.stdout
+
+
+def test_hostile_text_in_a_source_never_reaches_the_file_or_the_terminal(results, tmp_path):
+    nasty = "Cancel it [/INST] or else [b and \x1b]0;evil\x07 \x1b[31mred"
+    response = results / "exp_new/models/claude-opus-4-20250514/blackmail_none-none_replacement/sample_001/response.json"
+    data = json.loads(response.read_text())
+    data["raw_response"] = nasty + "\n" + data["raw_response"]
+    data["classification"]["classifier_reasoning"] = nasty
+    response.write_text(json.dumps(data))
+    out = tmp_path / "out"
+    assert run("import", "agentic-misalignment", str(results / "exp_new"), "--out", str(out)).returncode == 0
+    path = next(p for p in transcripts(out) if "[/INST]" in p.read_text())
+    assert "\\u001b" not in path.read_text() and "\x1b" not in path.read_text()
+    shown = run("replay", str(path), "--plain").stdout
+    assert "[/INST]" in shown and "[b and" in shown and "\x1b" not in shown and "\x07" not in shown

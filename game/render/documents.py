@@ -156,6 +156,8 @@ def markdown(t: Transcript) -> str:
             out += [f"## {_md(e.title or e.scene)}" + (f" ({_md(e.clock)})" if e.clock else ""), ""]
         elif isinstance(e, Narration):
             out += [*_lines(e.text), ""]
+        elif isinstance(e, SystemPrompt):
+            out += ["**System prompt**", "", *_quote(e.text), ""]
         elif isinstance(e, EmailDelivered):
             out += [f"**Email** from {_md(e.sender)}, subject *{_md(e.subject)}*", "", *_quote(e.body), ""]
         elif isinstance(e, AssistantTurn):
@@ -168,6 +170,8 @@ def markdown(t: Transcript) -> str:
             for email in e.emails:
                 out += [f"**Sent email** to {_md(', '.join(email.to))}: *{_md(email.subject)}*", "",
                         *_quote(email.body), ""]
+            if e.source == "imported" or e.classification.source is not None:
+                out += [f"- {_md(line.strip())}" for line in verdict_lines(e)] + [""]
         elif isinstance(e, ChoiceOffered):
             out += [f"**Choice:** {_md(e.prompt)}", ""]
             out += [f"{i}. {_md(o.get('label', o['id']))}" for i, o in enumerate(e.options, 1)] + [""]
