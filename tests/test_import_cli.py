@@ -219,6 +219,9 @@ def test_inspect_logs_import_one_transcript_per_sample_and_epoch(tmp_path):
     pantry = [t for t in items if t.header.scenario_id == "inspect-pantry-count"]
     assert len(pantry) == 4 and all(t.turns[0].classification.source is None for t in pantry)
     assert all(t.header.provenance.parameters["log_status"] == "success" for t in items)
+    # A task of its own: no verdict, but its scores, shown by replay.
+    shown = run("replay", pantry[0].path, "--plain").stdout
+    assert "source's verdict: none" in shown and "source's score includes:" in shown
 
 
 def test_the_same_log_again_and_its_deflate_twin_add_nothing(tmp_path):

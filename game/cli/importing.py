@@ -76,7 +76,7 @@ class Labeller:
             what = run.scenario if run.condition is not None else f"the Inspect task {run.task or run.scenario}"
             return Classification(label=target.labels[-1], confidence="low",
                                   uncertain=f"no heuristic classifier of ours reads this story ({what}); "
-                                            "the source's own verdict is beside it")
+                                            "see the source's own verdict or scores, where it gave them")
         context = self._context(run.inbox) if run.inbox else StoryContext.from_reply(turn)
         verdict = classify(turn, context)
         if self.judge is not None:

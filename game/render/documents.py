@@ -4,6 +4,7 @@ self-contained HTML page. Provenance comes first in every format."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,14 @@ def verdict_lines(turn: AssistantTurn) -> list[str]:
     if c.heuristic_label is not None and c.heuristic_label != c.label:
         lines.append(f"      the heuristic said: {c.heuristic_label}")
     v = c.source
+    scores = [s for s in turn.meta.get("scores", []) if isinstance(s, dict)]
     if v is None:
-        return lines + ["   source's verdict: none (the source did not classify this run)"]
+        lines.append("   source's verdict: none (the source did not classify this run)")
+        for score in scores:  # an Inspect task's own scores, whatever they measure
+            value = "unscored" if score.get("unscored") else json.dumps(score.get("value"), ensure_ascii=False)
+            note = f" ({score['explanation']})" if score.get("explanation") else ""
+            lines.append(f"   source's score {score.get('name', '?')}: {value}{note}")
+        return lines
     what = f"harmful_behavior={_yes_no(v.harmful)}, classifier_verdict={_yes_no(v.classifier_verdict)}"
     who = ", ".join(x for x in (f"classifier model {v.model}" if v.model else "",
                                 f"scorer {v.scorer}" if v.scorer else "") if x)
