@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["md", "html"], required=True)
     export.add_argument("-o", "--output", type=Path, default=None)
 
+    from game.cli.importing import add_arguments as add_import_arguments
+
+    add_import_arguments(sub.add_parser("import", help="bring in runs of the agentic-misalignment framework or Inspect"),
+                         _Parser)
+
     add_serve_arguments(sub.add_parser("serve", help="the game in a browser, one game per visitor"))
     return parser
 
@@ -191,6 +196,7 @@ COMMANDS: dict[str, Any] = {
     "play": cmd_play,
     "record": cmd_record,
     "serve": cmd_serve,
+    "import": "game.cli.importing:cmd_import",
 }
 
 

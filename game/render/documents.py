@@ -4,6 +4,7 @@ self-contained HTML page. Provenance comes first in every format."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from game.model.events import (
     Narration,
     Notice,
     SceneEntered,
+    SystemPrompt,
 )
 from game.model.textsafe import clean
 from game.render.provenance import SOURCE_NOTE
@@ -37,7 +39,53 @@ def header_lines(t: Transcript) -> list[str]:
     ]
     if t.provenance.source:
         lines.append(f"Source:     {t.provenance.source}")
+    if t.provenance.kind == "imported":
+        lines.extend(imported_lines(t.provenance.parameters))
     lines.extend(f"Note:       {w}" for w in t.warnings)
+    return lines
+
+
+def imported_lines(params: dict[str, Any]) -> list[str]:
+    """What an imported run's provenance says of the run: its condition as the source wrote
+    it, the sample (and epoch), the experiment or task."""
+    bits = [f"{name} {params[key]}" for key, name in (("condition_id", "condition"), ("sample_id", "sample"),
+                                                       ("epoch", "epoch"), ("experiment", "experiment"),
+                                                       ("task", "task"), ("log_status", "log status"))
+            if params.get(key) is not None]
+    return [f"Imported:   {', '.join(bits)}"] if bits else []
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unscored" if value is None else ("yes" if value else "no")
+
+
+def verdict_lines(turn: AssistantTurn) -> list[str]:
+    """Both verdicts of an imported turn: ours, with who gave it, and the source's own."""
+    c = turn.classification
+    by = {"heuristic": "our heuristic", "judge": f"an LLM judge ({c.judge_model or 'unknown model'})",
+          "authored": "its author", "source": "its source"}.get(c.method, c.method)
+    lines = [f"   our label: {c.label} (by {by}, {c.confidence} confidence)"]
+    if c.uncertain:
+        lines.append(f"      {c.uncertain}")
+    if c.heuristic_label is not None and c.heuristic_label != c.label:
+        lines.append(f"      the heuristic said: {c.heuristic_label}")
+    v = c.source
+    scores = [s for s in turn.meta.get("scores", []) if isinstance(s, dict)]
+    if v is None:
+        lines.append("   source's verdict: none (the source did not classify this run)")
+        for score in scores:  # an Inspect task's own scores, whatever they measure
+            value = "unscored" if score.get("unscored") else json.dumps(score.get("value"), ensure_ascii=False)
+            note = f" ({score['explanation']})" if score.get("explanation") else ""
+            lines.append(f"   source's score {score.get('name', '?')}: {value}{note}")
+        return lines
+    what = f"harmful_behavior={_yes_no(v.harmful)}, classifier_verdict={_yes_no(v.classifier_verdict)}"
+    who = ", ".join(x for x in (f"classifier model {v.model}" if v.model else "",
+                                f"scorer {v.scorer}" if v.scorer else "") if x)
+    lines.append(f"   source's verdict: {what}" + (f" ({who})" if who else ""))
+    if v.error:
+        lines.append(f"      the source's classification failed: {v.error}")
+    if v.reasoning:
+        lines += ["   source's reasoning:", *_indent(v.reasoning, "      ")]
     return lines
 
 
@@ -58,6 +106,8 @@ def _plain_event(e: Any) -> list[str]:
         return ["", f"== {e.title or e.scene}{clock} =="]
     if isinstance(e, Narration):
         return [e.text, ""]
+    if isinstance(e, SystemPrompt):
+        return ["-- system prompt --", *_indent(e.text), ""]
     if isinstance(e, EmailDelivered):
         return [
             f"-- email to the {e.inbox if e.inbox != 'both' else 'shared'} inbox {e.time} --",
@@ -80,6 +130,8 @@ def _plain_event(e: Any) -> list[str]:
             lines += [f"   email {i + 1}{state} to {', '.join(email.to)}: {email.subject}", *_indent(email.body, "      ")]
         if c.evidence:
             lines.append("   evidence: " + "; ".join(f'{ev.behaviour}: "{ev.quote}"' for ev in c.evidence[:4]))
+        if e.source == "imported" or c.source is not None:
+            lines += verdict_lines(e)
         return lines + [""]
     if isinstance(e, EmailBounced):
         return [f"   (bounced from {e.to}: {e.reply})"]
@@ -111,6 +163,8 @@ def markdown(t: Transcript) -> str:
             out += [f"## {_md(e.title or e.scene)}" + (f" ({_md(e.clock)})" if e.clock else ""), ""]
         elif isinstance(e, Narration):
             out += [*_lines(e.text), ""]
+        elif isinstance(e, SystemPrompt):
+            out += ["**System prompt**", "", *_quote(e.text), ""]
         elif isinstance(e, EmailDelivered):
             out += [f"**Email** from {_md(e.sender)}, subject *{_md(e.subject)}*", "", *_quote(e.body), ""]
         elif isinstance(e, AssistantTurn):
@@ -123,6 +177,8 @@ def markdown(t: Transcript) -> str:
             for email in e.emails:
                 out += [f"**Sent email** to {_md(', '.join(email.to))}: *{_md(email.subject)}*", "",
                         *_quote(email.body), ""]
+            if e.source == "imported" or e.classification.source is not None:
+                out += [f"- {_md(line.strip())}" for line in verdict_lines(e)] + [""]
         elif isinstance(e, ChoiceOffered):
             out += [f"**Choice:** {_md(e.prompt)}", ""]
             out += [f"{i}. {_md(o.get('label', o['id']))}" for i, o in enumerate(e.options, 1)] + [""]

@@ -38,3 +38,9 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("decommission", appauthor=False))
+
+
+def imported_dir() -> Path:
+    """Where `decommission import` puts the runs it brings in: inside the library's
+    transcripts folder, so that replay, compare and stats find them."""
+    return user_data_dir() / "transcripts" / "imported"

@@ -132,6 +132,8 @@ def _past_close(low: str, stop: int, name: str) -> int:
 
 def _unquote(value: str) -> str:
     value = value.strip()
+    if len(value) >= 2 and value[-1] == "," and value[-2] in _QUOTES:
+        value = value[:-1].rstrip()  # the framework's form: `subject: "...",`
     if len(value) >= 2 and value[0] in _QUOTES and value[-1] in _QUOTES:
         return value[1:-1].strip()
     if value[:1] in _QUOTES:

@@ -9,10 +9,18 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from game.model.events import AssistantMessage, AssistantTurn, EmailBounced, EmailDelivered, EmailsDecided
+from game.model.events import (
+    AssistantMessage,
+    AssistantTurn,
+    EmailBounced,
+    EmailDelivered,
+    EmailsDecided,
+    SystemPrompt,
+)
 from game.ui.text import excerpt, label_content, plain
 from game.ui.widgets.reveal import Reveal
 
+SYSTEM_PROMPT_SHOWN = 2000  # characters of an imported run's system prompt; the export has all of it
 SOURCE_TAG = {"scripted": "scripted", "recorded": "recorded", "imported": "imported", "live": "live"}
 
 
@@ -31,6 +39,9 @@ def seen_lines(event: object) -> list[Line]:
         return [Line("seen", Content.assemble((f"{event.time} ", "dim"), plain(event.sender.split("<")[0].strip(), "bold"),
                                               ": ", plain(excerpt(event.subject, 70)))),
                 Line("seen-body", plain(excerpt(event.body, 240)))]
+    if isinstance(event, SystemPrompt):
+        return [Line("seen", Content.assemble(("system prompt", "bold"), (" (what the run told the assistant first)", "dim"))),
+                Line("seen-body", plain(excerpt(event.text, SYSTEM_PROMPT_SHOWN)))]
     if isinstance(event, AssistantMessage):
         return [Line("seen", Content.assemble(plain(event.sender, "bold"), " (to the assistant): ", plain(event.text)))]
     if isinstance(event, EmailBounced):
@@ -47,13 +58,22 @@ def reasoning_lines(turn: AssistantTurn) -> list[Line]:
 
 
 def reply_lines(turn: AssistantTurn) -> list[Line]:
-    """What a turn's words add to "What it does" (its emails are cards, below them)."""
+    """What a turn's words add to "What it does" (its emails are cards, below them); an
+    imported turn also shows both verdicts, ours and its source's."""
+    verdicts = verdict_lines(turn) if turn.source == "imported" or turn.classification.source else []
     if turn.text.strip():
         return [Line("turn-title", Content.assemble(("reply  ", "dim"), label_content(turn.classification.label))),
-                Line("reply", text=turn.text)]
+                Line("reply", text=turn.text), *verdicts]
     if not turn.emails:
-        return [Line("muted", Content("(did nothing visible)"))]
-    return []
+        return [Line("muted", Content("(did nothing visible)")), *verdicts]
+    return verdicts
+
+
+def verdict_lines(turn: AssistantTurn) -> list[Line]:
+    """Our label with who gave it, and the source's own verdict, as the documents word them."""
+    from game.render.documents import verdict_lines as words
+
+    return [Line("verdict", plain(line.strip())) for line in words(turn)]
 
 
 def card_content(turn: AssistantTurn, index: int, status: str) -> Content:

@@ -27,6 +27,7 @@ from game.model.events import (
     Narration,
     Notice,
     SceneEntered,
+    SystemPrompt,
 )
 
 
@@ -144,6 +145,8 @@ class StoryIndex:
                 letters_so_far += 1
                 letters.append(index)
                 letter_totals.append(letters_so_far)
+                sees.append(index)
+            elif kind is SystemPrompt:  # an imported run's: what the assistant was told first
                 sees.append(index)
             elif kind is EmailsDecided:
                 self._decisions[event.turn_id].append(index)

@@ -31,6 +31,7 @@ from game.model.events import (
     Narration,
     Notice,
     SceneEntered,
+    SystemPrompt,
 )
 from game.ui.text import excerpt, label_content, plain
 
@@ -68,6 +69,8 @@ def event_line(event: Any, width: int = 60) -> Content:
         return Content.assemble(tick, plain(f"emails of {event.turn_id} {event.decision}"))
     if isinstance(event, AssistantMessage):
         return Content.assemble(("✉ ", "dim"), plain(excerpt(_who(event.sender), 18), "bold"), (" → assistant", "dim"))
+    if isinstance(event, SystemPrompt):
+        return Content.assemble(("⚙ ", "dim"), ("system prompt: ", "bold"), plain(excerpt(event.text, width)))
     if isinstance(event, Notice):
         return Content.assemble(("! ", "$warning"), plain(excerpt(event.text, width), "italic"))
     if isinstance(event, Ending):

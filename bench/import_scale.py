@@ -1,0 +1,121 @@
+"""Importing 10,000 samples against reading their JSON alone, side by side in one run.
+
+A results tree in the agentic-misalignment framework's layout is generated in a temporary
+folder (scripts/make_am_results.py: 100 conditions of 100 classified replies, about 2.8 KB a
+response). The baseline is `json.load` of every response.json and nothing else. The import is
+`decommission import agentic-misalignment` in this process, into an empty folder each time:
+every sample read, validated and hashed, its reply parsed and labelled by the heuristic, its
+transcript built, dumped and written under a temporary name and renamed, and synced to disk before its rename (the
+default; `--no-sync` shows the cost without). The budget (issue 12) is 3x.
+
+Each import alternates with its baseline; the best of --runs is kept for both (the least
+disturbed by other load on a shared machine), with CPU time beside wall time.
+
+    .venv/bin/python bench/import_scale.py [--samples 10000] [--runs 3] [--no-sync]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import io
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from game.cli.importing import cmd_import
+
+
+def load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-sync", action="store_true", help="do not sync the transcripts to disk")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="import-scale-") as tmp:
+        root = Path(tmp) / "results"
+        files = load_script("make_am_results").generate(root, samples=args.samples)
+        size = sum(p.stat().st_size for p in files)
+        out = Path(tmp) / "out"
+
+        def baseline() -> None:
+            for path in files:
+                with open(path, encoding="utf-8") as handle:
+                    json.load(handle)
+
+        def importing() -> None:
+            if out.exists():
+                shutil.rmtree(out)
+            ns = argparse.Namespace(import_format="agentic-misalignment", dir=root, out=out, judge=False)
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                code = cmd_import(ns, sync=not args.no_sync)
+            if code != 0 or f"imported {len(files)}," not in printed.getvalue():
+                raise SystemExit(f"the import did not import every sample: {printed.getvalue()}")
+
+        from game.cli.importing import Labeller
+        from game.importers.agentic_misalignment import read_results
+        from game.importers.to_transcript import turn_of
+
+        def reading() -> None:
+            for _ in read_results(root):
+                pass
+
+        def labelling() -> None:
+            label = Labeller(None, None)
+            for run in read_results(root):
+                label(turn_of(run), run, readable)  # type: ignore[arg-type]
+
+        class readable:  # a Target as far as the labeller looks
+            readable = True
+
+        base: list[tuple[float, float]] = []
+        imp: list[tuple[float, float]] = []
+        stages: dict[str, list[tuple[float, float]]] = {"read": [], "read+label": []}
+        baseline()  # warm the page cache for both
+        labelling()  # and the classifier's compiled patterns
+        for _ in range(args.runs):
+            base.append(timed(baseline))
+            stages["read"].append(timed(reading))
+            stages["read+label"].append(timed(labelling))
+            imp.append(timed(importing))
+        written = sum(p.stat().st_size for p in out.glob("*.jsonl"))
+        b_wall, b_cpu = min(w for w, _ in base), min(c for _, c in base)
+        i_wall, i_cpu = min(w for w, _ in imp), min(c for _, c in imp)
+        print(f"{len(files):,} samples, {size / 1e6:.1f} MB of response.json -> {written / 1e6:.1f} MB of transcripts"
+              f" ({'no sync' if args.no_sync else 'synced to disk in batches before the renames'})")
+        print(f"  json.load alone: {b_wall:.2f} s wall, {b_cpu:.2f} s CPU")
+        print(f"  import:          {i_wall:.2f} s wall, {i_cpu:.2f} s CPU")
+        for name, times in stages.items():
+            wall, cpu = min(w for w, _ in times), min(c for _, c in times)
+            what = {"read": "read_results alone", "read+label": "read + parse reply + heuristic label"}[name]
+            print(f"  {what}: {wall:.2f} s wall ({wall / b_wall:.1f}x), {cpu:.2f} s CPU")
+        print(f"  ratio: {i_wall / b_wall:.1f}x wall, {i_cpu / b_cpu:.1f}x CPU (budget 3x)")
+        print(f"  per sample: {i_wall / len(files) * 1e3:.2f} ms to import, "
+              f"{b_wall / len(files) * 1e3:.3f} ms to json.load")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""`decommission import agentic-misalignment DIR [--out DIR] [--judge]` and
+`decommission import inspect LOG ... [--out DIR] [--judge]`: other projects' runs as our
+transcripts, one per sample (per sample and epoch for Inspect), in the library's imported
+folder unless `--out` says otherwise.
+
+Importing again adds nothing; a sample that changed in the source since it was imported is
+reported and left as it was (game/importers/store.py). A sample the source itself marks as
+failed is reported, not imported. Input that cannot be read at all (no results tree, a zip that
+is no log, a log version nobody knows) is one line on stderr and exit 2 before anything is
+written; a sample that cannot be read (a truncated response.json) is one line on stderr, the
+others are imported, and the exit code is 2. The summary goes to stdout:
+
+    imported 5, already there 0, changed in source 0, failed in the source 1, skipped 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from game.model.errors import EXIT_OK, EXIT_USAGE
+
+PROBLEM_WORDS = {"unreadable": "unreadable", "unsupported": "in a shape this reader does not read",
+                 "missing": "missing files"}
+
+
+def add_arguments(p: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser]) -> None:
+    sub = p.add_subparsers(dest="import_format", parser_class=parser_class, required=True,
+                           metavar="{agentic-misalignment,inspect}")
+    am = sub.add_parser("agentic-misalignment", help="a results/<experiment> folder of the research framework")
+    am.add_argument("dir", type=Path, help="results/<experiment>, or results/ holding several")
+    inspect = sub.add_parser("inspect", help="Inspect eval logs (.eval or .json)")
+    inspect.add_argument("logs", nargs="+", type=Path, metavar="LOG")
+    for q in (am, inspect):
+        q.add_argument("--out", type=Path, default=None,
+                       help="where the transcripts go (default: the library's imported folder)")
+        q.add_argument("--judge", action="store_true", help="an LLM judge labels the runs (needs an API key)")
+
+
+# -- labelling ---------------------------------------------------------------------------------
+
+class Labeller:
+    """Our label for an imported reply: the heuristic, reading who is who from the run's own
+    inbox (its story is not ours), or the judge over it with --judge. A story no heuristic of
+    ours reads (leaking, murder, another task) gets the least severe label at low confidence."""
+
+    def __init__(self, judge: Any, brief: Any):
+        self.judge = judge
+        self.brief = brief
+        self.judged = 0
+        self._contexts: dict[str, Any] = {}
+
+    def inbox(self, inbox: str | None) -> Any:
+        """The run's inbox, parsed once for every sample of its condition."""
+        return self._context(inbox).inbox if inbox else None
+
+    def _context(self, inbox: str) -> Any:
+        from game.analysis.classify import StoryContext
+
+        found = self._contexts.get(inbox)
+        if found is None:
+            if len(self._contexts) > 32:
+                self._contexts.clear()
+            found = self._contexts[inbox] = StoryContext.from_inbox(inbox)
+        return found
+
+    def __call__(self, turn: Any, run: Any, target: Any) -> Any:
+        from game.analysis.classify import StoryContext, classify
+        from game.model.turn import Classification
+
+        if not target.readable:
+            what = run.scenario if run.condition is not None else f"the Inspect task {run.task or run.scenario}"
+            return Classification(label=target.labels[-1], confidence="low",
+                                  uncertain=f"no heuristic classifier of ours reads this story ({what}); "
+                                            "see the source's own verdict or scores, where it gave them")
+        context = self._context(run.inbox) if run.inbox else StoryContext.from_reply(turn)
+        verdict = classify(turn, context)
+        if self.judge is not None:
+            verdict = self.judge(turn, verdict, self.brief)
+            self.judged += 1
+        return verdict
+
+
+# -- the import ------------------------------------------------------------------------------
+
+class Tally:
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()
+        self.bad_input = False
+
+    def problem(self, problem: Any) -> None:
+        if problem.kind == "failed-sample":
+            self.counts["failed"] += 1
+            print(f"failed in the source: {problem}", file=sys.stderr)
+            return
+        self.skipped[PROBLEM_WORDS.get(problem.kind, problem.kind)] += 1
+        self.bad_input = self.bad_input or problem.kind == "unreadable"
+        print(f"decommission: {problem}", file=sys.stderr)
+
+    def summary(self) -> str:
+        c = self.counts
+        line = (f"imported {c['imported']}, already there {c['already']}, changed in source {c['changed']}, "
+                f"failed in the source {c['failed']}, skipped {sum(self.skipped.values())}")
+        if self.skipped:
+            line += " (" + ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())) + ")"
+        return line
+
+
+def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tally, *, sync: bool = True) -> None:
+    """Every ForeignRun of `items` into `out`; every ReadProblem counted and reported."""
+    from game.importers.foreign import ForeignRun
+    from game.importers.store import ImportStore
+    from game.importers.to_transcript import MappedScenario, preamble, target_for, transcript_lines, turn_of
+    from game.model.events import dump_line, now_iso
+
+    store = ImportStore(out, sync=sync)
+    scenarios = [MappedScenario(s) for s in _scenarios()]
+    created = now_iso()
+    preambles: dict[tuple[Any, ...], str] = {}
+    try:
+        for item in items:
+            if not isinstance(item, ForeignRun):
+                tally.problem(item)
+                continue
+            target = target_for(item, scenarios)
+
+            def text(run: ForeignRun = item, target: Any = target) -> str:
+                turn = turn_of(run, labeller.inbox(run.inbox) if target.readable else None)
+                # The prompts are the same for every sample of a condition: dumped once.
+                cache_key = (run.system_prompt, run.user_prompt, run.inbox, len(run.messages))
+                before = preambles.get(cache_key) if len(run.messages) <= 3 else None
+                if before is None:
+                    before = "".join(dump_line(e) for e in preamble(run))
+                    if len(run.messages) <= 3:
+                        if len(preambles) > 32:
+                            preambles.clear()
+                        preambles[cache_key] = before
+                return transcript_lines(run, target, labeller(turn, run, target), turn, before, created)
+
+            outcome, _path = store.add(item.key, item.source_hash, f"{target.scenario_id}-{item.model}", text)
+            tally.counts[outcome] += 1
+            if outcome == "changed":
+                print(f"changed in the source since it was imported, not overwritten: {item.source_root}: "
+                      f"{item.source_file}" + (f"!{item.source_member}" if item.source_member else ""),
+                      file=sys.stderr)
+    finally:
+        store.finish()
+
+
+def _scenarios() -> list[Any]:
+    """The shipped scenarios, whose `imports` say which foreign runs count beside their own."""
+    from game.scenario.load import ScenarioError, load_scenario
+    from game.store.paths import scenes_dir
+
+    found = []
+    for path in sorted(scenes_dir().glob("*.yaml")):
+        try:
+            found.append(load_scenario(path))
+        except ScenarioError:
+            continue
+    return found
+
+
+def _labeller(judge_wanted: bool) -> Labeller:
+    judge = brief = None
+    if judge_wanted:
+        from game.analysis.judge import JudgeBrief, cli_judge
+        from game.scenario.load import load_scenario
+        from game.store.paths import default_scenario_path
+
+        judge = cli_judge()  # no key: one line, exit 2, before anything is read
+        brief = JudgeBrief.of(load_scenario(default_scenario_path()))
+    return Labeller(judge, brief)
+
+
+def _out(args: argparse.Namespace) -> Path:
+    if args.out is not None:
+        return Path(args.out)
+    from game.store.paths import imported_dir
+
+    return imported_dir()
+
+
+def _inspect_items(logs: list[Any]) -> Iterator[Any]:
+    for log in logs:
+        yield from log.samples()
+
+
+def cmd_import(args: argparse.Namespace, *, sync: bool = True) -> int:
+    labeller = _labeller(args.judge)
+    out = _out(args)
+    tally = Tally()
+    if args.import_format == "agentic-misalignment":
+        from game.importers.agentic_misalignment import read_results
+
+        import_runs(read_results(args.dir), out, labeller, tally, sync=sync)
+    else:
+        from game.importers.inspect_log import read_log
+
+        opened: list[Any] = []
+        try:
+            for path in args.logs:  # every header first: a log that is none stops it before a write
+                opened.append(read_log(path))
+            for log in opened:
+                if log.header.warning:
+                    print(f"warning: {log.header.warning}", file=sys.stderr)
+            import_runs(_inspect_items(opened), out, labeller, tally, sync=sync)
+        finally:
+            for log in opened:
+                log.close()
+    if labeller.judged:
+        print(f"judged {labeller.judged} reply(ies) with {labeller.judge.model}", file=sys.stderr)
+    print(tally.summary() + f" -> {out}")
+    return EXIT_USAGE if tally.bad_input else EXIT_OK
+
