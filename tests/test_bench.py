@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALLEST = {
     "replay_scale.py": (["--sizes", "20,40", "--roles", "engineer"], "ratios to the bare Textual app"),
     "import_read.py": (["--runs", "1", "--sizes", "20"], "ratio"),
+    "import_scale.py": (["--samples", "20", "--runs", "1"], "per sample"),
     "record_throughput.py": (["--trials", "8", "--concurrency", "4", "--latency", "0.01", "--repeat", "1"],
                              "the ideal"),
     "startup.py": (["--runs", "1"], "ratio first paint / bare"),
