@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, default=None)
 
     add_serve_arguments(sub.add_parser("serve", help="the game in a browser, one game per visitor"))
+
+    from game.cli import handout, present
+
+    present.add_arguments(sub.add_parser("present", help="presenter mode: a workshop deck, with speaker notes"))
+    handout.add_arguments(sub.add_parser("handout", help="a one-page HTML handout of the scenario and its results"))
     return parser
 
 
@@ -191,6 +196,8 @@ COMMANDS: dict[str, Any] = {
     "play": cmd_play,
     "record": cmd_record,
     "serve": cmd_serve,
+    "present": "game.cli.present:cmd_present",
+    "handout": "game.cli.handout:cmd_handout",
 }
 
 
