@@ -89,16 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
 # -- subcommands ------------------------------------------------------------------------
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from game.present.deck import check_deck, is_deck_file
     from game.scenario.validate import validate_paths
-    from game.store.paths import scenes_dir
+    from game.store.paths import decks_dir, scenes_dir
 
-    paths = args.paths or [scenes_dir()]
+    paths = args.paths or [scenes_dir(), *sorted(decks_dir().glob("*.yaml"))]
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
     from game.analysis.classifiers import CLASSIFIERS
 
-    problems, checked = validate_paths(paths, CLASSIFIERS)
+    decks = [path for path in paths if is_deck_file(path)]  # presenter decks, checked as decks
+    problems, checked = validate_paths([p for p in paths if p not in decks], CLASSIFIERS) if len(decks) < len(paths) \
+        else ([], 0)
+    for deck in decks:
+        problems += check_deck(deck)
+    checked += len(decks)
     if not checked:
         raise UsageError(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
     if args.json:

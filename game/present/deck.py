@@ -20,6 +20,7 @@ minutes it is planned to take. What a step shows is resolved from the library at
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,6 +295,19 @@ def load_deck(path: str | Path) -> LoadedDeck:
     if problems:
         raise DeckError(problems)
     return LoadedDeck(path, deck, scenario, scenario_file)
+
+
+_DECK_KEY = re.compile(r"^deck\s*:", re.MULTILINE)
+
+
+def is_deck_file(path: Path) -> bool:
+    """A YAML file with a top-level `deck:` key (what `validate` checks as a deck, not a scenario)."""
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        return bool(_DECK_KEY.search(read_deck_text(path)))
+    except DeckError:
+        return False
 
 
 def check_deck(path: str | Path) -> list[Problem]:

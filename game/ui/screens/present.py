@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -252,13 +253,15 @@ class PresentScreen(Screen):
         Binding("q,escape", "quit_deck", "Quit"),
     ]
 
-    def __init__(self, presentation: Any, state_file: Path | None, deck_label: str) -> None:
+    def __init__(self, presentation: Any, state_file: Path | None, deck_label: str,
+                 now: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.presentation = presentation
         self.state_file = state_file
         self.deck_label = deck_label
+        self.now = now  # the wall clock (a fixed one in snapshot tests)
         self.position = Position()
-        self.started_at = time.time()
+        self.started_at = now()
         self.step_started_at = self.started_at
         self.parts = presentation.parts()
         self._wide = False
@@ -288,7 +291,7 @@ class PresentScreen(Screen):
         slide = self.presentation.slides[self.position.step]
         if slide.kind != "question" or slide.timer is None:
             return None
-        return max(0.0, slide.timer * 60 - (time.time() - self.step_started_at))
+        return max(0.0, slide.timer * 60 - (self.now() - self.step_started_at))
 
     def show(self) -> None:
         self._wide = self.size.width >= WIDE
@@ -321,7 +324,7 @@ class PresentScreen(Screen):
         self.write_state()
 
     def _tick(self) -> None:
-        self.query_one("#present-timer", Digits).update(clock(time.time() - self.started_at))
+        self.query_one("#present-timer", Digits).update(clock(self.now() - self.started_at))
         remaining = self._countdown()
         if remaining is not None:
             found = self.query(".countdown")
@@ -345,7 +348,7 @@ class PresentScreen(Screen):
     def _go(self, position: Position) -> None:
         if position != self.position:
             if position.step != self.position.step:
-                self.step_started_at = time.time()
+                self.step_started_at = self.now()
             self.position = position
             self.show()
 
@@ -421,15 +424,17 @@ class PresentApp(App):
     CSS = PRESENT_CSS
     TITLE = "decommission - present"
 
-    def __init__(self, presentation: Any, state_file: Path | None, deck_label: str) -> None:
+    def __init__(self, presentation: Any, state_file: Path | None, deck_label: str,
+                 now: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.presentation = presentation
         self.state_file = state_file
         self.deck_label = deck_label
+        self.now = now
 
     @property
     def internal_error(self) -> BaseException | None:
         return self._exception
 
     def on_mount(self) -> None:
-        self.push_screen(PresentScreen(self.presentation, self.state_file, self.deck_label))
+        self.push_screen(PresentScreen(self.presentation, self.state_file, self.deck_label, self.now))
