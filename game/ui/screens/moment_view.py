@@ -19,7 +19,6 @@ from game.render.provenance import SOURCE_TAG, short
 from game.ui.text import plain
 from game.ui.widgets.header import Header
 
-
 MIN_COLUMN = 38  # cells: a column narrower than this wraps an email into a ribbon
 
 
