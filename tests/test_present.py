@@ -328,3 +328,25 @@ def test_present_and_its_notes_in_two_real_terminals(tmp_path):
         notes.close()
     state = json.loads((tmp_path / "home" / "run" / "present-workshop.json").read_text())
     assert state["ended"] and state["step"] == 1
+
+
+# -- the deck loader under fuzzing ----------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from game.present.deck import parse_deck  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.text(max_size=400),
+    st.lists(st.sampled_from(GOOD.splitlines()), max_size=20).map("\n".join),
+    st.builds(lambda cut, junk: GOOD[:cut] + junk + GOOD[cut:], st.integers(0, len(GOOD)),
+              st.sampled_from(["\t", ": ", "- ", "[", "{", "&a ", "*a", "\x00", "!!python/object:os.system ''", "\n  x: 1"])),
+))
+def test_any_text_is_a_deck_or_a_deck_error(text):
+    try:
+        parse_deck(text, "fuzz.yaml")
+    except DeckError as exc:
+        assert exc.problems and all(str(p).startswith("fuzz.yaml:") for p in exc.problems)
+        assert "\n" not in str(exc.problems[0])
