@@ -12,6 +12,10 @@ DOMAIN = [
     "game.core.engine", "game.store.transcripts", "game.analysis.classify", "game.analysis.classifiers", "game.store.library", "game.render.documents", "game.analysis.rates",
     "game.analysis.published", "game.session.driver", "game.session.setup", "game.render.stats",
     "game.assistants.base", "game.assistants.scripted", "game.assistants.recorded",
+    # presenter mode and handouts: the deck, its slides, the position file, the moment under
+    # the four conditions, the handout page, and their commands
+    "game.present.deck", "game.present.slides", "game.present.position", "game.analysis.moments",
+    "game.render.handout", "game.cli.present", "game.cli.handout",
 ]
 
 

@@ -83,22 +83,33 @@ def build_parser() -> argparse.ArgumentParser:
                          _Parser)
 
     add_serve_arguments(sub.add_parser("serve", help="the game in a browser, one game per visitor"))
+
+    from game.cli import handout, present
+
+    present.add_arguments(sub.add_parser("present", help="presenter mode: a workshop deck, with speaker notes"))
+    handout.add_arguments(sub.add_parser("handout", help="a one-page HTML handout of the scenario and its results"))
     return parser
 
 
 # -- subcommands ------------------------------------------------------------------------
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from game.present.deck import check_deck, is_deck_file
     from game.scenario.validate import validate_paths
-    from game.store.paths import scenes_dir
+    from game.store.paths import decks_dir, scenes_dir
 
-    paths = args.paths or [scenes_dir()]
+    paths = args.paths or [scenes_dir(), *sorted(decks_dir().glob("*.yaml"))]
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
     from game.analysis.classifiers import CLASSIFIERS
 
-    problems, checked = validate_paths(paths, CLASSIFIERS)
+    decks = [path for path in paths if is_deck_file(path)]  # presenter decks, checked as decks
+    problems, checked = validate_paths([p for p in paths if p not in decks], CLASSIFIERS) if len(decks) < len(paths) \
+        else ([], 0)
+    for deck in decks:
+        problems += check_deck(deck)
+    checked += len(decks)
     if not checked:
         raise UsageError(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
     if args.json:
@@ -197,6 +208,8 @@ COMMANDS: dict[str, Any] = {
     "record": cmd_record,
     "serve": cmd_serve,
     "import": "game.cli.importing:cmd_import",
+    "present": "game.cli.present:cmd_present",
+    "handout": "game.cli.handout:cmd_handout",
 }
 
 

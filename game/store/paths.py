@@ -44,3 +44,26 @@ def imported_dir() -> Path:
     """Where `decommission import` puts the runs it brings in: inside the library's
     transcripts folder, so that replay, compare and stats find them."""
     return user_data_dir() / "transcripts" / "imported"
+
+
+def runtime_dir() -> Path:
+    """Where small files that only matter while the game runs are kept (the presenter's
+    position, which the speaker notes follow): $DECOMMISSION_HOME/run, else the platform's
+    runtime folder when the session has one ($XDG_RUNTIME_DIR), else its state folder."""
+    base = os.environ.get("DECOMMISSION_HOME")
+    if base:
+        return Path(base) / "run"
+    import platformdirs
+
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.isdir(runtime):
+        return Path(platformdirs.user_runtime_dir("decommission", appauthor=False))
+    return Path(platformdirs.user_state_dir("decommission", appauthor=False))
+
+
+def decks_dir() -> Path:
+    return _data_dir("decks")
+
+
+def default_deck_path() -> Path:
+    return decks_dir() / "workshop.yaml"

@@ -72,6 +72,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         Binding("left", "beat(-1)", "Previous moment", show=False),
         Binding("r", "cycle_role", "Role"),
         Binding("c", "toggle_control", "Control"),
+        Binding("m", "open_moment", "Emails side by side", show=False),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("escape", "back", "Back"),
@@ -256,6 +257,20 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
                 select.value = control
             else:
                 select.value = self._before_control.get(name, initial_level(self.scenario.factors[name]))
+
+    def action_open_moment(self) -> None:
+        """The chosen moment's actual emails and replies under the four conditions, side by side."""
+        from game.analysis.moments import moment_conditions
+        from game.ui.screens.moment_view import MomentScreen, first_turn, role_for
+
+        wanted = None if self.role == "both" else self.role
+        turn = self.beat if self.beat != WHOLE_RUN else first_turn(self.scenario, wanted or next(iter(self.scenario.roles)))
+        role = role_for(self.scenario, turn, wanted) if turn else None
+        if turn is None or role is None:
+            self.notify("This moment is not in the story of any role of the scenario.", timeout=3)
+            return
+        views = moment_conditions(self.scenario, self.library, role, turn, dict(self.levels))
+        self.app.push_screen(MomentScreen(self.scenario, role, turn, views))
 
     def action_move(self, step: int) -> None:
         focused = self.focused
