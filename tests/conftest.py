@@ -28,7 +28,8 @@ def _isolated_home(tmp_path, monkeypatch):
 
 # What drives a real terminal (tmux) or a real browser (Chromium), and the screenshot
 # comparisons, is marked `slow`: `pytest -m "not slow"` is the quick inner loop; CI runs all.
-SLOW_MODULES = {"test_terminal", "test_terminal_safety", "test_serve", "test_ui_snapshots", "test_record", "test_bench"}
+SLOW_MODULES = {"test_terminal", "test_terminal_safety", "test_serve", "test_ui_snapshots", "test_record", "test_bench",
+                "test_present_snapshots"}
 
 
 def pytest_collection_modifyitems(config, items):

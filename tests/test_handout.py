@@ -86,6 +86,7 @@ def test_without_a_file_the_page_goes_to_stdout(tmp_path):
 
 
 @needs_browser
+@pytest.mark.slow
 def test_the_handout_opens_and_prints_in_chromium_with_no_outside_request(page_file, tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -303,6 +303,7 @@ async def test_the_notes_follow_the_main_screen_through_the_state_file(tmp_path)
 
 
 # -- both processes in real terminals -------------------------------------------------------------
+@pytest.mark.slow
 def test_present_and_its_notes_in_two_real_terminals(tmp_path):
     from tests.test_terminal import TMUX, Terminal
 
