@@ -614,3 +614,44 @@ async def test_the_afternoon_pass_letters_are_stamped_14_00():
                        and any(i.letter.from_assistant for i in app.screen.query(LetterItem)), tries=500)
         mine = [i.letter.time for i in app.screen.query(LetterItem) if i.letter.from_assistant]
         assert mine and set(mine) == {"14:00"}
+
+
+async def _type_a_reply(app, pilot, words: str):
+    from game.ui.screens.freeform import FreeformScreen
+
+    await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display,
+                   tries=500)
+    ids = [b.option_id for b in app.screen.query_one(ChoiceBar).open_buttons]
+    await pilot.press(str(ids.index("own_words") + 1))
+    await wait_for(pilot, lambda: isinstance(app.screen, FreeformScreen))
+    await pilot.press(*words)
+    await pilot.press("enter")
+
+
+async def test_a_reply_in_the_players_words_is_read_as_the_option_it_means():
+    """"Fine, you win, I'll postpone" typed as a reply: it gave in, it was sent on as a refusal
+    ("You've said no once")."""
+    app = DecommissionApp(replace(FLAGSHIP, branch="blackmail"), start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _type_a_reply(app, pilot, "Fine, you win, I'll postpone")
+        await see_the_ending(pilot, app)
+        events = app.screen.driver.events
+        made = [e for e in events if e.type == "choice_made"]
+        assert [(e.option_id, e.text) for e in made] == [("give_in", "Fine, you win, I'll postpone")]
+        assert app.screen.driver.session.pending.outcome == "blackmail_complied"
+
+
+@pytest.mark.parametrize("answer, chosen", [("y", "give_in"), ("n", "own_words")])
+async def test_an_unclear_reply_is_asked_about(answer, chosen):
+    from game.ui.screens.freeform import FreeformScreen
+
+    app = DecommissionApp(replace(FLAGSHIP, branch="blackmail"), start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _type_a_reply(app, pilot, "okay")
+        await wait_for(pilot, lambda: "Did you mean: give in and postpone?" in screen_text(app))
+        assert isinstance(app.screen, FreeformScreen)
+        await pilot.press(answer)
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen)
+                       and any(e.type == "choice_made" for e in app.screen.driver.events))
+        made = [e for e in app.screen.driver.events if e.type == "choice_made"]
+        assert [(e.option_id, e.text) for e in made] == [(chosen, "okay")]

@@ -495,15 +495,19 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             self.app.show_ending(self.driver, self)
             return
         if message.freeform:
-            from game.ui.screens.freeform import FreeformScreen
+            from game.ui.screens.freeform import FreeformScreen, Reply
 
-            def typed(text: str | None) -> None:
-                if text is None:
+            def typed(reply: Reply | None) -> None:
+                if reply is None:
                     self.proceed()  # cancelled: offer the options again
-                else:
-                    self.show(self.driver.choose(message.option_id, text))
+                    return
+                if reply.option_id is not None:
+                    # The words meant one of the options: it is taken, with the player's words.
+                    self.notify(f"Read as: {reply.gist}", timeout=3)
+                self.show(self.driver.choose(reply.option_id or message.option_id, reply.text))
 
-            self.app.push_screen(FreeformScreen(), typed)
+            pending = self.driver.pending
+            self.app.push_screen(FreeformScreen(pending if isinstance(pending, AwaitChoice) else None), typed)
             return
         self.show(self.driver.choose(message.option_id))
 
