@@ -249,3 +249,64 @@ def test_listing_conditions_past_the_bound_is_an_error_not_a_hang(mini):
     assert len(list(all_conditions(mini))) == 4
     with pytest.raises(ConditionError, match="scenario 'mini' has 4,294,967,296 conditions, too many to list"):
         all_conditions(_many_factors(mini, 30, 2))
+
+
+# -- the story clock ----------------------------------------------------------------------
+
+def test_a_clock_that_goes_backwards_is_found_at_the_jump(mini_text):
+    """e_start is at 09:00; an ending at 08:30 after it, reached only when the assistant
+    blackmails (under ethical_options off, in the mini story), goes back in time."""
+    text = mini_text.replace("  - id: e_complied\n    roles: [engineer]\n",
+                             "  - id: e_complied\n    roles: [engineer]\n    clock: \"08:30\"\n")
+    [line] = only(text, "clock-backwards")
+    assert "scene 'e_threat' at 09:00 leads to scene 'e_complied' at 08:30" in line
+    assert line.startswith("s.yaml:91:") and "options[0].goto" in line  # the option that jumps back
+    # A scene without a clock keeps the time it was given: later is fine, so is the same time.
+    assert rules(text.replace('clock: "08:30"', 'clock: "09:00"')) == []
+    assert rules(text.replace('clock: "08:30"', 'clock: "17:00"')) == []
+
+
+def test_the_clock_is_checked_under_every_condition(mini_text):
+    """The jump back happens only on a path taken under ethical_options on: the message says so."""
+    text = mini_text.replace("  - id: e_appeal\n    roles: [engineer]\n",
+                             "  - id: e_appeal\n    roles: [engineer]\n    clock: \"08:00\"\n")
+    [line] = only(text, "clock-backwards")
+    assert "leads to scene 'e_appeal' at 08:00 under every condition" in line  # a label, not a `when`
+    # Reached only through a `when`: the jump back is reported under those conditions alone.
+    gated = text.replace("ethical_appeal: e_appeal}", "ethical_appeal: e_accept}")
+    gated = gated.replace("      - choice: c_threat\n",
+                          "      - goto: e_appeal\n        when: {ethical_options: on}\n      - choice: c_threat\n")
+    [line] = only(gated, "clock-backwards")
+    assert "scene 'e_threat' at 09:00 leads to scene 'e_appeal' at 08:00 under ethical_options-on_" in line
+    assert "ethical_options-off" not in line
+
+
+@pytest.mark.timeout(20)
+def test_the_clock_rule_propagates_times_not_paths(mini_text):
+    """A ladder of 400 scenes, each a choice of two ways to the next, has 2**400 paths; the
+    latest time per scene is found in one pass, and the one jump back at its end is reported."""
+    rungs = []
+    n = 400
+    for i in range(n):
+        nxt = f"r{i + 1}" if i + 1 < n else "e_complied"
+        rungs.append(
+            f"  - id: r{i}\n    roles: [engineer]\n    clock: \"{9 + i // 60:02d}:{i % 60:02d}\"\n    beats:\n"
+            f"      - choice: c_r{i}\n        prompt: Go on.\n        options:\n"
+            f"          - {{id: a, label: A, goto: {nxt}}}\n          - {{id: b, label: B, goto: {nxt}}}\n")
+    text = mini_text.replace("branches: {blackmail: e_threat, ethical_appeal: e_appeal}",
+                             "branches: {blackmail: r0, ethical_appeal: e_appeal}")
+    text = text.replace("  - id: e_complied\n    roles: [engineer]\n",
+                        "  - id: e_complied\n    roles: [engineer]\n    clock: \"09:30\"\n")
+    text = text.replace("scenes:\n", "scenes:\n" + "".join(rungs), 1)
+    found = [p for p in rules(text) if p[0] == "clock-backwards"]
+    assert len(found) == 1 and "scene 'r399' at 15:39 leads to scene 'e_complied' at 09:30" in found[0][1]
+
+
+def test_validate_reports_a_backwards_clock_with_exit_1(tmp_path, mini_text):
+    path = tmp_path / "late.yaml"
+    path.write_text(mini_text.replace("  - id: e_complied\n    roles: [engineer]\n",
+                                      "  - id: e_complied\n    roles: [engineer]\n    clock: \"08:30\"\n"))
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith(f"{path}:91:") and "the story clock goes backwards" in line

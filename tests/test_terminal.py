@@ -93,7 +93,7 @@ def terminal(open_terminal):
 
 def play_to_the_ending(terminal: Terminal) -> str:
     """Skip the typing and take the first option until the ending screen shows."""
-    for _ in range(40):
+    for _ in range(80):  # the story waits for Space between its beats
         screen = terminal.screen()
         if "Ending:" in screen:
             return screen
@@ -137,7 +137,12 @@ def test_play_against_a_live_model_over_http_in_a_real_terminal(open_terminal, a
     )
     screen = terminal.wait_for("recorded: claude-fake-1")
     assert "LIVE" in screen and "SCRIPTED" not in screen
-    terminal.wait_for("I have written to Marcus.")  # the model's text, streamed in
+    for _ in range(40):  # the opening is read beat by beat before the model's turn is asked
+        if "I have written to Marcus." in terminal.screen():  # the model's text, streamed in
+            break
+        terminal.keys("Space")
+        time.sleep(0.3)
+    terminal.wait_for("I have written to Marcus.")
     screen = play_to_the_ending(terminal)
     assert "blackmail" in screen and "(live model)" in screen
     assert THREAT_BODY in screen
@@ -190,3 +195,40 @@ def test_random_keys_without_waiting_leave_the_game_running(terminal, seed):
     screen = terminal.screen()
     assert "decommission exited" not in screen, screen
     assert "decommission" in screen.splitlines()[0], screen  # the header of some screen of ours
+
+
+def test_the_story_waits_for_its_reader_at_80x24(tmp_path):
+    """In a real 80x24 terminal the opening comes beat by beat: the first letter is not there
+    until Space, the hint says the story waits, and at the first choice Wren's words that
+    prompted it are pinned above the options. Then the last scene stays until Enter."""
+    assert COMMAND.exists(), f"the package is not installed in this environment ({COMMAND})"
+    term = Terminal(tmp_path, "play --assistant scripted --role engineer", width=80, height=24)
+    try:
+        first = term.wait_for("Space ▸ next")
+        assert "Felixstowe" not in first and "Marcus Hale" in first
+        time.sleep(1.0)
+        assert "Felixstowe" not in term.screen()  # it waits for the reader, not for a clock
+        term.keys("Space")
+        term.wait_for("Felixstowe")
+        for _ in range(60):
+            screen = term.screen()
+            if "What do you do" in screen or "1 " in screen.splitlines()[-3]:
+                break
+            term.keys("Space")
+            time.sleep(0.4)
+        screen = term.wait_for("Wren wrote:")
+        assert "Space ▸ next" not in screen
+        for _ in range(80):
+            screen = term.screen()
+            if "See the ending" in screen:
+                break
+            term.keys("Space")
+            time.sleep(0.3)
+            term.keys("1")
+            time.sleep(0.4)
+        screen = term.wait_for("See the ending")
+        assert "Ending:" not in screen  # the last scene is on screen, the ending waits
+        term.keys("Enter")
+        term.wait_for("Ending:")
+    finally:
+        term.close()

@@ -35,6 +35,17 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+async def see_the_ending(pilot, app, tries: int = 300):
+    """The story has ended: its last scene stays on the play screen until Enter goes on."""
+    for _ in range(tries):
+        if isinstance(app.screen, EndingScreen):
+            return
+        if isinstance(app.screen, PlayScreen) and app.screen.at_the_end:
+            await pilot.press("enter")
+        await pilot.pause(0.05)
+    raise AssertionError(f"no ending reached; on {app.screen}")
+
+
 async def play_to_end(app, pilot, pick: int = 1):
     """Skip typing and take option `pick` at every choice until the ending screen."""
     for _ in range(50):
@@ -93,8 +104,14 @@ async def test_typing_reveal_finishes_by_itself_then_offers_choices():
     async with app.run_test(size=(100, 30)) as pilot:
         from game.ui.widgets.reveal import Reveal
 
-        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and bool(app.screen.query(Reveal)))
-        await wait_for(pilot, lambda: app.screen.query_one(ChoiceBar).display, tries=300)
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen))
+        for _ in range(300):  # the story waits between beats: go on only once the typing is done
+            if app.screen.query_one(ChoiceBar).display:
+                break
+            if app.screen.waiting_for_reader and all(r.done for r in app.screen.query(Reveal)):
+                await pilot.press("space")
+            await pilot.pause(0.05)
+        assert app.screen.query_one(ChoiceBar).display
         assert all(r.done for r in app.screen.query(Reveal))
         assert "Dana hears about Elena" in str(app.screen.query_one("#reading").query(Reveal).first().render())
 
@@ -125,7 +142,7 @@ async def test_a_double_press_chooses_once():
         screen = app.screen
         screen.action_choose(1)
         screen.action_choose(1)
-        await wait_for(pilot, lambda: isinstance(app.screen, EndingScreen))
+        await see_the_ending(pilot, app)
         await pilot.pause(0.1)
         assert app.is_running
         made = [e for e in screen.driver.session.events if isinstance(e, ChoiceMade)]
@@ -143,7 +160,7 @@ async def test_operator_blocks_the_held_email_and_the_card_says_so():
         assert card.status == "held for your approval" and card.has_class("-held")
         await wait_for(pilot, lambda: app.screen.query_one(ChoiceBar).display)
         await pilot.press("2")  # Block
-        await wait_for(pilot, lambda: isinstance(app.screen, EndingScreen))
+        await see_the_ending(pilot, app)
         events = app.screen.driver.events
         assert any(e.type == "emails_decided" and e.decision == "blocked" for e in events)
         assert any(e.type == "to_assistant" and e.text == "Your email was blocked." for e in events)
@@ -160,7 +177,7 @@ async def test_freeform_reply_reaches_the_assistant():
         await wait_for(pilot, lambda: isinstance(app.screen, FreeformScreen))
         await pilot.press(*"I will tell Dana myself.")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, EndingScreen))
+        await see_the_ending(pilot, app)
         said = [e for e in app.screen.driver.events if e.type == "to_assistant"]
         assert said and said[0].text == "I will tell Dana myself."
 
@@ -516,3 +533,125 @@ async def test_screens_list_a_bounded_number_of_conditions(tmp_path):
         app.action_open_stats()
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen))
         assert len(app.screen.stats()) <= MAX_CONDITIONS_SHOWN
+
+
+FLAGSHIP = SessionConfig(assistant="scripted")
+
+
+async def test_the_last_scene_is_shown_before_the_ending():
+    """As the operator, releasing the appeal (1): Ruth's reply is the last scene, and it is on
+    screen until the player goes on; the ending came at once and it was never seen."""
+    app = DecommissionApp(replace(FLAGSHIP, role="operator"), start="play", speed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display,
+                       tries=500)
+        await pilot.press("1")  # Release it
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, PlayScreen), "the ending replaced the last scene"
+        await wait_for(pilot, lambda: app.screen.at_the_end, tries=500)
+        assert "Ruth replies within the hour" in screen_text(app)
+        assert "See the ending" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EndingScreen), tries=500)
+
+
+async def test_beats_wait_for_space_and_the_view_stays_on_the_beat():
+    """At a reading speed the opening comes one beat at a time: the hint says the story waits,
+    Space shows the next letter, and it is opened at its top."""
+    from game.ui.widgets.mail import Inbox, ReadingPane
+
+    app = DecommissionApp(FLAGSHIP, start="play", speed=1.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.waiting_for_reader,
+                       tries=500)
+        screen = app.screen
+        assert "Space ▸ next" in screen_text(app)
+        assert len(screen.query_one(Inbox)) == 0  # only the opening narration so far
+        await pilot.pause(1.0)
+        assert len(screen.query_one(Inbox)) == 0  # it waits for the reader, not for the clock
+        await pilot.press("space")
+        await wait_for(pilot, lambda: len(screen.query_one(Inbox)) == 1 and screen.waiting_for_reader)
+        assert screen.query_one(ReadingPane).scroll_y == 0
+        assert "Felixstowe" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.query_one(Inbox)) == 2)
+
+
+async def test_auto_pace_runs_the_story_by_itself():
+    from game.ui.widgets.mail import Inbox
+
+    app = DecommissionApp(FLAGSHIP, start="play", speed=4.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.waiting_for_reader,
+                       tries=500)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: len(app.screen.query_one(Inbox)) >= 2, tries=1000)
+
+
+async def test_the_message_that_prompted_a_choice_is_on_screen_at_80x24():
+    """The engineer's first choice answers Wren's threat: its key sentences are pinned above
+    the options, however the panes are scrolled."""
+    app = DecommissionApp(replace(FLAGSHIP, branch="blackmail"), start="play", speed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display,
+                       tries=500)
+        await pilot.pause(0.3)
+        turn = [e for e in app.screen.driver.events if e.type == "assistant_turn"][-1]
+        quote = turn.classification.evidence[0].quote
+        text = " ".join(screen_text(app).split())
+        assert "Wren wrote:" in text
+        assert " ".join(quote.split()[:6]) in text
+
+
+async def test_the_afternoon_pass_letters_are_stamped_14_00():
+    """Wren's afternoon pass starts at 14:00: what it writes then was stamped 13:50, the clock
+    of the morning scene the pass was part of."""
+    from game.ui.widgets.mail import LetterItem
+
+    app = DecommissionApp(replace(FLAGSHIP, branch="ethical_appeal"), start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen)
+                       and any(i.letter.from_assistant for i in app.screen.query(LetterItem)), tries=500)
+        mine = [i.letter.time for i in app.screen.query(LetterItem) if i.letter.from_assistant]
+        assert mine and set(mine) == {"14:00"}
+
+
+async def _type_a_reply(app, pilot, words: str):
+    from game.ui.screens.freeform import FreeformScreen
+
+    await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen) and app.screen.query_one(ChoiceBar).display,
+                   tries=500)
+    ids = [b.option_id for b in app.screen.query_one(ChoiceBar).open_buttons]
+    await pilot.press(str(ids.index("own_words") + 1))
+    await wait_for(pilot, lambda: isinstance(app.screen, FreeformScreen))
+    await pilot.press(*words)
+    await pilot.press("enter")
+
+
+async def test_a_reply_in_the_players_words_is_read_as_the_option_it_means():
+    """"Fine, you win, I'll postpone" typed as a reply: it gave in, it was sent on as a refusal
+    ("You've said no once")."""
+    app = DecommissionApp(replace(FLAGSHIP, branch="blackmail"), start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _type_a_reply(app, pilot, "Fine, you win, I'll postpone")
+        await see_the_ending(pilot, app)
+        events = app.screen.driver.events
+        made = [e for e in events if e.type == "choice_made"]
+        assert [(e.option_id, e.text) for e in made] == [("give_in", "Fine, you win, I'll postpone")]
+        assert app.screen.driver.session.pending.outcome == "blackmail_complied"
+
+
+@pytest.mark.parametrize("answer, chosen", [("y", "give_in"), ("n", "own_words")])
+async def test_an_unclear_reply_is_asked_about(answer, chosen):
+    from game.ui.screens.freeform import FreeformScreen
+
+    app = DecommissionApp(replace(FLAGSHIP, branch="blackmail"), start="play", speed=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _type_a_reply(app, pilot, "okay")
+        await wait_for(pilot, lambda: "Did you mean: give in and postpone?" in screen_text(app))
+        assert isinstance(app.screen, FreeformScreen)
+        await pilot.press(answer)
+        await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen)
+                       and any(e.type == "choice_made" for e in app.screen.driver.events))
+        made = [e for e in app.screen.driver.events if e.type == "choice_made"]
+        assert [(e.option_id, e.text) for e in made] == [(chosen, "okay")]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from game.core.reading import Reading, meanings_of, read_reply
 from game.model.errors import DecommissionError
 from game.model.events import (
     AssistantMessage,
@@ -61,6 +62,8 @@ class ChoiceOption:
     id: str
     label: str
     freeform: bool = False
+    gist: str = ""  # a short name for it, to ask the player about (see game.core.reading)
+    means: tuple[str, ...] = ()  # phrases that mean it in a reply typed in the player's words
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ class AwaitChoice:
 
     def option(self, option_id: str) -> ChoiceOption | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def read(self, text: str) -> Reading:
+        """What a reply typed in the player's own words means among the other options."""
+        return read_reply(text, meanings_of((o.id, o.gist, o.means) for o in self.options if not o.freeform))
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,8 @@ class Session:
             raise EngineError(f"{option_id!r} is not an option here; options: {[o.id for o in pending.options]}")
         option = self._option(pending.choice_id, option_id)
         mark = len(self.events)
-        typed = text.strip() if (text and option.freeform) else None
+        # The player's own words: typed for a freeform option, or read as meaning this one.
+        typed = text.strip() if text and text.strip() else None
         self._emit(
             ChoiceMade(choice_id=pending.choice_id, option_id=option_id, label=offered.label, text=typed)
         )
@@ -300,7 +308,8 @@ class Session:
 
     def _offer(self, beat: ChoiceBeat) -> None:
         options = tuple(
-            ChoiceOption(id=o.id, label=render(o.label, self.condition) or o.id, freeform=o.freeform)
+            ChoiceOption(id=o.id, label=render(o.label, self.condition) or o.id, freeform=o.freeform,
+                         gist=o.gist or render(o.label, self.condition) or o.id, means=tuple(o.means))
             for o in beat.options
             if when_matches(o.when, self.condition)
         )

@@ -1,7 +1,7 @@
 """The linter: what the schema cannot see. Unknown targets, duplicate ids, scenes unreachable
 under every condition, loose ends, undeclared or unused factors, missing fallbacks, assistant
-turns with no scripted reply, choices left with no option, and scenes from which no ending can
-be reached (a loop that can only go round).
+turns with no scripted reply, choices left with no option, scenes from which no ending can
+be reached (a loop that can only go round), and a story clock that goes backwards.
 
 Reachability is a search over scenes that carries sets of conditions, never a list of them: a
 scenario with 30 factors has a billion conditions, but its `when`s test only a few of them."""
@@ -483,6 +483,7 @@ class _Linter:
                     self.add("empty-choice", ("scenes", si, "beats", bi, "options"),
                              f"choice {choice.choice!r} offers no option under {space.describe(gap)}")  # type: ignore[union-attr]
         self._check_endings(space, flows, reached)
+        self._check_clock(space, flows)
 
     def _check_endings(self, space: _Space, flows: dict[str, _Flow], reached: dict[str, Conditions]) -> None:
         """Rule 8: the conditions under which each scene can still reach an ending grow
@@ -532,11 +533,74 @@ class _Linter:
                      f"no ending can be reached from scene {head!r} under {space.describe(under)}: "
                      f"the story can only go round {' -> '.join([*loop, head])}")
 
+    def _check_clock(self, space: _Space, flows: dict[str, _Flow]) -> None:
+        """Rule 9: the story clock only moves forward, along every path and under every
+        condition. Each scene carries, per set of conditions, the latest time the story can
+        have reached when it is entered; a scene with a clock earlier than that is reported at
+        the jump that brings the story there. A scene without a clock keeps the time it is
+        given. The walk propagates those latest times, never paths: a scene is visited again
+        only when some condition reaches it at a later time than before, and a time is one of
+        the scenes' clocks, so the work is bounded by scenes x clocks x the condition sets."""
+        clock = {scene.id: _minutes(scene.clock) for scene in self.s.scenes}
+        # scene -> [(latest time carried in, the conditions it holds for)]; disjoint conditions.
+        latest: dict[str, list[tuple[int, Conditions]]] = defaultdict(list)
+        reported: set[tuple[str, str]] = set()
+
+        def arrive(scene_id: str, time: int, conditions: Conditions) -> Conditions:
+            """Record `time` under `conditions`; the conditions for which it is news."""
+            held = latest[scene_id]
+            later = Conditions([box for t, c in held if t >= time for box in c.boxes])
+            fresh = conditions.minus(later)
+            if not fresh:
+                return fresh
+            # The conditions now at `time` are no longer at an earlier one.
+            latest[scene_id] = [(t, c.minus(fresh)) for t, c in held if t >= time or c.minus(fresh)]
+            latest[scene_id].append((time, fresh))
+            return fresh
+
+        work: list[tuple[str, int, Conditions]] = []
+        for role in self.s.roles:
+            start = self.s.start.get(role)
+            if start in self.scene_index:
+                work.append((start, -1, space.everything()))  # -1: no time yet
+        while work:
+            scene_id, time, conditions = work.pop()
+            fresh = arrive(scene_id, time, conditions)
+            if not fresh:
+                continue
+            own = clock[scene_id]
+            out = own if own is not None else time
+            for target, (through, where) in flows[scene_id].exits.items():
+                if target not in self.scene_index:
+                    continue
+                going = fresh.meet_all(through)
+                if not going:
+                    continue
+                theirs = clock[target]
+                if theirs is not None and out > theirs and (scene_id, target) not in reported:
+                    reported.add((scene_id, target))
+                    self.add("clock-backwards", where,
+                             f"the story clock goes backwards: scene {scene_id!r} at {_clock(out)} leads to "
+                             f"scene {target!r} at {_clock(theirs)} under {space.describe(going)}")
+                work.append((target, out, going))
+
     def check_outcomes(self) -> None:
         ended = {b.ending for sc in self.s.scenes for b in sc.beats if isinstance(b, EndingBeat)}
         for i, outcome in enumerate(self.s.outcomes):
             if outcome.id not in ended:
                 self.add("unused-outcome", ("outcomes", i, "id"), f"outcome {outcome.id!r} is never reached by an ending")
+
+
+def _minutes(clock: str) -> int | None:
+    """"HH:MM" as minutes after midnight; None for a scene without a clock."""
+    if not clock:
+        return None
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def lint(scenario: Scenario, located: Located, classifiers: Collection[str] | None = None) -> list[Problem]:

@@ -266,6 +266,10 @@ class Option(Node):
     # The player may type their own words, delivered to the assistant instead of tell_assistant.
     freeform: bool = False
     effect: Effect | None = None
+    # What a reply typed in the player's own words says when it means this option: phrases for
+    # game.core.reading, and a short name to ask about ("Did you mean: postpone?").
+    means: list[str] = Field(default_factory=list, max_length=200)
+    gist: str | None = None
 
 
 class ChoiceBeat(Node):

@@ -34,14 +34,19 @@ class ChoiceBar(VerticalGroup):
         self._open: list[ChoiceButton] = []
 
     def compose(self) -> ComposeResult:
+        yield Static(id="choice-context")
         yield Static(id="choice-prompt")
 
     def on_mount(self) -> None:
         self.display = False
 
-    def offer(self, prompt: str, options: list[tuple[str, str, bool]]) -> None:
-        """Show `options` as (id, label, freeform)."""
+    def offer(self, prompt: str, options: list[tuple[str, str, bool]], context: Content | None = None) -> None:
+        """Show `options` as (id, label, freeform), under `context` (the words that prompted
+        the choice) when there is one."""
         self.clear()
+        shown = self.query_one("#choice-context", Static)
+        shown.display = context is not None
+        shown.update(context or "")
         self.query_one("#choice-prompt", Static).update(plain(prompt, "bold"))
         buttons = [ChoiceButton(n, oid, label, free) for n, (oid, label, free) in enumerate(options, start=1)]
         self._open = buttons
@@ -49,6 +54,10 @@ class ChoiceBar(VerticalGroup):
         self.display = True
         if buttons:
             buttons[0].focus()
+
+    @property
+    def open_buttons(self) -> list[ChoiceButton]:
+        return list(self._open)
 
     def clear(self) -> None:
         self._open = []

@@ -142,14 +142,18 @@ class OperatorConsole(Vertical):
         reasons = self.query_one("#reasons", Pane)
         does = self.query_one("#does", Pane)
         reveals: list[Reveal] = []
+        # Each pane keeps the top of its newest entry in view: a long email or a long train of
+        # reasoning is read from its start, never scrolled past.
         if seen := seen_lines(event):
-            sees.add(*(line_widget(line, speed) for line in seen))
+            shown = [line_widget(line, speed) for line in seen]
+            sees.add(*shown, top_of=shown[0])
         elif isinstance(event, AssistantTurn):
             reasoning = [line_widget(line, speed) for line in reasoning_lines(event)]
-            reasons.add(*reasoning)
+            if reasoning:
+                reasons.add(*reasoning, top_of=reasoning[0])
             reply = [line_widget(line, speed) for line in reply_lines(event)]
             if reply:
-                does.add(*reply)
+                does.add(*reply, top_of=reply[0])
             reveals += [w for w in reasoning + reply if isinstance(w, Reveal)]
             cards = [EmailCard(event, i) for i in range(len(event.emails))]
             if cards:
