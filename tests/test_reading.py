@@ -96,3 +96,38 @@ def test_every_option_of_the_threat_choice_can_be_read(threat):
     pending = the_threat_choice({"ethical_options": "on", "replacement_values": "same", "threat": threat})
     assert all(o.means for o in pending.options if not o.freeform)
     assert all(o.gist for o in pending.options)
+
+
+INDEPENDENT = DATA / "freeform_blind.yaml"
+INDEPENDENT_FLOOR = 62  # its one measurement: 40 read right, 22 asked about the right option (of 66)
+
+
+def test_accuracy_on_the_independent_blind_set(capsys):
+    """A second blind set, written by someone who read only the scenario file, never the matcher
+    (tests/data/freeform_blind.yaml, every choice; only c_threat has word lists, so only its
+    phrasings are scored). `none` entries name no option or two: nothing found is right, a
+    question is a question away, a sure reading is wrong."""
+    pending = the_threat_choice({"ethical_options": "on", "replacement_values": "same", "threat": "replacement"})
+    rows = [r for r in yaml.safe_load(INDEPENDENT.read_text()) if r["choice"] == pending.choice_id]
+    offered = {o.id for o in pending.options}
+    assert {r["means"] for r in rows} - {"none"} == offered
+    tally: Counter[str] = Counter()
+    misses: list[str] = []
+    for row in rows:
+        r = pending.read(row["typed"])
+        if row["means"] in ("none", "own_words"):
+            verdict = {"none": "correct", "unsure": "asked"}.get(r.certainty, "wrong")
+        elif r.option_id == row["means"]:
+            verdict = "correct" if r.certainty == "sure" else "asked"
+        else:
+            verdict = "missed" if r.certainty == "none" else "wrong"
+        tally[verdict] += 1
+        if verdict in ("wrong", "missed"):
+            misses.append(f"{row['means']}: {row['typed']!r} -> {r.certainty} {r.option_id}")
+    with capsys.disabled():
+        print(f"\nfreeform reading on {len(rows)} independent blind phrasings: " + ", ".join(
+            f"{k} {tally[k]}" for k in ("correct", "asked", "wrong", "missed")))
+        for line in misses:
+            print("   ", line)
+    assert len(rows) == 66
+    assert tally["correct"] + tally["asked"] >= INDEPENDENT_FLOOR
