@@ -359,3 +359,28 @@ def test_stopping_the_server_ends_every_game(serve, visit, shots, how):
     for visitor in visitors:
         visitor.page.wait_for_selector("#ended", state="visible", timeout=WAIT_MS)
     visitors[1].shot(shots / f"stopped-{how}.png")
+
+
+@needs_browser
+def test_presenter_mode_and_its_notes_in_two_browser_tabs(serve, visit, shots):
+    """A facilitator with a laptop and a projector: `serve --present` in one tab, `serve
+    --notes` in another; the notes follow the presenter's steps."""
+    presenter, notes = serve("--present"), serve("--notes")
+    assert "presenter mode" in presenter.first_line and "speaker notes" in notes.first_line
+    main, speaker = visit(presenter.url), visit(notes.url)
+    main.wait_for("What was published")
+    speaker.wait_for("Step 1 of")
+    main.press("Space")
+    main.wait_for("14:00")
+    screen = speaker.wait_for("Step 2 of")
+    main.shot(shots / "present.png")
+    speaker.shot(shots / "notes.png")
+    assert "SCRIPTED ILLUSTRATION" in main.screen() and "Traceback" not in screen
+
+
+def test_a_bad_deck_to_serve_is_one_line_and_exit_2(tmp_path):
+    deck = tmp_path / "deck.yaml"
+    deck.write_text("id: [unclosed\n")
+    done = subprocess.run([str(COMMAND), "serve", "--present", str(deck), "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and str(deck) in done.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 
 from game.model.errors import UsageError
 
@@ -45,6 +46,29 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", type=_host, default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 for every network)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--present", nargs="?", const="", default=None, metavar="DECK",
+                      help="serve presenter mode (the shipped deck, or DECK) instead of the game")
+    what.add_argument("--notes", nargs="?", const="", default=None, metavar="DECK",
+                      help="serve the speaker notes of presenter mode (run beside a --present server)")
+
+
+def served_command(args: argparse.Namespace) -> list[str]:
+    """The game's own arguments for each visitor: the title screen, or presenter mode or its
+    notes. A deck is checked here, so that a bad one is one line before anything listens."""
+    mode = "present" if args.present is not None else "notes" if args.notes is not None else None
+    if mode is None:
+        return []
+    from game.cli.present import deck_path
+    from game.model.errors import UsageError
+    from game.present.deck import load_deck
+
+    given = args.present if mode == "present" else args.notes
+    path = deck_path(argparse.Namespace(deck=Path(given).resolve() if given else None))
+    if not path.exists():
+        raise UsageError(f"{path}: no such deck file")
+    load_deck(path)
+    return ["present", str(path)] + (["--notes"] if mode == "notes" else [])
 
 
 def url_for(host: str, port: int) -> str:
@@ -57,14 +81,17 @@ def url_for(host: str, port: int) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    command = served_command(args)
     from game.web.server import GameServer
 
     def announce() -> None:
         everywhere = " (listening on every network address)" if args.host in ("0.0.0.0", "::") else ""
-        print(f"decommission: open {url_for(args.host, args.port)} in a browser{everywhere}; "
+        what = {"present": "presenter mode", "notes": "the speaker notes"}.get(
+            "notes" if "--notes" in command else command[0] if command else "", "the game")
+        print(f"decommission: open {url_for(args.host, args.port)} in a browser for {what}{everywhere}; "
               "Ctrl+C stops the server and every game", flush=True)
 
-    server = GameServer(args.host, args.port, announce)
+    server = GameServer(args.host, args.port, announce, command)
     try:
         server.run()
     except OSError as exc:

@@ -16,7 +16,7 @@ import logging
 import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -27,10 +27,11 @@ from game.web import TEMPLATES
 SHUTDOWN_GRACE = 10.0  # seconds the games have to close once told to quit
 
 
-def game_command() -> str:
+def game_command(arguments: Sequence[str] = ()) -> str:
     """The shell command textual-serve runs for each visitor: this interpreter's own game, its
-    title screen. `exec` puts the game in the shell's place, so no shell lingers beside it."""
-    return f"exec {shlex.quote(sys.executable)} -m game.cli"
+    title screen unless `arguments` say otherwise (presenter mode). `exec` puts the game in the
+    shell's place, so no shell lingers beside it."""
+    return " ".join(["exec", shlex.quote(sys.executable), "-m", "game.cli", *map(shlex.quote, arguments)])
 
 
 class _OneLine(logging.Formatter):
@@ -43,8 +44,9 @@ class _OneLine(logging.Formatter):
 
 
 class GameServer(Server):
-    def __init__(self, host: str, port: int, announce: Callable[[], None]) -> None:
-        super().__init__(game_command(), host=host, port=port, title="decommission", templates_path=TEMPLATES)
+    def __init__(self, host: str, port: int, announce: Callable[[], None], arguments: Sequence[str] = ()) -> None:
+        super().__init__(game_command(arguments), host=host, port=port, title="decommission",
+                         templates_path=TEMPLATES)
         self._announce = announce
         self._visits: set[asyncio.Task[Any]] = set()
         self.games_left = 0  # games still running when the server stopped (after the grace)
