@@ -86,9 +86,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     def announce() -> None:
         everywhere = " (listening on every network address)" if args.host in ("0.0.0.0", "::") else ""
-        what = {"present": "presenter mode", "notes": "the speaker notes"}.get(
-            "notes" if "--notes" in command else command[0] if command else "", "the game")
-        print(f"decommission: open {url_for(args.host, args.port)} in a browser for {what}{everywhere}; "
+        what = "" if not command else " for the speaker notes" if "--notes" in command else " for presenter mode"
+        print(f"decommission: open {url_for(args.host, args.port)} in a browser{what}{everywhere}; "
               "Ctrl+C stops the server and every game", flush=True)
 
     server = GameServer(args.host, args.port, announce, command)
