@@ -285,10 +285,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
             self.app.open_replay(transcript)
 
     def _transcript(self, path: str) -> Transcript | None:
-        for t in self.library.transcripts:
-            if t.path == path:
-                return t
-        try:
+        try:  # the library holds index entries: the events are read now, to replay
             return read_transcript(Path(path))
         except Exception as exc:
             self.notify(str(exc), severity="error")
