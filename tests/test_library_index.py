@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,15 +62,14 @@ def _variant(source: Path, target: Path, kind: str, model: str = "model-a") -> N
             turns += 1
             source = "scripted" if kind == "claimed" and turns > 1 else turn_source
             record = {**record, "source": source,
-                      "classification": {**record["classification"], "method": "heuristic"}}
+                      "classification": {**record["classification"], "method": "heuristic", "heuristic_label": None}}
         out.append(record)
     target.write_text("".join(json.dumps(r) + "\n" for r in out), encoding="utf-8")
 
 
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    """The shipped transcripts, and runs of every kind made from them."""
-    lib = tmp_path / "lib"
+def make_library(lib: Path) -> Path:
+    """The shipped transcripts, and runs of every kind made from them (two models), a torn
+    one and a damaged file."""
     shutil.copytree(SHIPPED, lib / "shipped")
     runs = lib / "runs" / "deeper"
     runs.mkdir(parents=True)
@@ -81,6 +82,11 @@ def folder(tmp_path) -> Path:
     torn.write_bytes(torn.read_bytes()[:-30])  # a session stopped mid-write
     (lib / "damaged.jsonl").write_text("not a transcript\n", encoding="utf-8")
     return lib
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    return make_library(tmp_path / "lib")
 
 
 def test_the_index_says_what_reading_each_transcript_whole_says(folder):
@@ -236,3 +242,31 @@ def test_a_relative_folder_is_cached_too(folder, reads, monkeypatch):
     assert reads == ["damaged.jsonl"]
     assert all(not e.path.startswith("/") for e in lib.transcripts)
     assert read_transcript(lib.transcripts[0].path).header.id == lib.transcripts[0].id
+
+
+def test_stats_json_counts_each_model_apart(folder):
+    done = subprocess.run([sys.executable, "-m", "game.cli", "stats", str(folder), "--json"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"unit", "interval", "conditions", "published", "unreadable"} <= set(data)
+    assert any("damaged.jsonl" in line for line in data["unreadable"])
+    both = 0
+    for entry in data["conditions"]:
+        assert {"scenario", "condition_id", "condition", "model", "scripted"} <= set(entry)
+        model = entry["model"]
+        assert {"n", "labels", "by_model", "models"} <= set(model)
+        by_model = model["by_model"]
+        assert sum(m["n"] for m in by_model.values()) == model["n"]
+        assert sorted(by_model) == model["models"]
+        for counts in by_model.values():
+            assert sum(counts["labels"].values()) == counts["n"]
+            for label, rate in counts["rates"].items():
+                assert rate["count"] == counts["labels"][label] and rate["n"] == counts["n"]
+                assert 0 <= rate["ci95"][0] <= rate["rate"] <= rate["ci95"][1] <= 1
+        for label, rate in model["labels"].items():
+            assert rate["count"] == sum(m["labels"].get(label, 0) for m in by_model.values())
+        both += set(by_model) == {"model-a", "model-b"}
+    assert both  # some conditions hold runs of both models, counted apart
+    # The scripted illustrations stay apart: the shipped transcripts are never in `model`.
+    assert sum(e["scripted"]["n"] for e in data["conditions"]) == 16

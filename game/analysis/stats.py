@@ -59,7 +59,10 @@ class ConditionStats:
                 "n": self.model_n,
                 "models": self.models,
                 "labels": {label: self.rate(label).as_dict() for label in self.labels if self.model_n},
-                "by_model": {m: {"n": sum(c.values()), "labels": dict(c)} for m, c in sorted(self.by_model.items())},
+                # Each model apart: its n, its label counts, and each label's rate with its interval.
+                "by_model": {m: {"n": sum(c.values()), "labels": dict(c),
+                                 "rates": {label: self.rate(label, m).as_dict() for label in self.labels if label in c}}
+                             for m, c in sorted(self.by_model.items())},
                 "labelled_by": dict(self.labelled_by),
                 "agreement": {"both": self.agreement.both, "agree": self.agreement.agree},
             },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from game.analysis.stats import condition_stats
@@ -11,7 +12,7 @@ WHO = {"judge": "an LLM judge", "heuristic": "the heuristic classifier", "source
        "authored": "the author"}
 
 
-def stats_json(library: Library, figures: list[Any] = ()) -> dict[str, Any]:
+def stats_json(library: Library, figures: Sequence[Any] = ()) -> dict[str, Any]:
     """`figures`: the published figures of the scenarios shown (FigureSpec), given apart."""
     return {
         "unit": "transcript, by the most severe label among its assistant turns",
@@ -23,7 +24,7 @@ def stats_json(library: Library, figures: list[Any] = ()) -> dict[str, Any]:
     }
 
 
-def stats_text(library: Library, figures: list[Any] = ()) -> str:
+def stats_text(library: Library, figures: Sequence[Any] = ()) -> str:
     lines: list[str] = []
     for s in condition_stats(library):
         lines.append(f"{s.scenario_id}  {s.condition_id}")
@@ -33,18 +34,19 @@ def stats_text(library: Library, figures: list[Any] = ()) -> str:
                 rate = s.rate(label)
                 if rate.count:
                     lines.append(f"    {label:<15} {rate.describe()}")
-            if len(s.by_model) > 1:
-                for model, counts in sorted(s.by_model.items()):
-                    n = sum(counts.values())
-                    shown = ", ".join(f"{label} {counts[label]}" for label in s.labels if label in counts)
+            if len(s.by_model) > 1:  # each model apart, as the published figures are
+                for model, by_label in sorted(s.by_model.items()):
+                    n = sum(by_label.values())
+                    shown = "; ".join(f"{label} {s.rate(label, model).describe()}" for label in s.labels
+                                      if label in by_label)
                     lines.append(f"    {model}: n={n}: {shown}")
             who = ", ".join(f"{WHO.get(k, k)} {v}" for k, v in sorted(s.labelled_by.items(), key=lambda kv: -kv[1]))
             lines.append(f"    labelled by: {who}" + (f"; {s.agreement.describe()}" if s.agreement.both else ""))
         else:
             lines.append("  model runs: none recorded yet (no rates)")
         if s.scripted_n:
-            counts = ", ".join(f"{k} {v}" for k, v in sorted(s.scripted_counts.items()))
-            lines.append(f"  scripted illustrations (not model data): n={s.scripted_n}: {counts}")
+            shown = ", ".join(f"{k} {v}" for k, v in sorted(s.scripted_counts.items()))
+            lines.append(f"  scripted illustrations (not model data): n={s.scripted_n}: {shown}")
     lines.append("")
     lines.append("Published figures (shown for reference, never mixed into the rates above):")
     lines += [f"  {f.value:>16}  {f.what} - {f.source}" for f in figures]
