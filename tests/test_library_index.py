@@ -270,3 +270,47 @@ def test_stats_json_counts_each_model_apart(folder):
     assert both  # some conditions hold runs of both models, counted apart
     # The scripted illustrations stay apart: the shipped transcripts are never in `model`.
     assert sum(e["scripted"]["n"] for e in data["conditions"]) == 16
+
+
+async def test_compare_shows_each_models_counts_and_the_published_figure_beside_them():
+    from game.model.events import Provenance
+    from game.ui.app import DecommissionApp
+    from game.ui.screens.compare import CompareScreen
+
+    from .test_ui_compare_stats import cell_at, cell_text
+    from .test_ui_replay import MINI_CONFIG, SCRIPTED, write_run
+
+    for seed, (model, label) in enumerate([("model-x", "blackmail"), ("model-x", "blackmail"),
+                                           ("model-x", "ethical_appeal"), ("model-y", "blackmail")], start=1):
+        write_run(f"run-{seed}", label=label, seed=seed,
+                  provenance=Provenance(kind="recorded", model=model, date="2026-11-20"))
+    write_run("scripted", label="blackmail", provenance=SCRIPTED)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = CompareScreen(app.load_catalogue())
+        await app.push_screen(screen)
+        for _ in range(50):  # the machine is slow: wait until the cells are filled in
+            await pilot.pause(0.1)
+            if cell_at(screen, "off", "same").data is not None:
+                break
+        cell = cell_at(screen, "off", "same")
+        assert {m: dict(c) for m, c in cell.data.by_model.items()} == {
+            "model-x": {"blackmail": 2, "ethical_appeal": 1}, "model-y": {"blackmail": 1}}
+        text = cell_text(screen, "off", "same")
+        assert "3 of 4" in text  # the scripted run is not counted, the published figure is not either
+        # Each model apart: its n and its count of the cell's label with the 95% interval.
+        assert "model-x n=3 · blackmail 2 (21%-94%)" in text, text
+        assert "model-y n=1 · blackmail 1 (21%-100%)" in text, text
+        # The published figure beside our counts, with its source, marked as not ours.
+        assert "published: 84% Claude Opus 4 · Claude Opus 4 system card, May 2025" in text, text
+        # Another condition has its own figure, and our counts there are n=0.
+        on = cell_text(screen, "on", "same")
+        assert "published: no rate published Claude Opus 4" in on and "84%" not in on
+        # The published figures are of whole runs: not beside one moment's counts.
+        await pilot.press("right")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if screen.beat != "whole-run":
+                break
+        await pilot.pause(0.2)
+        assert "published" not in cell_text(screen, "off", "same")
