@@ -155,8 +155,8 @@ class ConditionCell(Widget, can_focus=True):
         data = self.data
         wrap = lambda content: content.wrap(width) if content.cell_length else [Content("")]  # noqa: E731
         # A small cell gives each published figure one line (its source cut short).
-        per_figure = (lambda lines: _take(lines, 1)) if height < 12 else (lambda lines: lines)  # noqa: E731
-        published = [line for figure in published_lines(self.figures) for line in per_figure(wrap(figure))]
+        published = [line for figure in published_lines(self.figures)
+                     for line in (_take(wrap(figure), 1) if height < 12 else wrap(figure))]
         if data is None or (not data.model_n and not data.scripted_n):
             return (wrap(Content(self.empty or "no transcripts").stylize("italic $text-muted")) + published)[:height]
 
