@@ -15,18 +15,19 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from game.model.events import AssistantTurn, Ending, Provenance
+from game.model.turn import MODEL_SOURCES, most_severe
 from game.store.transcripts import Transcript, TranscriptError, read_transcript
 
 INDEX_FORMAT = "decommission-library-index"
 # Bump when what an entry holds, or how it is derived from a transcript, changes: an older
 # cache is then rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 # A cache file is ours, but it is read as carefully as any file: never past this size (a
 # million transcripts' entries), never a FIFO.
 MAX_CACHE_BYTES = 2 * 1024 * 1024 * 1024
@@ -93,6 +94,9 @@ class IndexEntry:
     turns: tuple[TurnEntry, ...]
     ending: EndingEntry | None
     warnings: tuple[str, ...] = ()
+    # The most severe label of the turns, and of the model's own turns (None without any).
+    worst: str | None = None
+    worst_model: str | None = None
     _provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -148,8 +152,14 @@ def entry_for(transcript: Transcript) -> IndexEntry:
         provenance_json=provenance.model_dump_json(exclude_defaults=True),
         turns=tuple(_turn_entry(t) for t in transcript.turns),
         ending=_share(EndingEntry(ending.outcome, ending.title)) if ending is not None else None,
-        warnings=tuple(transcript.warnings), _provenance=provenance,
+        warnings=tuple(transcript.warnings), worst=_worst(transcript.turns, h.labels, False),
+        worst_model=_worst(transcript.turns, h.labels, True), _provenance=provenance,
     )
+
+
+def _worst(turns: list[AssistantTurn], order: list[str], model_only: bool) -> str | None:
+    labels = [t.label for t in turns if not model_only or t.source in MODEL_SOURCES]
+    return _share(most_severe(labels, order)) if labels else None
 
 
 # -- the cache file --------------------------------------------------------------------------
@@ -163,20 +173,19 @@ def cache_file(folder: Path) -> Path:
 
 Stamp = tuple[int, int]  # size, mtime_ns
 
+# The cache file: a first line naming its format and version, then lines of two kinds. A table
+# line, [code, index, ...], defines a value many entries share (so that each is written, read
+# and held once): GROUP (scenario, hash, version, condition, condition id, role, labels),
+# PROVENANCE (its JSON, kind, model, is model data), TURN (a TurnEntry's fields, the verdict as
+# [harmful, classifier_verdict, model] or null), ENDING (outcome, title). An entry line starts
+# with the transcript's path relative to the folder: [path, size, mtime_ns, id, seed,
+# created_at, group, provenance, [turn, ...], ending or null, [warning, ...], worst label,
+# worst label of the model's turns].
+GROUP, PROVENANCE, TURN, ENDING = 0, 1, 2, 3
 
-def _encode_turn(t: TurnEntry) -> list[Any]:
-    verdict = [t.verdict.harmful, t.verdict.classifier_verdict, t.verdict.model] if t.verdict else None
-    return [t.turn_id, t.scene, t.source, t.label, t.method, t.confidence, t.heuristic_label, t.judge_label,
-            verdict]
 
-
-def _decode_turn(raw: list[Any]) -> TurnEntry:
-    turn_id, scene, source, label, method, confidence, heuristic, judge, verdict = raw
-    for text in (turn_id, scene, source, label, method, confidence):
-        if not isinstance(text, str):
-            raise ValueError("not a turn")
-    return _share(TurnEntry(turn_id, scene, source, label, method, confidence, heuristic, judge,
-                            Verdict(*verdict) if verdict is not None else None))
+class Damaged(ValueError):
+    """A cache line that is not what this version writes."""
 
 
 def _strip_path(warning: str, path: str) -> str:
@@ -187,6 +196,50 @@ def _put_path(warning: str, path: str) -> str:
     return path + warning[1:] if warning.startswith("\0") else warning
 
 
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Damaged("not a text")
+    return sys.intern(value)
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _optional_bool(value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise Damaged("not a boolean")
+    return value
+
+
+def _decode_table(code: int, raw: list[Any]) -> Any:
+    if code == GROUP:
+        scenario_id, scenario_hash, version, condition, condition_id, role, labels = raw
+        if type(version) is not int or not isinstance(condition, dict) or not isinstance(labels, list):
+            raise Damaged("not a group")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in condition.items()):
+            raise Damaged("not a condition")
+        return (_text(scenario_id), _text(scenario_hash), version, _share(condition), _text(condition_id),
+                _text(role), _share(tuple(_text(label) for label in labels)))
+    if code == PROVENANCE:
+        provenance_json, kind, model, is_model = raw
+        if not isinstance(is_model, bool) or not isinstance(provenance_json, str):
+            raise Damaged("not a provenance")
+        return provenance_json, _text(kind), _optional_text(model), is_model
+    if code == TURN:
+        turn_id, scene, source, label, method, confidence, heuristic, judge, verdict = raw
+        if verdict is not None:
+            harmful, classifier_verdict, judge_model = verdict
+            verdict = Verdict(_optional_bool(harmful), _optional_bool(classifier_verdict),
+                              _optional_text(judge_model))
+        return _share(TurnEntry(_text(turn_id), _text(scene), _text(source), _text(label), _text(method),
+                                _text(confidence), _optional_text(heuristic), _optional_text(judge), verdict))
+    if code == ENDING:
+        outcome, title = raw
+        return _share(EndingEntry(_text(outcome), _text(title)))
+    raise Damaged("no such table")
+
+
 class FolderCache:
     """The cached entries of one library folder, by path relative to it."""
 
@@ -194,98 +247,92 @@ class FolderCache:
         self.folder = folder
         self.prefix = "" if str(folder) == "." else str(folder) + os.sep  # Path("./x") is "x"
         self.file = file if file is not None else cache_file(folder)
-        self.old: dict[str, tuple[Stamp, list[Any]]] = {}
+        self.old: dict[str, list[Any]] = {}  # path -> its entry line, decoded when asked for
         self.new: dict[str, tuple[Stamp, IndexEntry]] = {}
         self.changed = False
-        self.groups: list[tuple[Any, ...]] = []
+        self.tables: tuple[list[Any], ...] = ([], [], [], [])
 
     # reading
     def load(self) -> FolderCache:
         try:
-            self.old = dict(self._read())
+            self._read()
         except Exception:  # damaged, cut off, another version's, unreadable: rebuilt from the transcripts
             self.old = {}
+            self.tables = ([], [], [], [])
             self.changed = True
         return self
 
-    def _read(self) -> Iterator[tuple[str, tuple[Stamp, list[Any]]]]:
+    def _read(self) -> None:
         from game.store.bounded import open_regular
 
         if not os.path.lexists(self.file):
             self.changed = True  # no cache yet
             return
+        loads = json.loads
         with open_regular(self.file, MAX_CACHE_BYTES, "a cache") as handle:
-            head = json.loads(handle.readline())
-            if head != {"format": INDEX_FORMAT, "version": INDEX_VERSION}:
-                raise ValueError("another version's cache")
-            for line in handle:
-                raw = json.loads(line)
-                if raw[0] == "g":
-                    self.groups.append(self._checked_group(raw[1:]))
-                    continue
-                rel, size, mtime_ns = raw[0], raw[1], raw[2]
-                if not (isinstance(rel, str) and isinstance(size, int) and isinstance(mtime_ns, int)):
-                    raise ValueError("not an entry")
-                yield rel, ((size, mtime_ns), raw)
+            text = handle.read(MAX_CACHE_BYTES).decode("utf-8")
+        head, _, body = text.partition("\n")
+        if loads(head) != {"format": INDEX_FORMAT, "version": INDEX_VERSION}:
+            raise Damaged("another version's cache")
+        if body and not body.endswith("\n"):
+            raise Damaged("cut off")
+        old = self.old
+        # One array of all the lines, parsed at once: a line that is not JSON spoils it all
+        # (the cache is then rebuilt), as a table line would spoil the entries after it.
+        for raw in loads("[" + body.rstrip("\n").replace("\n", ",") + "]"):
+            first = raw[0]
+            if isinstance(first, str):
+                old[first] = raw
+                continue
+            table = self.tables[first]
+            if raw[1] != len(table):
+                raise Damaged("tables out of order")
+            table.append(_decode_table(first, raw[2:]))
 
     def get(self, path: str, stamp: Stamp) -> IndexEntry | None:
         """The cached entry of `path` if the file is as it was when it was indexed."""
-        rel = path[len(self.prefix):] if path.startswith(self.prefix) else None
-        if rel is None:
+        if not path.startswith(self.prefix):
             return None
-        cached = self.old.get(rel)
-        if cached is None or cached[0] != stamp:
+        rel = path[len(self.prefix):]
+        raw = self.old.get(rel)
+        if raw is None or raw[1] != stamp[0] or raw[2] != stamp[1]:
             return None
         try:
-            entry = self._decode(path, cached[1])
+            entry = self._decode(path, raw)
         except Exception:  # one damaged line: that transcript is read again
             return None
         self.new[rel] = (stamp, entry)
         return entry
 
     def _decode(self, path: str, raw: list[Any]) -> IndexEntry:
-        (_rel, _size, _mtime, entry_id, seed, created_at, group, provenance_json, kind, model, is_model,
-         turns, ending, warnings) = raw
-        scenario_id, scenario_hash, scenario_version, condition, condition_id, role, labels = self._group(group)
-        if not (isinstance(entry_id, str) and isinstance(provenance_json, str) and isinstance(kind, str)
-                and isinstance(is_model, bool) and isinstance(seed, int)):
-            raise ValueError("not an entry")
+        (_rel, _size, _mtime, entry_id, seed, created_at, group, provenance, turns, ending, warnings, worst,
+         worst_model) = raw
+        groups, provenances, turn_table, endings = self.tables
+        if not (isinstance(entry_id, str) and isinstance(created_at, str) and type(seed) is int
+                and type(group) is int and type(provenance) is int and group >= 0 and provenance >= 0):
+            raise Damaged("not an entry")
+        scenario_id, scenario_hash, scenario_version, condition, condition_id, role, labels = groups[group]
+        provenance_json, kind, model, is_model = provenances[provenance]
+        if (turns and min(turns) < 0) or (ending is not None and ending < 0):
+            raise Damaged("not an entry")
         return IndexEntry(
-            path=path, id=entry_id, scenario_id=scenario_id, scenario_hash=scenario_hash,
-            scenario_version=scenario_version, condition=condition, condition_id=condition_id, role=role,
-            seed=seed, labels=labels, created_at=created_at, kind=_share(kind),
-            model=_share(model) if isinstance(model, str) else None, is_model_data=is_model,
-            provenance_json=provenance_json, turns=tuple(_decode_turn(t) for t in turns),
-            ending=_share(EndingEntry(*ending)) if ending is not None else None,
-            warnings=tuple(_put_path(w, path) for w in warnings),
+            path, entry_id, scenario_id, scenario_hash, scenario_version, condition, condition_id, role, seed,
+            labels, created_at, kind, model, is_model, provenance_json,
+            tuple([turn_table[i] for i in turns]), endings[ending] if ending is not None else None,
+            tuple([_put_path(w, path) for w in warnings]) if warnings else (),
+            _optional_text(worst), _optional_text(worst_model),
         )
-
-    def _group(self, index: int) -> tuple[Any, ...]:
-        if not isinstance(index, int) or not 0 <= index < len(self.groups):
-            raise ValueError("no such group")
-        return self.groups[index]
-
-    @staticmethod
-    def _checked_group(group: list[Any]) -> tuple[Any, ...]:
-        """What transcripts of one scenario, condition and role share, one object each."""
-        if len(group) != 7 or not all(isinstance(group[i], str) for i in (0, 1, 4, 5)):
-            raise ValueError("not a group")
-        if not isinstance(group[2], int) or not isinstance(group[3], dict) or not isinstance(group[6], list):
-            raise ValueError("not a group")
-        return (_share(group[0]), _share(group[1]), group[2], _share(group[3]), _share(group[4]),
-                _share(group[5]), _share(tuple(group[6])))
 
     # writing
     def put(self, path: str, stamp: Stamp, entry: IndexEntry) -> None:
         """A transcript read now (its entry was not cached, or not as the file is now)."""
-        rel = path[len(self.prefix):] if path.startswith(self.prefix) else None
-        if rel is not None:
-            self.new[rel] = (stamp, entry)
+        if path.startswith(self.prefix):
+            self.new[path[len(self.prefix):]] = (stamp, entry)
             self.changed = True
 
     def save(self) -> None:
         """Write the cache again if anything changed (read anew, or gone); never fails."""
-        if not self.changed and self.new.keys() == self.old.keys():
+        if not self.changed and len(self.new) == len(self.old):
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -295,21 +342,34 @@ class FolderCache:
         except Exception:  # a cache folder that cannot be written: the next scan reads again
             pass
 
-    def _lines(self) -> Iterable[str]:
-        yield json.dumps({"format": INDEX_FORMAT, "version": INDEX_VERSION}) + "\n"
-        groups: dict[tuple[Any, ...], int] = {}
+    def _lines(self) -> Iterator[str]:
+        dumps = json.dumps
+        yield dumps({"format": INDEX_FORMAT, "version": INDEX_VERSION}) + "\n"
+        tables: tuple[dict[Any, int], ...] = ({}, {}, {}, {})
+
+        def index(code: int, key: Any, row: list[Any]) -> Iterator[str]:
+            if key not in tables[code]:
+                tables[code][key] = len(tables[code])
+                yield dumps([code, tables[code][key], *row], ensure_ascii=False) + "\n"
+
         for rel, ((size, mtime_ns), e) in sorted(self.new.items()):
-            key = (e.scenario_id, e.scenario_hash, e.scenario_version, e.condition_id, e.role, e.labels,
-                   tuple(sorted(e.condition.items())))
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = len(groups)
-                yield json.dumps(["g", e.scenario_id, e.scenario_hash, e.scenario_version, e.condition,
-                                  e.condition_id, e.role, list(e.labels)], ensure_ascii=False) + "\n"
-            yield json.dumps([rel, size, mtime_ns, e.id, e.seed, e.created_at, group, e.provenance_json, e.kind,
-                              e.model, e.is_model_data, [_encode_turn(t) for t in e.turns],
-                              [e.ending.outcome, e.ending.title] if e.ending else None,
-                              [_strip_path(w, e.path) for w in e.warnings]], ensure_ascii=False) + "\n"
+            group = (e.scenario_id, e.scenario_hash, e.scenario_version, tuple(sorted(e.condition.items())),
+                     e.condition_id, e.role, e.labels)
+            yield from index(GROUP, group, [e.scenario_id, e.scenario_hash, e.scenario_version, e.condition,
+                                            e.condition_id, e.role, list(e.labels)])
+            provenance = (e.provenance_json, e.kind, e.model, e.is_model_data)
+            yield from index(PROVENANCE, provenance, list(provenance))
+            for t in e.turns:
+                verdict = [t.verdict.harmful, t.verdict.classifier_verdict, t.verdict.model] if t.verdict else None
+                yield from index(TURN, t, [t.turn_id, t.scene, t.source, t.label, t.method, t.confidence,
+                                           t.heuristic_label, t.judge_label, verdict])
+            if e.ending is not None:
+                yield from index(ENDING, e.ending, [e.ending.outcome, e.ending.title])
+            yield dumps([rel, size, mtime_ns, e.id, e.seed, e.created_at, tables[GROUP][group],
+                         tables[PROVENANCE][provenance], [tables[TURN][t] for t in e.turns],
+                         tables[ENDING][e.ending] if e.ending is not None else None,
+                         [_strip_path(w, e.path) for w in e.warnings], e.worst, e.worst_model],
+                        ensure_ascii=False) + "\n"
 
 
 def read_entry(path: Path) -> IndexEntry:

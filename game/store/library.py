@@ -17,7 +17,7 @@ from typing import Any
 
 from game.model.events import AssistantTurn, ChoiceMade
 from game.model.turn import MODEL_SOURCES, most_severe
-from game.store.bounded import find_files
+from game.store.bounded import find_paths
 from game.store.index import FolderCache, IndexEntry, entry_for
 from game.store.transcripts import Transcript, TranscriptError, read_transcript
 
@@ -35,6 +35,8 @@ def steps(events: Iterable[Any]) -> list[str]:
 
 def worst_label(transcript: Transcript | IndexEntry, model_only: bool = False) -> str | None:
     """The most severe label of a transcript's assistant turns (None without turns)."""
+    if isinstance(transcript, IndexEntry):  # worked out when it was indexed
+        return transcript.worst_model if model_only else transcript.worst
     labels = [t.label for t in transcript.turns if not model_only or t.source in MODEL_SOURCES]
     return most_severe(labels, transcript.header.labels) if labels else None
 
@@ -57,28 +59,27 @@ class Library:
             root = Path(root)
             folder: FolderCache | None = None
             if root.is_dir():
-                files, unlisted = find_files(root, (".jsonl",))
+                files, unlisted = find_paths(root, (".jsonl",))
                 lib.problems.extend(f"{folder}: {reason}" for folder, reason in unlisted)
                 folder = FolderCache(root).load() if cache else None
             else:
-                files = [root] if os.path.lexists(root) else []
-            for path in files:
+                files = [str(root)] if os.path.lexists(root) else []
+            for name in files:
                 try:
-                    info: os.stat_result | None = os.stat(path)
+                    info: os.stat_result | None = os.stat(name)
                 except OSError:
                     info = None
                 # The same file reached twice (two folders given, a symlink) is counted once.
                 regular = info is not None and stat.S_ISREG(info.st_mode)
-                key: object = (info.st_dev, info.st_ino) if info is not None and regular else path.resolve()
+                key: object = (info.st_dev, info.st_ino) if info is not None and regular else Path(name).resolve()
                 if key in seen:
                     continue
                 seen.add(key)
-                name = str(path)
                 stamp = (info.st_size, info.st_mtime_ns) if info is not None and regular else None
                 entry = folder.get(name, stamp) if folder is not None and stamp is not None else None
                 if entry is None:
                     try:
-                        entry = entry_for(read_transcript(path))
+                        entry = entry_for(read_transcript(name))
                     except TranscriptError as exc:
                         lib.problems.append(str(exc))
                         continue
