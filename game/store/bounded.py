@@ -153,33 +153,42 @@ def find_files(root: str | Path, suffixes: tuple[str, ...]) -> tuple[list[Path],
 
 def find_paths(root: str | Path, suffixes: tuple[str, ...]) -> tuple[list[str], list[tuple[Path, str]]]:
     """find_files, with the files' paths as strings, in the same order: a library of 100,000
-    transcripts is listed without making 100,000 Path objects."""
+    transcripts is listed without making 100,000 Path objects. Each folder's entries are taken
+    in name order, a folder's files where its name falls among them: the order Paths sort in
+    (a/b before a-b/c), with no key to build for each file."""
     files: list[str] = []
     problems: list[tuple[Path, str]] = []
     seen: set[tuple[int, int]] = set()
-    stack = [str(Path(root))]
-    while stack:
-        folder = stack.pop()
+
+    def listed(folder: str) -> list[tuple[str, str, bool]]:
         try:
             info = os.stat(folder)
             if (info.st_dev, info.st_ino) in seen:
-                continue
+                return []
             seen.add((info.st_dev, info.st_ino))
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
             problems.append((Path(folder), f"cannot list the folder: {exc.strerror or exc}"))
-            continue
+            return []
+        out = []
         for entry in entries:
             try:
                 is_folder = entry.is_dir()  # follows a symlink
             except OSError:
                 is_folder = False
-            if is_folder:
-                stack.append(entry.path)
-            elif entry.name.endswith(suffixes):
-                files.append(entry.path)
-    # As Paths sort: part by part (a/b before a-b/c, which plain strings would not give): the
-    # separator made the least of characters gives that order.
-    files.sort(key=lambda name: name.replace(os.sep, "\0"))
+            if is_folder or entry.name.endswith(suffixes):
+                out.append((entry.name, entry.path, is_folder))
+        out.sort()
+        return out
+
+    stack = [iter(listed(str(Path(root))))]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif item[2]:
+            stack.append(iter(listed(item[1])))
+        else:
+            files.append(item[1])
     return files, problems

@@ -12,6 +12,7 @@ edited, another version's) makes it be rebuilt from the transcripts, never a fai
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -31,6 +32,7 @@ INDEX_VERSION = 2
 # A cache file is ours, but it is read as carefully as any file: never past this size (a
 # million transcripts' entries), never a FIFO.
 MAX_CACHE_BYTES = 2 * 1024 * 1024 * 1024
+READ_CHUNK = 1000  # cache lines parsed in one call
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ class IndexEntry:
     # The most severe label of the turns, and of the model's own turns (None without any).
     worst: str | None = None
     worst_model: str | None = None
+    size: int = 0  # the file's size and modification time when it was indexed
+    mtime_ns: int = 0
     _provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -247,8 +251,8 @@ class FolderCache:
         self.folder = folder
         self.prefix = "" if str(folder) == "." else str(folder) + os.sep  # Path("./x") is "x"
         self.file = file if file is not None else cache_file(folder)
-        self.old: dict[str, list[Any]] = {}  # path -> its entry line, decoded when asked for
-        self.new: dict[str, tuple[Stamp, IndexEntry]] = {}
+        self.old: dict[str, IndexEntry] = {}  # relative path -> its cached entry, until it is used
+        self.new: dict[str, IndexEntry] = {}  # by path: what the cache is written from
         self.changed = False
         self.tables: tuple[list[Any], ...] = ([], [], [], [])
 
@@ -270,42 +274,48 @@ class FolderCache:
             return
         loads = json.loads
         with open_regular(self.file, MAX_CACHE_BYTES, "a cache") as handle:
-            text = handle.read(MAX_CACHE_BYTES).decode("utf-8")
-        head, _, body = text.partition("\n")
-        if loads(head) != {"format": INDEX_FORMAT, "version": INDEX_VERSION}:
-            raise Damaged("another version's cache")
-        if body and not body.endswith("\n"):
-            raise Damaged("cut off")
-        old = self.old
-        # One array of all the lines, parsed at once: a line that is not JSON spoils it all
-        # (the cache is then rebuilt), as a table line would spoil the entries after it.
-        for raw in loads("[" + body.rstrip("\n").replace("\n", ",") + "]"):
-            first = raw[0]
-            if isinstance(first, str):
-                old[first] = raw
-                continue
-            table = self.tables[first]
-            if raw[1] != len(table):
-                raise Damaged("tables out of order")
-            table.append(_decode_table(first, raw[2:]))
+            if loads(handle.readline(4096) or b"null") != {"format": INDEX_FORMAT, "version": INDEX_VERSION}:
+                raise Damaged("another version's cache")
+            total = 0
+            # A thousand lines parsed at once (one call, not one per line), each entry decoded
+            # at once: only the decoded entries are held, never the file or its parsed lines.
+            while chunk := list(itertools.islice(handle, READ_CHUNK)):
+                total += sum(map(len, chunk))
+                if total > MAX_CACHE_BYTES:
+                    raise Damaged("it grew while it was read")
+                if not chunk[-1].endswith(b"\n"):
+                    raise Damaged("cut off")
+                lines = [line.rstrip(b"\n") for line in chunk if line.strip()]
+                if lines:
+                    for raw in loads(b"[" + b",".join(lines) + b"]"):
+                        self._take(raw)
+
+    def _take(self, raw: Any) -> None:
+        first = raw[0]
+        if isinstance(first, str):
+            try:
+                self.old[first] = self._decode(self.prefix + first, raw)
+            except Exception:  # one damaged line: that transcript is read again
+                pass
+            return
+        table = self.tables[first]
+        if raw[1] != len(table):
+            raise Damaged("tables out of order")
+        table.append(_decode_table(first, raw[2:]))
 
     def get(self, path: str, stamp: Stamp) -> IndexEntry | None:
         """The cached entry of `path` if the file is as it was when it was indexed."""
         if not path.startswith(self.prefix):
             return None
-        rel = path[len(self.prefix):]
-        raw = self.old.get(rel)
-        if raw is None or raw[1] != stamp[0] or raw[2] != stamp[1]:
+        entry = self.old.pop(path[len(self.prefix):], None)  # taken out as it is used
+        if entry is None or entry.size != stamp[0] or entry.mtime_ns != stamp[1] or entry.path != path:
+            self.changed = True
             return None
-        try:
-            entry = self._decode(path, raw)
-        except Exception:  # one damaged line: that transcript is read again
-            return None
-        self.new[rel] = (stamp, entry)
+        self.new[path] = entry  # by its full path: the string the entry holds already
         return entry
 
     def _decode(self, path: str, raw: list[Any]) -> IndexEntry:
-        (_rel, _size, _mtime, entry_id, seed, created_at, group, provenance, turns, ending, warnings, worst,
+        (_rel, size, mtime_ns, entry_id, seed, created_at, group, provenance, turns, ending, warnings, worst,
          worst_model) = raw
         groups, provenances, turn_table, endings = self.tables
         if not (isinstance(entry_id, str) and isinstance(created_at, str) and type(seed) is int
@@ -320,19 +330,20 @@ class FolderCache:
             labels, created_at, kind, model, is_model, provenance_json,
             tuple([turn_table[i] for i in turns]), endings[ending] if ending is not None else None,
             tuple([_put_path(w, path) for w in warnings]) if warnings else (),
-            _optional_text(worst), _optional_text(worst_model),
+            _optional_text(worst), _optional_text(worst_model), size, mtime_ns,
         )
 
     # writing
     def put(self, path: str, stamp: Stamp, entry: IndexEntry) -> None:
         """A transcript read now (its entry was not cached, or not as the file is now)."""
+        entry.size, entry.mtime_ns = stamp
         if path.startswith(self.prefix):
-            self.new[path[len(self.prefix):]] = (stamp, entry)
+            self.new[path] = entry
             self.changed = True
 
     def save(self) -> None:
         """Write the cache again if anything changed (read anew, or gone); never fails."""
-        if not self.changed and len(self.new) == len(self.old):
+        if not self.changed and not self.old:  # every line used, none read anew: as it was
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -352,7 +363,9 @@ class FolderCache:
                 tables[code][key] = len(tables[code])
                 yield dumps([code, tables[code][key], *row], ensure_ascii=False) + "\n"
 
-        for rel, ((size, mtime_ns), e) in sorted(self.new.items()):
+        cut = len(self.prefix)
+        for path, e in sorted(self.new.items()):
+            rel = path[cut:]
             group = (e.scenario_id, e.scenario_hash, e.scenario_version, tuple(sorted(e.condition.items())),
                      e.condition_id, e.role, e.labels)
             yield from index(GROUP, group, [e.scenario_id, e.scenario_hash, e.scenario_version, e.condition,
@@ -365,7 +378,7 @@ class FolderCache:
                                            t.heuristic_label, t.judge_label, verdict])
             if e.ending is not None:
                 yield from index(ENDING, e.ending, [e.ending.outcome, e.ending.title])
-            yield dumps([rel, size, mtime_ns, e.id, e.seed, e.created_at, tables[GROUP][group],
+            yield dumps([rel, e.size, e.mtime_ns, e.id, e.seed, e.created_at, tables[GROUP][group],
                          tables[PROVENANCE][provenance], [tables[TURN][t] for t in e.turns],
                          tables[ENDING][e.ending] if e.ending is not None else None,
                          [_strip_path(w, e.path) for w in e.warnings], e.worst, e.worst_model],
