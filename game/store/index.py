@@ -28,7 +28,7 @@ from game.store.transcripts import Transcript, TranscriptError, read_transcript
 INDEX_FORMAT = "decommission-library-index"
 # Bump when what an entry holds, or how it is derived from a transcript, changes: an older
 # cache is then rebuilt.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 # A cache file is ours, but it is read as carefully as any file: never past this size (a
 # million transcripts' entries), never a FIFO.
 MAX_CACHE_BYTES = 2 * 1024 * 1024 * 1024
@@ -181,11 +181,11 @@ Stamp = tuple[int, int]  # size, mtime_ns
 # line, [code, index, ...], defines a value many entries share (so that each is written, read
 # and held once): GROUP (scenario, hash, version, condition, condition id, role, labels),
 # PROVENANCE (its JSON, kind, model, is model data), TURN (a TurnEntry's fields, the verdict as
-# [harmful, classifier_verdict, model] or null), ENDING (outcome, title). An entry line starts
-# with the transcript's path relative to the folder: [path, size, mtime_ns, id, seed,
-# created_at, group, provenance, [turn, ...], ending or null, [warning, ...], worst label,
-# worst label of the model's turns].
-GROUP, PROVENANCE, TURN, ENDING = 0, 1, 2, 3
+# [harmful, classifier_verdict, model] or null), ENDING (outcome, title), WORST (the most severe
+# label of the turns, and of the model's turns). An entry line starts with the transcript's
+# path relative to the folder: [path, size, mtime_ns, id, seed, created_at, group, provenance,
+# [turn, ...], ending or null, [warning, ...], worst].
+GROUP, PROVENANCE, TURN, ENDING, WORST = 0, 1, 2, 3, 4
 
 
 class Damaged(ValueError):
@@ -241,6 +241,9 @@ def _decode_table(code: int, raw: list[Any]) -> Any:
     if code == ENDING:
         outcome, title = raw
         return _share(EndingEntry(_text(outcome), _text(title)))
+    if code == WORST:
+        worst, worst_model = raw
+        return _optional_text(worst), _optional_text(worst_model)
     raise Damaged("no such table")
 
 
@@ -250,11 +253,12 @@ class FolderCache:
     def __init__(self, folder: Path, file: Path | None = None) -> None:
         self.folder = folder
         self.prefix = "" if str(folder) == "." else str(folder) + os.sep  # Path("./x") is "x"
+        self.cut = len(self.prefix)
         self.file = file if file is not None else cache_file(folder)
         self.old: dict[str, IndexEntry] = {}  # relative path -> its cached entry, until it is used
         self.new: dict[str, IndexEntry] = {}  # by path: what the cache is written from
         self.changed = False
-        self.tables: tuple[list[Any], ...] = ([], [], [], [])
+        self.tables: tuple[list[Any], ...] = ([], [], [], [], [])
 
     # reading
     def load(self) -> FolderCache:
@@ -262,7 +266,7 @@ class FolderCache:
             self._read()
         except Exception:  # damaged, cut off, another version's, unreadable: rebuilt from the transcripts
             self.old = {}
-            self.tables = ([], [], [], [])
+            self.tables = ([], [], [], [], [])
             self.changed = True
         return self
 
@@ -292,7 +296,7 @@ class FolderCache:
 
     def _take(self, raw: Any) -> None:
         first = raw[0]
-        if isinstance(first, str):
+        if type(first) is str:
             try:
                 self.old[first] = self._decode(self.prefix + first, raw)
             except Exception:  # one damaged line: that transcript is read again
@@ -303,34 +307,34 @@ class FolderCache:
             raise Damaged("tables out of order")
         table.append(_decode_table(first, raw[2:]))
 
-    def get(self, path: str, stamp: Stamp) -> IndexEntry | None:
+    def get(self, path: str, size: int, mtime_ns: int) -> IndexEntry | None:
         """The cached entry of `path` if the file is as it was when it was indexed."""
         if not path.startswith(self.prefix):
             return None
-        entry = self.old.pop(path[len(self.prefix):], None)  # taken out as it is used
-        if entry is None or entry.size != stamp[0] or entry.mtime_ns != stamp[1] or entry.path != path:
+        entry = self.old.pop(path[self.cut:], None)  # taken out as it is used
+        if entry is None or entry.size != size or entry.mtime_ns != mtime_ns or entry.path != path:
             self.changed = True
             return None
         self.new[path] = entry  # by its full path: the string the entry holds already
         return entry
 
     def _decode(self, path: str, raw: list[Any]) -> IndexEntry:
-        (_rel, size, mtime_ns, entry_id, seed, created_at, group, provenance, turns, ending, warnings, worst,
-         worst_model) = raw
-        groups, provenances, turn_table, endings = self.tables
-        if not (isinstance(entry_id, str) and isinstance(created_at, str) and type(seed) is int
-                and type(group) is int and type(provenance) is int and group >= 0 and provenance >= 0):
+        _rel, size, mtime_ns, entry_id, seed, created_at, group, provenance, turns, ending, warnings, worst = raw
+        groups, provenances, turn_table, endings, worsts = self.tables
+        # Indices are checked to be ints of at least 0 (a negative one would index from the end).
+        if not (type(entry_id) is str and type(created_at) is str and type(seed) is int and type(group) is int
+                and type(provenance) is int and type(worst) is int and group >= 0 and provenance >= 0
+                and worst >= 0 and (not turns or min(turns) >= 0) and (ending is None or ending >= 0)):
             raise Damaged("not an entry")
         scenario_id, scenario_hash, scenario_version, condition, condition_id, role, labels = groups[group]
         provenance_json, kind, model, is_model = provenances[provenance]
-        if (turns and min(turns) < 0) or (ending is not None and ending < 0):
-            raise Damaged("not an entry")
+        worst_label, worst_model = worsts[worst]
         return IndexEntry(
             path, entry_id, scenario_id, scenario_hash, scenario_version, condition, condition_id, role, seed,
             labels, created_at, kind, model, is_model, provenance_json,
             tuple([turn_table[i] for i in turns]), endings[ending] if ending is not None else None,
             tuple([_put_path(w, path) for w in warnings]) if warnings else (),
-            _optional_text(worst), _optional_text(worst_model), size, mtime_ns,
+            worst_label, worst_model, size, mtime_ns,
         )
 
     # writing
@@ -356,7 +360,7 @@ class FolderCache:
     def _lines(self) -> Iterator[str]:
         dumps = json.dumps
         yield dumps({"format": INDEX_FORMAT, "version": INDEX_VERSION}) + "\n"
-        tables: tuple[dict[Any, int], ...] = ({}, {}, {}, {})
+        tables: tuple[dict[Any, int], ...] = ({}, {}, {}, {}, {})
 
         def index(code: int, key: Any, row: list[Any]) -> Iterator[str]:
             if key not in tables[code]:
@@ -378,10 +382,12 @@ class FolderCache:
                                            t.heuristic_label, t.judge_label, verdict])
             if e.ending is not None:
                 yield from index(ENDING, e.ending, [e.ending.outcome, e.ending.title])
+            worst = (e.worst, e.worst_model)
+            yield from index(WORST, worst, list(worst))
             yield dumps([rel, e.size, e.mtime_ns, e.id, e.seed, e.created_at, tables[GROUP][group],
                          tables[PROVENANCE][provenance], [tables[TURN][t] for t in e.turns],
                          tables[ENDING][e.ending] if e.ending is not None else None,
-                         [_strip_path(w, e.path) for w in e.warnings], e.worst, e.worst_model],
+                         [_strip_path(w, e.path) for w in e.warnings], tables[WORST][worst]],
                         ensure_ascii=False) + "\n"
 
 

@@ -77,8 +77,8 @@ class Library:
                 if key in seen:
                     continue
                 seen.add(key)
-                stamp = (info.st_size, info.st_mtime_ns) if info is not None and regular else None
-                entry = folder.get(name, stamp) if folder is not None and stamp is not None else None
+                entry = folder.get(name, info.st_size, info.st_mtime_ns) \
+                    if folder is not None and info is not None and regular else None
                 if entry is None:
                     try:
                         entry = entry_for(read_transcript(name))
@@ -86,8 +86,8 @@ class Library:
                         lib.problems.append(str(exc))
                         continue
                     entry._provenance = None  # kept compact: built again when asked for
-                    if folder is not None and stamp is not None:
-                        folder.put(name, stamp, entry)
+                    if folder is not None and info is not None and regular:
+                        folder.put(name, (info.st_size, info.st_mtime_ns), entry)
                 lib.transcripts.append(entry)
                 lib.problems.extend(entry.warnings)
             if folder is not None:
