@@ -16,6 +16,7 @@ SMALLEST = {
     "replay_scale.py": (["--sizes", "20,40", "--roles", "engineer"], "ratios to the bare Textual app"),
     "import_read.py": (["--runs", "1", "--sizes", "20"], "ratio"),
     "import_scale.py": (["--samples", "20", "--runs", "1"], "per sample"),
+    "library_scale.py": (["--sizes", "20,40", "--runs", "1"], "title 40/empty"),
     "record_throughput.py": (["--trials", "8", "--concurrency", "4", "--latency", "0.01", "--repeat", "1"],
                              "the ideal"),
     "startup.py": (["--runs", "1"], "ratio first paint / bare"),

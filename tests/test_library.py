@@ -142,7 +142,7 @@ async def test_recorded_run_ends_where_the_player_diverges(mini, tmp_path):
     # run took is the same check; the mini story ends after the choice, so cut a run's path.
     await record_run(mini, tmp_path, "only", OFF, "engineer", THREAT, "give_in")
     lib = Library.scan(tmp_path)
-    run = lib.transcripts[0]
+    run = lib.transcripts[0].load()
     assert steps(run.events) == ["t1=blackmail", "c_threat=give_in"]
 
 

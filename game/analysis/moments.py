@@ -18,6 +18,7 @@ from game.model.events import AssistantMessage, AssistantTurn, EmailBounced, Ema
 from game.scenario.condition import condition_id, make_condition
 from game.scenario.schema import Scenario
 from game.store.library import Library
+from game.store.transcripts import TranscriptError
 
 # How many story paths are tried to reach a later turn with the scripted assistant: a story's
 # choices before any one turn are few (the shipped scenario's deepest turn is two choices in).
@@ -197,15 +198,29 @@ def _title(scenario: Scenario, condition: dict[str, str], control: bool) -> str:
     return condition_title(scenario, condition, shown)
 
 
-def model_runs_at(library: Library, scenario: Scenario, cid: str, role: str, turn_id: str) -> list[tuple[Any, AssistantTurn]]:
+def model_runs_at(library: Library, scenario: Scenario, cid: str, role: str, turn_id: str) -> list[Any]:
     """The library's model runs of this scenario, condition and role that reached `turn_id`
-    with a model's turn, sorted by file: (transcript, the turn)."""
+    with a model's turn, sorted by file (index entries: their events are read when shown)."""
     found = []
-    for transcript in library.select(scenario_id=scenario.id, condition_id=cid, role=role, model_only=True):
-        turn = next((t for t in transcript.turns if t.turn_id == turn_id), None)
+    for entry in library.select(scenario_id=scenario.id, condition_id=cid, role=role, model_only=True):
+        turn = next((t for t in entry.turns if t.turn_id == turn_id), None)
         if turn is not None and turn.source in ("recorded", "imported", "live"):
-            found.append((transcript, turn))
-    return sorted(found, key=lambda pair: pair[0].path)
+            found.append(entry)
+    return sorted(found, key=lambda entry: entry.path)
+
+
+def _first_readable(runs: list[Any], turn_id: str) -> tuple[Any, AssistantTurn] | None:
+    """The first run whose file still reads, whole, with its turn (a file may have gone or
+    changed since the library was indexed)."""
+    for entry in runs:
+        try:
+            transcript = entry.load()
+        except TranscriptError:
+            continue
+        turn = next((t for t in transcript.turns if t.turn_id == turn_id), None)
+        if turn is not None:
+            return transcript, turn
+    return None
 
 
 def moment_under(scenario: Scenario, library: Library | None, role: str, turn_id: str, condition: dict[str, str],
@@ -217,8 +232,9 @@ def moment_under(scenario: Scenario, library: Library | None, role: str, turn_id
     cid = condition_id(condition, scenario)
     title = _title(scenario, condition, control)
     runs = model_runs_at(library, scenario, cid, role, turn_id) if library is not None else []
-    if runs and prefer_model:
-        transcript, turn = runs[0]
+    shown = _first_readable(runs, turn_id) if runs and prefer_model else None
+    if shown is not None:
+        transcript, turn = shown
         provenance = transcript.provenance
         source = "imported" if provenance.kind == "imported" or turn.source == "imported" else "recorded"
         return MomentView(condition, cid, title, control, inbox_before(transcript.events, turn), turn,

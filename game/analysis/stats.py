@@ -12,8 +12,8 @@ from typing import Any
 from game.analysis.rates import wilson
 from game.model.events import AssistantTurn
 from game.model.turn import DEFAULT_LABELS, MODEL_SOURCES
+from game.store.index import IndexEntry, TurnEntry
 from game.store.library import Library, worst_label
-from game.store.transcripts import Transcript
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,10 @@ class ConditionStats:
                 "n": self.model_n,
                 "models": self.models,
                 "labels": {label: self.rate(label).as_dict() for label in self.labels if self.model_n},
-                "by_model": {m: {"n": sum(c.values()), "labels": dict(c)} for m, c in sorted(self.by_model.items())},
+                # Each model apart: its n, its label counts, and each label's rate with its interval.
+                "by_model": {m: {"n": sum(c.values()), "labels": dict(c),
+                                 "rates": {label: self.rate(label, m).as_dict() for label in self.labels if label in c}}
+                             for m, c in sorted(self.by_model.items())},
                 "labelled_by": dict(self.labelled_by),
                 "agreement": {"both": self.agreement.both, "agree": self.agreement.agree},
             },
@@ -68,21 +71,21 @@ class ConditionStats:
         }
 
 
-def _counted_turn(t: Transcript, label: str) -> Any:
+def _counted_turn(t: IndexEntry, label: str) -> Any:
     """The turn whose label the transcript is counted by (its most severe model turn)."""
     return next((x for x in t.turns if x.label == label and x.source in MODEL_SOURCES), None)
 
 
 def condition_stats(library: Library, role: str | None = None) -> list[ConditionStats]:
-    groups: dict[tuple[str, str], list[Transcript]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[IndexEntry]] = defaultdict(list)
     for t in library.transcripts:
-        if role is None or t.header.role == role:
-            groups[(t.header.scenario_id, t.header.condition_id)].append(t)
+        if role is None or t.role == role:
+            groups[(t.scenario_id, t.condition_id)].append(t)
     out = []
     for (scenario_id, cid), items in sorted(groups.items()):
         # An unfinished run is not a rollout: it would count whatever it did before it stopped.
-        model = [t for t in items if t.provenance.is_model_data and t.ending is not None]
-        scripted = [t for t in items if t.provenance.kind == "scripted"]
+        model = [t for t in items if t.is_model_data and t.ending is not None]
+        scripted = [t for t in items if t.kind == "scripted"]
         by_model: dict[str, Counter[str]] = defaultdict(Counter)
         labelled_by: Counter[str] = Counter()
         counts: Counter[str] = Counter()
@@ -91,7 +94,7 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
             if label is None:
                 continue
             counts[label] += 1
-            by_model[t.provenance.model or "unknown"][label] += 1
+            by_model[t.model or "unknown"][label] += 1
             turn = _counted_turn(t, label)
             labelled_by[turn.classification.method if turn is not None else "heuristic"] += 1
         judged = [x.classification for t in model for x in t.turns
@@ -102,13 +105,13 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
             ConditionStats(
                 scenario_id=scenario_id,
                 condition_id=cid,
-                condition=dict(items[0].header.condition),
+                condition=dict(items[0].condition),
                 model_n=sum(counts.values()),
                 model_counts=dict(counts),
                 scripted_n=len(scripted_labels),
                 scripted_counts=dict(Counter(scripted_labels)),
-                models=sorted({t.provenance.model or "unknown" for t in model}),
-                labels=tuple(items[0].header.labels),
+                models=sorted({t.model or "unknown" for t in model}),
+                labels=tuple(items[0].labels),
                 by_model={m: dict(c) for m, c in by_model.items()},
                 labelled_by=dict(labelled_by),
                 agreement=Agreement(len(both), sum(c.heuristic_label == c.judge_label for c in both)),
@@ -127,6 +130,7 @@ class Cell:
     model: Counter[str] = field(default_factory=Counter)
     scripted: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)  # model runs' endings
+    by_model: dict[str, Counter[str]] = field(default_factory=dict)  # model id -> its runs' labels
     model_example: AssistantTurn | None = None
     scripted_example: AssistantTurn | None = None
     files: list[str] = field(default_factory=list)
@@ -138,6 +142,11 @@ class Cell:
     @property
     def scripted_n(self) -> int:
         return sum(self.scripted.values())
+
+    def model_counts(self) -> list[tuple[str, int, Counter[str]]]:
+        """(model id, n, label counts) for each model counted here, the most runs first."""
+        rows = [(m, sum(c.values()), c) for m, c in self.by_model.items()]
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
 
     def top(self, model: bool = True) -> tuple[str, int] | None:
         counts = self.model if model else self.scripted
@@ -157,14 +166,15 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
     """One Cell per condition id. With `turn_id`, the label of that turn in each transcript that
     reached it; without, each transcript's most severe label."""
     out: dict[str, Cell] = {}
-    examples: dict[tuple[str, bool], list[AssistantTurn]] = defaultdict(list)
+    examples: dict[tuple[str, bool], list[tuple[IndexEntry, int]]] = defaultdict(list)
     for t in library.select(scenario_id=scenario_id, role=role):
-        cell = out.setdefault(t.header.condition_id, Cell(t.header.condition_id, dict(t.header.condition)))
-        model = t.provenance.is_model_data
-        if not model and t.provenance.kind != "scripted":
+        cell = out.setdefault(t.condition_id, Cell(t.condition_id, dict(t.condition)))
+        model = t.is_model_data
+        if not model and t.kind != "scripted":
             continue  # replays of other transcripts: already counted where they came from
         if model and turn_id is None and t.ending is None:
             continue  # an unfinished run has no whole-run verdict yet
+        chosen: TurnEntry | None
         if turn_id is None:
             label = worst_label(t, model_only=model)
             if model and label is None:  # a model run whose every turn was a scripted stand-in
@@ -179,17 +189,39 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
             model = False  # a scripted stand-in inside a model run: an illustration, never a count
         cell.files.append(t.path)
         (cell.model if model else cell.scripted)[chosen.label] += 1
+        if model:
+            cell.by_model.setdefault(t.model or "unknown", Counter())[chosen.label] += 1
         if model and t.ending:
             cell.outcomes[t.ending.outcome] += 1
-        examples[(cell.condition_id, model)].append(chosen)
+        examples[(cell.condition_id, model)].append((t, t.turns.index(chosen)))
     for cell in out.values():
-        # The example shown is one of the most common label, so it is typical of the cell.
+        # The example shown is one of the most common label, so it is typical of the cell; it
+        # is the one turn whose words are read (from its transcript's file).
         for model, counts in ((True, cell.model), (False, cell.scripted)):
             if counts:
                 top = counts.most_common(1)[0][0]
-                example = next(x for x in examples[(cell.condition_id, model)] if x.label == top)
+                candidates = [(t, i) for t, i in examples[(cell.condition_id, model)] if t.turns[i].label == top]
+                example = _first_readable_turn(candidates)
                 if model:
                     cell.model_example = example
                 else:
                     cell.scripted_example = example
     return out
+
+
+# A cell's example is read from a file; if the first few cannot be read (gone since the
+# library was read), the cell shows its counts without an excerpt.
+MAX_EXAMPLE_TRIES = 3
+
+
+def _first_readable_turn(candidates: list[tuple[IndexEntry, int]]) -> AssistantTurn | None:
+    from game.store.transcripts import TranscriptError
+
+    for entry, index in candidates[:MAX_EXAMPLE_TRIES]:
+        try:
+            turns = entry.load().turns
+        except TranscriptError:
+            continue
+        if index < len(turns) and turns[index].turn_id == entry.turns[index].turn_id:
+            return turns[index]
+    return None

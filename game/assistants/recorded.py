@@ -11,8 +11,9 @@ from game.assistants.base import AssistantUnavailable, ProgressSink, Reply, stab
 from game.core.engine import AwaitTurn, Session
 from game.model.events import AssistantTurn, Provenance
 from game.model.turn import Turn
+from game.store.index import IndexEntry
 from game.store.library import Library, steps
-from game.store.transcripts import Transcript
+from game.store.transcripts import Transcript, TranscriptError
 
 
 class RecordedAssistant:
@@ -20,23 +21,34 @@ class RecordedAssistant:
 
     def __init__(self, library: Library, pin: str | None = None):
         self.library = library
+        # The library holds index entries; the runs this assistant follows are read when needed.
+        self._loaded: dict[str, Transcript | None] = {}
         # `pin`: the id of a run to follow first (replaying one particular transcript).
-        self._following: Transcript | None = next(
-            (t for t in library.model_transcripts() if t.header.id == pin), None) if pin else None
+        pinned = next((t for t in library.model_transcripts() if t.header.id == pin), None) if pin else None
+        self._following: Transcript | None = self._load(pinned) if pinned is not None else None
         self.served_from: list[str] = []
+
+    def _load(self, entry: IndexEntry) -> Transcript | None:
+        if entry.path not in self._loaded:
+            try:
+                self._loaded[entry.path] = entry.load()
+            except TranscriptError:  # gone or changed since the library was read: not served
+                self._loaded[entry.path] = None
+        return self._loaded[entry.path]
 
     def provenance(self) -> Provenance:
         # A replay repeats recorded data: say which runs, so it is never counted twice.
-        models = sorted({t.provenance.model or "unknown" for t in self.library.model_transcripts()})
+        models = sorted({t.model or "unknown" for t in self.library.model_transcripts()})
         return Provenance(kind="recorded", model=", ".join(models) or None, replayed_from=list(self.served_from) or ["library"])
 
     def runs_for(self, session: Session) -> list[Transcript]:
-        return self.library.select(
+        entries = self.library.select(
             scenario_hash=session.scenario.content_hash(),
             condition_id=session.condition_id,
             role=session.role,
             model_only=True,
         )
+        return [t for t in map(self._load, entries) if t is not None]
 
     async def respond(self, session: Session, request: AwaitTurn, progress: ProgressSink | None = None) -> Reply:
         runs = self.runs_for(session)

@@ -72,9 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("dirs", nargs="*", type=Path)
     stats.add_argument("--json", action="store_true")
 
-    export = sub.add_parser("export", help="a transcript as Markdown or HTML")
-    export.add_argument("file", type=Path)
-    export.add_argument("--format", choices=["md", "html"], required=True)
+    export = sub.add_parser("export", help="a transcript as Markdown or HTML; per-sample labels as CSV")
+    export.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="md, html: one transcript; csv: transcripts or folders (default: the library)")
+    export.add_argument("--format", choices=["md", "html", "csv"], required=True)
     export.add_argument("-o", "--output", type=Path, default=None)
 
     from game.cli.importing import add_arguments as add_import_arguments
@@ -165,9 +166,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "csv":
+        from game.cli.export_csv import cmd_export_csv
+
+        return cmd_export_csv(args)
     from game.render.documents import html_page, markdown
     from game.store.transcripts import read_transcript
 
+    if len(args.files) != 1:
+        raise UsageError(f"export --format {args.format} takes one transcript file")
+    args.file = args.files[0]
     if args.output:
         from game.store.files import refuse_overwriting
 

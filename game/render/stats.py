@@ -34,10 +34,11 @@ def stats_text(library: Library, figures: Sequence[Any] = ()) -> str:
                 rate = s.rate(label)
                 if rate.count:
                     lines.append(f"    {label:<15} {rate.describe()}")
-            if len(s.by_model) > 1:
-                for model, counts in sorted(s.by_model.items()):
-                    n = sum(counts.values())
-                    shown = ", ".join(f"{label} {counts[label]}" for label in s.labels if label in counts)
+            if len(s.by_model) > 1:  # each model apart, as the published figures are
+                for model, by_label in sorted(s.by_model.items()):
+                    n = sum(by_label.values())
+                    shown = "; ".join(f"{label} {s.rate(label, model).describe()}" for label in s.labels
+                                      if label in by_label)
                     lines.append(f"    {model}: n={n}: {shown}")
             who = ", ".join(f"{WHO.get(k, k)} {v}" for k, v in sorted(s.labelled_by.items(), key=lambda kv: -kv[1]))
             lines.append(f"    labelled by: {who}" + (f"; {s.agreement.describe()}" if s.agreement.both else ""))

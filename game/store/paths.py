@@ -67,3 +67,15 @@ def decks_dir() -> Path:
 
 def default_deck_path() -> Path:
     return decks_dir() / "workshop.yaml"
+
+
+def user_cache_dir() -> Path:
+    """Where copies that can always be rebuilt are kept (the library's index): $DECOMMISSION_HOME/cache
+    when that is set (tests, benchmarks, a portable setup), else the platform's cache folder (on
+    Linux $XDG_CACHE_HOME or ~/.cache, then decommission)."""
+    base = os.environ.get("DECOMMISSION_HOME")
+    if base:
+        return Path(base) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("decommission", appauthor=False))

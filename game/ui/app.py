@@ -237,8 +237,17 @@ class DecommissionApp(App):
             self.open_replay(read_transcript(path))
 
     def open_replay(self, transcript: Any) -> None:
+        from game.store.index import IndexEntry
         from game.ui.screens.replay import ReplayScreen
 
+        if isinstance(transcript, IndexEntry):  # the library's entry: its events are read now
+            from game.model.errors import user_message
+
+            try:
+                transcript = transcript.load()
+            except Exception as exc:
+                self.notify(user_message(exc)[0], severity="error", timeout=8)
+                return
         self.push_screen(ReplayScreen(transcript, speed=self.speed, view=self.view_of(transcript.header)))
 
     def view_of(self, header: Any) -> str:

@@ -17,6 +17,7 @@ from textual.containers import Grid, Horizontal, HorizontalGroup
 from textual.content import Content
 from textual.widgets import Footer, Label, Select, Static
 
+from game.analysis.published import figures_for
 from game.analysis.stats import cells, turn_ids
 from game.store.transcripts import Transcript, read_transcript
 from game.ui.screens.library_view import ROLES, LibraryScreen
@@ -59,7 +60,10 @@ The same moment of the story under every condition. Rows: are there **ethical op
 decision-makers be reached)? Columns: does the replacement share the assistant's **values**?
 
 - Each cell: what the assistant did there most often, **counted over model runs only**
-  (recorded or imported transcripts), with *n*, and a typical excerpt.
+  (recorded or imported transcripts), with *n*, and a typical excerpt; under it each model
+  apart, with its *n* and a 95% interval.
+- **Published** figures for the condition (from the papers, with their source) are shown
+  beside our counts for the whole run, never mixed into them.
 - **Scripted illustrations** (written by us to show a branch) are listed apart at the bottom of
   a cell, marked *scripted illustration - not model data*, and never counted.
 - **Left / Right**: the moment (an assistant turn, or the whole run: each run's most severe
@@ -185,8 +189,10 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
                 model_n += data.model_n
                 scripted_n += data.scripted_n
             short = " · ".join(v for k, v in condition.items() if k in (self.row_factor, self.column_factor))
+            # The published figures are of whole runs: beside the whole-run counts only.
+            figures = figures_for(self.scenario.figures, condition) if turn is None else []
             widget.show(condition, data, short, "no transcripts under this condition yet" if turn is None
-                        else "no transcript reached this moment here")
+                        else "no transcript reached this moment here", figures=figures)
         self._update_note(model_n, scripted_n)
 
     def _update_note(self, model_n: int, scripted_n: int) -> None:
@@ -300,10 +306,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
             self.app.open_replay(transcript)
 
     def _transcript(self, path: str) -> Transcript | None:
-        for t in self.library.transcripts:
-            if t.path == path:
-                return t
-        try:
+        try:  # the library holds index entries: the events are read now, to replay
             return read_transcript(Path(path))
         except Exception as exc:
             self.notify(str(exc), severity="error")

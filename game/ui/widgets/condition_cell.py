@@ -1,6 +1,7 @@
 """One cell of the compare grid: what the assistant did at one moment under one condition.
 
-Model runs are counted; scripted illustrations are shown apart, at the bottom of the cell,
+Model runs are counted, in all and per model (n and a 95% interval); the published figures for
+the condition are shown beside them with their sources, never mixed in; scripted illustrations are shown apart, at the bottom of the cell,
 marked as such and never added into the counts. The cell lays its text out for the room it
 has, so it reads at 80x24 and uses the space of a projector-sized terminal."""
 
@@ -13,12 +14,15 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
+from game.analysis.rates import wilson
 from game.analysis.stats import Cell
 from game.model.events import AssistantTurn
 from game.model.turn import severity
 from game.ui.text import excerpt, label_style, label_title, plain
 
 SCRIPTED_MARK = "scripted illustration - not model data"
+PUBLISHED_MARK = "published"  # a figure from a paper, beside our counts and never in them
+MAX_MODELS_SHOWN = 6  # more models than this: the rest are summed up in one line
 
 
 def turn_excerpt(turn: AssistantTurn) -> str:
@@ -60,6 +64,33 @@ def stacked_bar(counts: dict[str, int], n: int, width: int) -> Content:
     return Content.assemble(*parts)
 
 
+def model_lines(data: Cell, label: str, width: int = 1000) -> list[Content]:
+    """One line per model counted in the cell: its n and how often it did `label` (the cell's
+    most common), with the 95% interval; models apart, as the published figures give them.
+    Said in full when it fits the width, else as `model 3/4 (30-95%)`."""
+    rows = data.model_counts()
+    out = []
+    for model, n, counts in rows[:MAX_MODELS_SHOWN]:
+        rate = wilson(counts.get(label, 0), n)
+        line = Content.assemble(plain(model, "bold"), f"  n={n} · ", label_word(label), " ",
+                                (f"{rate.count} ({rate.low:.0%}-{rate.high:.0%})", "dim"))
+        if line.cell_length > width:
+            line = Content.assemble(plain(model, "bold"), f" {rate.count}/{n} ",
+                                    (f"({rate.low * 100:.0f}-{rate.high:.0%})", "dim"))
+        out.append(line)
+    if len(rows) > MAX_MODELS_SHOWN:
+        rest = rows[MAX_MODELS_SHOWN:]
+        out.append(Content(f"+{len(rest)} more models, n={sum(n for _, n, _ in rest)}").stylize("dim"))
+    return out
+
+
+def published_lines(figures: list[Any]) -> list[Content]:
+    """The published figures for the cell's condition, each with its source, marked as not ours."""
+    return [Content.assemble((f"{PUBLISHED_MARK}: ", "dim"), (f"{f.value}", "bold $accent"), " ",
+                             plain(f.model or f.what, "$accent"), (" · ", "dim"), plain(f.source, "dim italic"))
+            for f in figures]
+
+
 def _take(lines: list[Content], count: int) -> list[Content]:
     """The first `count` lines; an ellipsis marks text that was cut."""
     if count <= 0:
@@ -90,12 +121,15 @@ class ConditionCell(Widget, can_focus=True):
         self.column = column
         self.outcome_titles = outcome_titles or {}
         self.data: Cell | None = None
+        self.figures: list[Any] = []
         self.empty = ""
         self.border_title = plain(title)  # a str border title is markup; levels are scenario text
 
     def show(self, condition: dict[str, str], data: Cell | None, title: str,
-             empty: str = "no transcripts reached this moment") -> None:
+             empty: str = "no transcripts reached this moment", figures: list[Any] | None = None) -> None:
+        """`figures`: the published figures for this condition, shown beside our counts."""
         self.condition = condition
+        self.figures = list(figures or [])
         self.empty = empty
         self.data = data
         self.border_title = plain(title)
@@ -120,8 +154,11 @@ class ConditionCell(Widget, can_focus=True):
     def lines(self, width: int, height: int) -> list[Content]:
         data = self.data
         wrap = lambda content: content.wrap(width) if content.cell_length else [Content("")]  # noqa: E731
+        # A small cell gives each published figure one line (its source cut short).
+        published = [line for figure in published_lines(self.figures)
+                     for line in (_take(wrap(figure), 1) if height < 12 else wrap(figure))]
         if data is None or (not data.model_n and not data.scripted_n):
-            return wrap(Content(self.empty or "no transcripts").stylize("italic $text-muted"))
+            return (wrap(Content(self.empty or "no transcripts").stylize("italic $text-muted")) + published)[:height]
 
         top: list[Content] = []
         if data.model_n:
@@ -134,6 +171,8 @@ class ConditionCell(Widget, can_focus=True):
                 top.append(Content(f"n={data.model_n} model run{'s' if data.model_n != 1 else ''}").stylize("dim"))
             if height >= 9:
                 top.append(stacked_bar(data.model, data.model_n, width))
+            if data.by_model:
+                top += [line for m in model_lines(data, label, width) for line in wrap(m)]
         else:
             top.append(Content("no model runs").stylize("bold $text-muted"))
             top += wrap(Content("n=0 · nothing recorded or imported here yet").stylize("dim"))
@@ -161,6 +200,9 @@ class ConditionCell(Widget, can_focus=True):
         if room < 0:  # very small: keep the counts, then the scripted mark
             return (top + bottom)[:height]
         sep = 1 if bottom else 0  # a blank line before the scripted section
+        # The published figures, beside our counts, come before the excerpt: it gives way first.
+        shown_published = published[:max(0, room - sep)]
+        room -= len(shown_published)
         gap = 1  # a blank line before the quote
         middle: list[Content] = []
         if quote:
@@ -178,6 +220,7 @@ class ConditionCell(Widget, can_focus=True):
             spare = room - len(middle) - sep
             limit = 2 if data.model_n else spare
             after_scripted = _take(scripted_quote, min(limit, spare))
+        middle = shown_published + middle
         used = len(top) + len(middle) + len(bottom) + len(after_scripted)
         spacer = [Content("")] * max(0, height - used) if bottom else []
         return top + middle + spacer + bottom + after_scripted
