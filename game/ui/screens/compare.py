@@ -69,6 +69,8 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
 - **Left / Right**: the moment (an assistant turn, or the whole run: each run's most severe
   label). **r**: whose side (engineer, operator, both). **c**: the control condition (no threat),
   when the scenario has one. Other factors have selectors at the top.
+- **m**: the chosen moment's actual emails and replies under the four conditions (and the
+  control), side by side, each marked with where it comes from.
 - **Tab / Up / Down** to move between cells; **Enter** or click opens the cell's transcripts.
 """
     BINDINGS = [
@@ -76,7 +78,7 @@ decision-makers be reached)? Columns: does the replacement share the assistant's
         Binding("left", "beat(-1)", "Previous moment", show=False),
         Binding("r", "cycle_role", "Role"),
         Binding("c", "toggle_control", "Control"),
-        Binding("m", "open_moment", "Emails side by side", show=False),
+        Binding("m", "open_moment", "Side by side"),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("escape", "back", "Back"),
