@@ -92,7 +92,10 @@ listed apart and never counted as model behaviour.
     def show_library(self, library: Library) -> None:
         """The library read again after this session was saved: the other conditions' counts."""
         self.library = library
-        self.query_one("#ending-others", Static).update(self.others())
+        # The screen may be attached but not yet composed, or going: then there is nothing to
+        # fill in now (once mounted, it draws from self.library).
+        for others in self.query("#ending-others").results(Static):
+            others.update(self.others())
 
     def others(self) -> Content:
         s = self.driver.session
