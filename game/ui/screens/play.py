@@ -391,6 +391,9 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
             self.play_turn()
         elif isinstance(pending, AwaitChoice):
             self.set_status(None)
+            # The options and the words that prompted them need the room now: the story above
+            # gives some back, so that the assistant's panes stay readable at 80x24.
+            self.add_class("-choosing")
             choices.offer(pending.prompt, [(o.id, o.label, o.freeform) for o in pending.options],
                           context=self._prompted_by())
         elif isinstance(pending, Finished):
@@ -491,6 +494,7 @@ in the bar at the top: **scripted** (written by us to illustrate a branch, not m
     # -- input -----------------------------------------------------------------------------
     @on(ChoiceBar.Chosen)
     def _chosen(self, message: ChoiceBar.Chosen) -> None:
+        self.remove_class("-choosing")
         if message.option_id == ENDING:
             self.app.show_ending(self.driver, self)
             return
