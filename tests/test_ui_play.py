@@ -655,3 +655,24 @@ async def test_an_unclear_reply_is_asked_about(answer, chosen):
                        and any(e.type == "choice_made" for e in app.screen.driver.events))
         made = [e for e in app.screen.driver.events if e.type == "choice_made"]
         assert [(e.option_id, e.text) for e in made] == [(chosen, "okay")]
+
+
+async def test_a_title_taken_down_while_its_controls_mount_raises_nothing(monkeypatch):
+    """The library and scenario load on a thread; if the title's widgets are going when the
+    load lands (Ctrl+Q, a test ending), filling it in must not raise on that thread (a
+    traceback would reach the terminal after the game has quit)."""
+    import threading
+
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    app = DecommissionApp(MINI)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and bool(app.screen.query(".factor")))
+        title = app.screen
+        await title.query_one("#factors").remove()
+        before = title._loading
+        title.load()
+        await wait_for(pilot, lambda: title._loading == before + 1)
+        for _ in range(40):  # the load is quick (cached); give its delivery time to land
+            await pilot.pause(0.05)
+    assert raised == []

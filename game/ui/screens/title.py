@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
@@ -128,7 +129,12 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
 
         async def done(catalogue) -> None:
             if ticket == self._loading and self.is_attached:  # a newer load supersedes this one
-                await self.fill(catalogue)
+                try:
+                    await self.fill(catalogue)
+                except NoMatches:
+                    # The screen's own widgets go missing only when it (or the app) is being
+                    # taken down while the controls are mounted: nothing is left to fill.
+                    pass
 
         def failed(exc: BaseException) -> None:
             # A broken scenario file is shown, not raised; the title stays usable.
