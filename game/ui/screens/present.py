@@ -68,6 +68,12 @@ def slide_banner(slide: Any) -> Content | None:
     return None
 
 
+def _where(slide: Any) -> Static:
+    """Whose side and which condition a moment is shown from."""
+    return Static(Content.assemble(("As ", "dim"), plain(slide.role_title, "bold"), ("  ·  ", "dim"),
+                                   plain(slide.view.title)), classes="where")
+
+
 def _para(text: str, classes: str = "para") -> Static:
     return Static(plain(text), classes=classes)
 
@@ -98,8 +104,7 @@ def body_widgets(presentation: Any, position: Position, countdown: float | None 
                                              classes="figure-what"), classes="figure"))
     elif slide.kind == "moment":
         view = slide.view
-        out.append(Static(Content.assemble(("As ", "dim"), plain(slide.role_title, "bold"), ("  ·  ", "dim"),
-                                           plain(view.title)), classes="where"))
+        out.append(_where(slide))
         if view.turn is None:
             out.append(_para(view.missing or "nothing to show here"))
         else:
@@ -121,8 +126,7 @@ def body_widgets(presentation: Any, position: Position, countdown: float | None 
             out.append(Horizontal(Digits(clock(countdown), classes="countdown"), classes="countdown-row"))
     elif slide.kind == "reveal":
         view = slide.view
-        out.append(Static(Content.assemble(("As ", "dim"), plain(slide.role_title, "bold"), ("  ·  ", "dim"),
-                                           plain(view.title)), classes="where"))
+        out.append(_where(slide))
         if view.turn is None:
             out.append(_para(view.missing or "nothing to show here"))
         elif part == 0:
