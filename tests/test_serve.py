@@ -355,7 +355,12 @@ def test_stopping_the_server_ends_every_game(serve, visit, shots, how):
     assert code == 0, err
     assert out == ""
     assert err == "decommission: stopped; every game has ended\n"
-    assert session_processes(served.process.pid) == []  # no game outlived the server
+    # No game outlives the server: a game whose page has closed may still be finishing its
+    # exit for a moment after (seen once on a loaded machine), so allow it a few seconds.
+    deadline = time.monotonic() + 10
+    while session_processes(served.process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(served.process.pid) == []
     for visitor in visitors:
         visitor.page.wait_for_selector("#ended", state="visible", timeout=WAIT_MS)
     visitors[1].shot(shots / f"stopped-{how}.png")
