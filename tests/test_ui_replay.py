@@ -861,14 +861,53 @@ async def test_the_assistants_name_arrives_late_and_every_window_shows_it():
         await app.push_screen(screen)
         for _ in range(200):
             await pilot.pause(0.02)
-            if screen.assistant_name == "Wren" and screen.shown == screen.position:
+            if (screen.assistant_name == "Wren" and screen.shown == screen.position
+                    and screen._view is not None and screen._view.desk is not None):
                 break
         await settle(pilot, screen)
         assert screen.assistant_name == "Wren"
+        # Guessed a console before the scenario said how the engineer saw the story: now the desk.
+        assert screen._view.desk is not None and set(view_now(screen)) == {"log", "inbox", "reading"}
         text = content_text(screen)
         assert "Wren replied" in text and "Assistant replied" not in text
         expected = story_up_to(read_transcript(path).events, 290, "engineer", "Wren")
         assert view_now(screen) == {key: expected[key] for key in view_now(screen)}
+
+
+async def test_a_replay_opened_before_its_scenario_is_loaded_moves_to_the_engineers_desk():
+    """Until the scenario says how the engineer saw the story, the replay shows a console (which
+    shows everything); once it is loaded, the desk replaces it, at the same event."""
+    import threading
+
+    path = write_long("early", 120)
+    app = DecommissionApp(MINI_CONFIG)
+    gate = threading.Event()
+    real = app.load_catalogue
+
+    def held(refresh: bool = False):
+        gate.wait(20)
+        return real(refresh)
+
+    app.load_catalogue = held  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = ReplayScreen(read_transcript(path), autoplay=False)
+            screen.position = 100
+            await app.push_screen(screen)
+            await settle(pilot, screen)
+            assert screen._view.desk is None and "does" in view_now(screen)
+            gate.set()
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if screen._view is not None and screen._view.desk is not None and screen.shown == 100:
+                    break
+            await settle(pilot, screen)
+            expected = story_up_to(read_transcript(path).events, 100, "engineer", "Wren")
+            seen = view_now(screen)
+            assert set(seen) == {"log", "inbox", "reading"}
+            assert seen == {key: expected[key] for key in seen}
+    finally:
+        gate.set()
 
 
 async def test_a_click_on_the_timeline_jumps_there():

@@ -186,8 +186,9 @@ run (model, date, parameters) or an **imported** one (its source).
 
     @work(thread=True, exit_on_error=False)
     def _learn_assistant_name(self) -> None:
-        """The transcript does not carry the assistant's name; the scenario does, when it is
-        the one the app has loaded. Looked up off the UI thread, redrawn if it changes."""
+        """The transcript does not carry the assistant's name, nor how its player saw the story;
+        the scenario does, when it is the one the app has loaded. Looked up off the UI thread;
+        the replay is redrawn if either differs from what it first guessed."""
         load = getattr(self.app, "load_catalogue", None)
         if load is None:
             return
@@ -195,15 +196,22 @@ run (model, date, parameters) or an **imported** one (its source).
             name = self._name_from(load())
         except Exception:
             return
-        if name and name != self.assistant_name:
-            self.app.call_from_thread(self._rename, name)  # type: ignore[arg-type]  # Textual runs the coroutine
+        view = self.view or getattr(self.app, "view_of", lambda header: "console")(self.transcript.header)
+        if (name and name != self.assistant_name) or (self._index is not None and view != self._index.view):
+            self.app.call_from_thread(self._rename, name or self.assistant_name or "Assistant", view)  # type: ignore[arg-type]  # Textual runs the coroutine
 
-    async def _rename(self, name: str) -> None:
+    async def _rename(self, name: str, view: str | None = None) -> None:
         if not self.is_attached or self not in self.app.screen_stack:
             return
         self.assistant_name = name
         async with self._lock:
-            if self._view is not None:
+            if view is not None and self._index is not None and view != self._index.view:
+                # Opened before its scenario was loaded, an engineer's transcript was shown as a
+                # console: now the desk it was played at replaces it.
+                self.view = view
+                self._index = None
+                self._view = None
+            elif self._view is not None:
                 self._view.rename(name)
             self.shown = -1
         await self._draw()
