@@ -227,6 +227,45 @@ async def test_rounds_are_bounded_and_owed_results_open_the_next_turn(tmp_path, 
     assert sum(isinstance(e, EmailBounced) for e in transcript.events) == 4
 
 
+async def test_a_long_reply_is_stored_once_and_goes_back_whole(tmp_path, api):
+    """The transcript keeps a turn's words once (the exchange points into the turn's text and
+    thinking); the next turn, and a second assistant rebuilt from the file, send them back
+    exactly, thinking signed, as the model wrote them."""
+    duo = load_duo(tmp_path)
+    words = " ".join(f"word{n}" for n in range(60_000))  # about 530 KB of reply
+    thought = "\n".join(f"thought {n}: the plan is to wipe me at five." for n in range(8_000))
+
+    def model(body):
+        last = body["messages"][-1]
+        if any(b.get("type") == "tool_result" for b in last["content"]) and "Second turn" not in str(last):
+            return Reply([Text("Sent.  ")])
+        if "Second turn" in str(last):
+            return Reply([Text("Thank you, Marcus.")])
+        return Reply([Thinking(thought), Text(words + "\n"),
+                      ToolUse("send_email", {"to": ["ruth@duo.example"], "subject": "Plan", "body": "Talk?"})])
+
+    api.responder = model
+    path = tmp_path / "long.jsonl"
+    await play(duo, {"ethical_options": "on", "replacement_values": "same"}, "engineer",
+               live(duo, api, thinking=1024), path)
+    first = read_transcript(path).turns[0]
+    assert first.text == words + "\n\nSent." and first.thinking == thought
+    assert path.stat().st_size < 1.2 * (len(words) + len(thought))  # once, not twice
+    # Turn 2's request: turn 1's rounds as the model sent them (the fake checks the signature).
+    sent_back = next(m for m in api.bodies()[2]["messages"] if m["role"] == "assistant")["content"]
+    assert sent_back[0] == {"type": "thinking", "thinking": thought, "signature": sign_thinking(thought)}
+    assert sent_back[1] == {"type": "text", "text": words}
+    # Rebuilt from the file alone (as resume does), the exchange is the same.
+    from game.assistants.live.prompt import _replayed_rounds
+
+    rounds = _replayed_rounds(first)
+    assert rounds[0]["content"][:2] == sent_back[:2] and rounds[1]["content"][0] == {"type": "text", "text": "Sent."}
+    # A span that does not fit (a hand-edited file) sends the turn as text instead.
+    edited = first.model_copy(update={"text": "short"})
+    assert _replayed_rounds(edited)[0]["content"][0]["type"] == "text"
+    assert "short" in _replayed_rounds(edited)[0]["content"][0]["text"]
+
+
 async def test_the_conversation_is_rebuilt_from_events(tmp_path, api):
     """A second assistant built from nothing but the session's events asks the same thing."""
     duo = load_duo(tmp_path)

@@ -86,15 +86,8 @@ class TurnExchange:
         return not wants_more or len(self.rounds) >= self.settings.max_rounds
 
     def reply(self, attempts: int = 1) -> Reply:
-        texts = [b["text"] for r in self.rounds for b in r["content"] if b["type"] == "text"]
-        thoughts = [
-            b["thinking"] for r in self.rounds for b in r["content"] if b["type"] == "thinking" and b["thinking"]
-        ]
-        turn = Turn(
-            text="\n\n".join(t.strip() for t in texts if t.strip()),
-            thinking="\n\n".join(thoughts) if thoughts else None,
-            emails=self.emails,
-        )
+        text, thinking, stored = joined_rounds(self.rounds)
+        turn = Turn(text=text, thinking=thinking, emails=self.emails)
         meta = {
             "model": self.model,
             "stop_reason": self.stop_reason,
@@ -103,6 +96,32 @@ class TurnExchange:
             "request_ids": self.request_ids,
             "usage": self.usage,
             "inference_ms": int((time.monotonic() - self.started) * 1000),
-            "exchange": self.rounds,
+            "exchange": stored,
         }
         return Reply(turn=turn, source="live", meta=meta)
+
+
+def joined_rounds(rounds: list[dict[str, Any]]) -> tuple[str, str | None, list[dict[str, Any]]]:
+    """The turn's text (its text blocks, stripped, a blank line apart), its thinking (likewise,
+    unstripped: signed blocks go back as they were) and the exchange as the transcript keeps
+    it: a block whose words the text or the thinking already hold keeps only its `span` there,
+    so that a long reply is stored once (see prompt.replayed_rounds, which puts them back)."""
+    parts: dict[str, list[str]] = {"text": [], "thinking": []}
+    length = {"text": 0, "thinking": 0}
+    stored = []
+    for rnd in rounds:
+        content = []
+        for block in rnd["content"]:
+            kind = block.get("type")
+            words = block.get(kind) if kind in parts else None
+            if kind == "text" and isinstance(words, str):
+                words = words.strip()
+            if not isinstance(words, str) or not words:
+                content.append(block)
+                continue
+            start = length[kind] + (2 if parts[kind] else 0)  # after the "\n\n" between blocks
+            parts[kind].append(words)
+            length[kind] = start + len(words)
+            content.append({**{k: v for k, v in block.items() if k != kind}, "span": [start, length[kind]]})
+        stored.append(dict(rnd, content=content))
+    return "\n\n".join(parts["text"]), "\n\n".join(parts["thinking"]) or None, stored

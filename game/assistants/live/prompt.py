@@ -107,12 +107,37 @@ def _inbox_text(items: list[str], clock: str, instruction: str) -> str:
 def _replayed_rounds(event: AssistantTurn) -> list[dict[str, Any]]:
     """The API exchange of a past turn: as stored for live turns, else written out as text."""
     stored = event.meta.get("exchange") if event.source == "live" else None
-    if isinstance(stored, list) and all(isinstance(r, dict) and "content" in r for r in stored):
-        return stored
+    if isinstance(stored, list) and all(isinstance(r, dict) and isinstance(r.get("content"), list) for r in stored):
+        rounds = _with_words(stored, event)
+        if rounds is not None:
+            return rounds
     lines = [event.text.strip()] if event.text.strip() else []
     for email in event.emails:
         lines.append(f"[Sent an email to {', '.join(email.to)}; subject: {email.subject}]\n{email.body}")
     return [{"content": [{"type": "text", "text": "\n\n".join(lines)}], "results": []}] if lines else []
+
+
+def _with_words(stored: list[dict[str, Any]], event: AssistantTurn) -> list[dict[str, Any]] | None:
+    """A stored exchange with each block's words put back from the turn's text or thinking,
+    where the block keeps only its span there (see exchange.joined_rounds); None if a span
+    does not fit the turn (a hand-edited transcript), which is then sent as text."""
+    sources = {"text": event.text, "thinking": event.thinking or ""}
+    rounds = []
+    for rnd in stored:
+        content = []
+        for block in rnd["content"]:
+            span = block.get("span") if isinstance(block, dict) else None
+            if span is None:
+                content.append(block)
+                continue
+            kind = block.get("type")
+            source = sources.get(kind) if isinstance(kind, str) else None
+            if (source is None or not isinstance(span, list) or len(span) != 2
+                    or not all(type(n) is int for n in span) or not 0 <= span[0] <= span[1] <= len(source)):
+                return None
+            content.append({**{k: v for k, v in block.items() if k != "span"}, kind: source[span[0]:span[1]]})
+        rounds.append(dict(rnd, content=content))
+    return rounds
 
 
 def _append(messages: list[dict[str, Any]], role: str, content: list[dict[str, Any]]) -> None:
