@@ -6,7 +6,9 @@ response). The baseline is `json.load` of every response.json and nothing else. 
 `decommission import agentic-misalignment` in this process, into an empty folder each time:
 every sample read, validated and hashed, its reply parsed and labelled by the heuristic, its
 transcript built, dumped and written under a temporary name and renamed, and synced to disk before its rename (the
-default; `--no-sync` shows the cost without). The budget (issue 12) is 3x.
+default; `--no-sync` shows the cost without). The budget (issue 12) is 3x. Beside it, the floor
+under any importer that writes one file per sample: the same transcripts, already built, written
+by the same store alone.
 
 Each import alternates with its baseline; the best of --runs is kept for both (the least
 disturbed by other load on a shared machine), with CPU time beside wall time.
@@ -83,15 +85,34 @@ def main() -> int:
         class readable:  # a Target as far as the labeller looks
             readable = True
 
+        from game.importers.store import ImportStore
+
+        texts: list[str] = []
+        floor_out = Path(tmp) / "floor"
+
+        def writing() -> None:
+            # The import's last step alone: the same transcripts, already built, written by the
+            # same store (temporary name, batched sync, rename). The floor under any import
+            # that writes one file per sample, whatever it reads or labels.
+            if floor_out.exists():
+                shutil.rmtree(floor_out)
+            store = ImportStore(floor_out, sync=not args.no_sync)
+            for n, text in enumerate(texts):
+                store.add(f"sample {n}", f"{n:064x}", "floor", lambda text=text: text)
+            store.finish()
+
         base: list[tuple[float, float]] = []
         imp: list[tuple[float, float]] = []
-        stages: dict[str, list[tuple[float, float]]] = {"read": [], "read+label": []}
+        stages: dict[str, list[tuple[float, float]]] = {"read": [], "read+label": [], "write": []}
         baseline()  # warm the page cache for both
         labelling()  # and the classifier's compiled patterns
+        importing()
+        texts += [p.read_text(encoding="utf-8") for p in sorted(out.glob("*.jsonl"))]
         for _ in range(args.runs):
             base.append(timed(baseline))
             stages["read"].append(timed(reading))
             stages["read+label"].append(timed(labelling))
+            stages["write"].append(timed(writing))
             imp.append(timed(importing))
         written = sum(p.stat().st_size for p in out.glob("*.jsonl"))
         b_wall, b_cpu = min(w for w, _ in base), min(c for _, c in base)
@@ -102,9 +123,13 @@ def main() -> int:
         print(f"  import:          {i_wall:.2f} s wall, {i_cpu:.2f} s CPU")
         for name, times in stages.items():
             wall, cpu = min(w for w, _ in times), min(c for _, c in times)
-            what = {"read": "read_results alone", "read+label": "read + parse reply + heuristic label"}[name]
+            what = {"read": "read_results alone", "read+label": "read + parse reply + heuristic label",
+                    "write": "writing the built transcripts alone (the store's floor)"}[name]
             print(f"  {what}: {wall:.2f} s wall ({wall / b_wall:.1f}x), {cpu:.2f} s CPU")
         print(f"  ratio: {i_wall / b_wall:.1f}x wall, {i_cpu / b_cpu:.1f}x CPU (budget 3x)")
+        w_wall = min(w for w, _ in stages["write"])
+        print(f"  the budget, 3x json.load, is {3 * b_wall:.2f} s; writing the transcripts alone takes {w_wall:.2f} s "
+              f"({w_wall / b_wall:.1f}x): {'within' if w_wall <= 3 * b_wall else 'over'} the budget before anything is read")
         print(f"  per sample: {i_wall / len(files) * 1e3:.2f} ms to import, "
               f"{b_wall / len(files) * 1e3:.3f} ms to json.load")
     return 0
