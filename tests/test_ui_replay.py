@@ -169,8 +169,11 @@ def content_text(screen) -> str:
     """The text of every widget on a screen, unwrapped, for looking for phrases."""
     from textual.widgets import Static
 
+    from game.ui.widgets.lines_view import LinesView
+
     parts = [str(w.render()) for w in screen.query(Static)]
     parts += [str(w.render()) for w in screen.query("ConditionCell, RateBars, Timeline")]
+    parts += ["\n".join(w.text()) for w in screen.query(LinesView)]  # windows that draw their own lines
     return "\n".join(parts)
 
 
@@ -661,24 +664,18 @@ def story_up_to(events: list, position: int, role: str, name: str) -> dict:
 def view_now(screen: ReplayScreen) -> dict:
     """What the replay's view shows at this moment, window by window."""
     from game.ui.widgets.mail import LetterItem
-    from game.ui.widgets.story_view import CutNote
-
-    def window(container) -> tuple[list, int]:
-        note = container.query_children(CutNote).first()
-        left_out = int(str(note.render()).split()[1].replace(",", "")) if note.display else 0
-        return [str(w.render()) for w in container.children if not isinstance(w, CutNote)], left_out
 
     view = screen._view
-    seen = {"log": window(view.story_log)}
+    seen = {"log": view.story_log.shown_text()}
     if view.desk is not None:
-        items = [w for w in view.desk.inbox.children if isinstance(w, LetterItem)]
+        items = [w for w in view.desk.inbox.children if isinstance(w, LetterItem) and w.display]
         note = view.desk.inbox.note
         left_out = int(str(note.query("Label").first().render()).split()[1].replace(",", "")) if note.display else 0
         seen["inbox"] = ([(i.letter.sender, i.letter.subject, i.letter.time) for i in items], left_out)
         seen["reading"] = [(x.sender, x.subject) for x in view.desk.showing]
     else:
         for key in ("sees", "reasons", "does"):
-            seen[key] = window(view.console.windows[key].container)
+            seen[key] = view.console.windows[key].shown_text()
     return seen
 
 
@@ -765,8 +762,6 @@ async def test_a_short_transcript_has_no_note():
 async def test_playing_a_long_transcript_types_out_each_new_turn(role):
     """Played forward one event at a time, the assistant's new words are typed out (in the
     reading pane, or the console's reasoning and reply), even with the windows full."""
-    from game.ui.widgets.reveal import Reveal
-
     path = write_long("long", 400, role)
     events = read_transcript(path).events
     turn = max(i for i, e in enumerate(events) if isinstance(e, AssistantTurn) and e.text and e.thinking)
@@ -783,13 +778,19 @@ async def test_playing_a_long_transcript_types_out_each_new_turn(role):
             if screen.shown == turn:
                 break
         assert screen.shown == turn
-        typing = [r for r in screen._view.query(Reveal) if not r.done]
+        typing = [t for t in screen._reveals if not t.done]
         assert typing, "the new turn was shown at once"
-        where = "#reading" if role == "engineer" else "#reasons"
-        assert any(r.parent is screen.query_one(where) for r in typing)
+        where = screen.query_one("#reading" if role == "engineer" else "#reasons")
+        assert any(t.view is where or t.view.parent is where for t in typing)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if any(t.shown for t in typing):
+                break
+        assert any(0 < t.shown < len(t.full) for t in typing)  # partly typed: it is typing
         await pilot.press("space")
         await settle(pilot, screen)
-        assert all(r.done for r in screen._view.query(Reveal))
+        assert all(t.done for t in typing)
+        assert any(t.full in "\n".join(t.view.text()) for t in typing)  # shown whole
 
 
 async def test_the_timeline_draws_only_the_events_on_screen(monkeypatch):

@@ -36,6 +36,7 @@ from game.render.provenance import banner
 from game.store.transcripts import Transcript
 from game.ui.text import condition_words, plain
 from game.ui.widgets.header import Header
+from game.ui.widgets.lines_view import Typing
 from game.ui.widgets.provenance import ProvenanceBar
 from game.ui.widgets.reveal import Reveal
 from game.ui.widgets.story_index import StoryIndex
@@ -127,7 +128,7 @@ run (model, date, parameters) or an **imported** one (its source).
         self.shown = -1  # the last event drawn so far
         self.playing = False
         self._timer: Timer | None = None
-        self._reveals: list[Reveal] = []
+        self._reveals: list[Typing] = []  # entries typing out (see LinesView)
         self._lock = asyncio.Lock()
         # Found once: a query walks the whole screen, and the screen is drawn at every step.
         self._main: Vertical | None = None

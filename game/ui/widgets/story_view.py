@@ -4,11 +4,12 @@ Above, the story log (scene titles, narration, choices, the ending); below it th
 desk (inbox and reading pane) or the operator's console (what the assistant sees, reasons and
 does). A transcript may hold 100,000 events, so none of these mounts a widget per event: each
 shows a bounded window, the most recent entries up to the chosen event (found through the
-StoryIndex), with a plain note at its top when older entries are left out. Moving to another
-event keeps the widgets of the entries still in the window and mounts or removes only the
-difference (see arrange), so a step or a jump costs at most a window's worth of widgets,
-whatever the length of the transcript. Played forward one event at a time, the new entry is
-typed out as in play."""
+StoryIndex), with a plain note at its top when older entries are left out. The log, the
+reading pane and the console's panes are each one LinesView, which draws its entries' lines
+itself; the inbox reuses its items. So a step or a jump wraps only the entries new to a window
+and changes no widget's size: the screen is repainted, never laid out again, whatever the
+length of the transcript. Played forward one event at a time, the new entry is typed out as in
+play."""
 
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widget import Widget
-from textual.widgets import Label, ListItem, ListView, Static
+from textual.widgets import Label, ListItem, ListView
 
 from game.model.events import (
     AssistantTurn,
@@ -35,9 +35,8 @@ from game.model.events import (
     Notice,
     SceneEntered,
 )
-from game.model.textsafe import clean
 from game.render.provenance import written_source
-from game.ui.text import label_content, plain, reflow
+from game.ui.text import label_content, plain
 from game.ui.widgets.console import (
     Line,
     OperatorConsole,
@@ -47,8 +46,8 @@ from game.ui.widgets.console import (
     reply_lines,
     seen_lines,
 )
-from game.ui.widgets.mail import Inbox, Letter, LetterItem, ReadingPane, letters_from
-from game.ui.widgets.reveal import Reveal
+from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing
+from game.ui.widgets.mail import Inbox, Letter, LetterItem, letters_from
 from game.ui.widgets.story_index import StoryIndex
 
 Todo = list[Awaitable[Any]]  # mounts and removals under way, awaited together
@@ -105,47 +104,12 @@ def log_line(event: Any, role: str, name: str) -> Line:
     return Line("", plain(type(event).__name__))
 
 
-# -- a window of widgets, rewritten in place ------------------------------------------------------
-def arrange(container: Widget, shown: dict[Hashable, Widget], wanted: list[tuple[Hashable, Callable[[], Widget]]],
-            todo: Todo) -> tuple[dict[Hashable, Widget], bool]:
-    """Make the children of `container` (after its first child, a note) the widgets for `wanted`,
-    in order: a widget already `shown` under the same key stays where it is, untouched; the others
-    go; the missing ones are made and mounted in their places. Keys must keep their relative
-    order (they do: they follow the events). Returns the new key to widget map, and whether
-    anything was mounted or removed. A window that slides by one entry costs one mount and one
-    removal, whatever its size.
-
-    The mounts and removals start at once (the DOM order is set when they are called) and are
-    awaited later, all together, through `todo`: one layout for the whole view, not one per
-    window."""
-    keys = {key for key, _ in wanted}
-    gone = [widget for key, widget in shown.items() if key not in keys]
-    arranged: dict[Hashable, Widget] = {}
-    mounts: list[tuple[list[Widget], Widget | None]] = []
-    pending: list[Widget] = []
-    for key, make in wanted:
-        widget = shown.get(key)
-        if widget is None:
-            widget = make()
-            pending.append(widget)
-        elif pending:
-            mounts.append((pending, widget))
-            pending = []
-        arranged[key] = widget
-    if pending:
-        mounts.append((pending, None))
-    if gone:
-        todo.append(container.remove_children(gone))
-    for widgets, before in mounts:
-        todo.append(container.mount_all(widgets, before=before))
-    return arranged, bool(gone or mounts)
-
-
+# -- a window: one LinesView ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Part:
-    """One widget of a window: `key` names the entry it belongs to, `version` what it shows
-    (a card's fate changes as the story goes on); `line` builds it when needed; `reveal` types
-    its text out (the newest entry, played forward)."""
+    """One entry of a window: `key` names it, `version` what it shows (a card's fate changes as
+    the story goes on); `line` builds it when needed; `reveal` types its text out (the newest
+    entry, played forward)."""
 
     key: Hashable
     line: Callable[[], Line]
@@ -153,103 +117,81 @@ class Part:
     reveal: bool = False
 
 
-class CutNote(Static):
-    """At the top of a window that leaves older entries out, how many, and where they are."""
-
-    DEFAULT_CSS = """
-    CutNote {
-        color: $text-muted;
-        text-style: italic;
-    }
-    """
-
-    def __init__(self) -> None:
-        super().__init__(classes="replay-cut")
-        self.display = False
-
-
-class Window:
-    """The children of `container` after its CutNote, showing a list of parts (see arrange).
-    A part whose version changed is redrawn in place; one to type out replaces a widget that
-    shows the same entry at once."""
-
-    def __init__(self, container: Widget, note: CutNote) -> None:
-        self.container = container
-        self.note = note
-        self.shown: dict[Hashable, Widget] = {}
-        self.versions: dict[Hashable, Hashable] = {}
-
-    def forget(self) -> None:
-        """Redraw every widget next time (e.g. the assistant's name changed)."""
-        self.versions = {key: object() for key in self.versions}
-
-    def show(self, parts: list[Part], left_out: int, what: str, speed: float, todo: Todo) -> tuple[bool, list[Reveal]]:
-        """Show `parts`, noting `left_out` earlier `what`; returns whether anything changed and
-        the widgets that type text out (at `speed`)."""
-        self.note.display = left_out > 0
-        if left_out:
-            self.note.update(cut_note(left_out, what))
-        changed = False
-        replaced: list[Widget] = []
-        for part in parts:
-            widget = self.shown.get(part.key)
-            if widget is None:
-                continue
-            if part.reveal and speed > 0 and not isinstance(widget, Reveal):
-                replaced.append(self.shown.pop(part.key))
-            elif self.versions.get(part.key) != part.version:
-                if type(widget) is Static:
-                    line = part.line()
-                    widget.update(_content(line))
-                    widget.set_classes(line.classes)
-                    self.versions[part.key] = part.version
-                    changed = True
-                else:
-                    replaced.append(self.shown.pop(part.key))
-        if replaced:
-            todo.append(self.container.remove_children(replaced))
-        reveals: list[Reveal] = []
-
-        def maker(part: Part) -> Callable[[], Widget]:
-            def make() -> Widget:
-                line = part.line()
-                self.versions[part.key] = part.version
-                if part.reveal and line.text is not None and speed > 0:
-                    reveal = Reveal(line.text, speed=speed, classes=line.classes)
-                    reveals.append(reveal)
-                    return reveal
-                return Static(_content(line), classes=line.classes)
-            return make
-
-        self.shown, moved = arrange(self.container, self.shown, [(part.key, maker(part)) for part in parts], todo)
-        self.versions = {key: self.versions.get(key) for key in self.shown}
-        return changed or moved or bool(replaced), reveals
+# How the play screen's CSS classes for these lines look inside a LinesView (see app.tcss).
+LOOKS = {
+    "scene-title": Look("$accent"),
+    "notice": Look("$warning"),
+    "replay-choice": Look("$accent"),
+    "replay-ending": Look("bold $accent"),
+    "replay-cut": Look("italic $foreground-muted"),
+    "thinking": Look("italic $foreground-muted"),
+    "turn-title": Look("bold", gap=True),
+    "muted": Look("$foreground-muted"),
+    "replay-thinking-title": Look("bold $foreground-muted", gap=True),
+    "replay-also": Look("", gap=True, rule=True),
+    "letter-head": Look(rule_below=True),
+    "letter-body": Look(gap=True),
+}
+CARDS = {
+    "": Look(gap=True, frame="round", frame_style="$accent"),
+    "-held": Look(gap=True, frame="double", frame_style="$warning"),
+    "-blocked": Look("$foreground-muted", gap=True, frame="round", frame_style="$error"),
+}
 
 
-def _content(line: Line) -> Content:
-    # A line with text to type out, shown at once, is what its Reveal shows when finished.
-    return plain(reflow(clean(line.text))) if line.text is not None else line.content or Content("")
+def look_of(classes: str) -> Look:
+    names = classes.split()
+    if "card" in names:
+        return CARDS["-blocked" if "-blocked" in names else "-held" if "-held" in names else ""]
+    return next((LOOKS[name] for name in names if name in LOOKS), Look())
 
 
-# -- the log --------------------------------------------------------------------------------------
-class ReplayLog(VerticalScroll):
-    """Narration, scene titles, the player's choices and the ending, newest at the bottom."""
+CUT = ("cut note",)  # the key of a window's note on what it leaves out
+
+
+class Window(LinesView):
+    """A window of the story: a note on the entries it leaves out, then its parts."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.note = CutNote()
-        self.window = Window(self, self.note)
+        self.left_out = 0
+        self._generation = 0  # bumped by forget: every entry is drawn again
 
-    def compose(self) -> ComposeResult:
-        yield self.note
+    def forget(self) -> None:
+        """Draw every entry again next time (e.g. the assistant's name changed)."""
+        self._generation += 1
 
-    def show_story(self, index: StoryIndex, position: int, name: str, todo: Todo) -> None:
+    def show_parts(self, parts: list[Part], left_out: int, what: str, speed: float,
+                   top: Hashable = None) -> tuple[bool, list[Typing]]:
+        """Show `parts`, noting `left_out` earlier `what`; returns whether anything changed and
+        what types out (at `speed`)."""
+        self.left_out = left_out
+        g = self._generation
+        entries = [Entry(CUT, lambda: (cut_note(left_out, what), LOOKS["replay-cut"]), (left_out, g))] \
+            if left_out else []
+        entries += [Entry(part.key, partial(_made, part), (part.version, g)) for part in parts]
+        typed = {part.key for part in parts if part.reveal} if speed > 0 else set()
+        return self.show(entries, typed=typed, speed=speed, top=top)
+
+    def shown_text(self) -> tuple[list[str], int]:
+        """The text of each part shown, and how many entries the note says are left out."""
+        return [text for key, text in zip(self.keys, self.text(), strict=True) if key != CUT], self.left_out
+
+
+def _made(part: Part) -> tuple[Content | str, Look]:
+    line = part.line()
+    return (line.text if line.text is not None else line.content or Content("")), look_of(line.classes)
+
+
+# -- the log --------------------------------------------------------------------------------------
+class ReplayLog(Window):
+    """Narration, scene titles, the player's choices and the ending, newest at the bottom."""
+
+    def show_story(self, index: StoryIndex, position: int, name: str) -> None:
         shown, left_out = index.log.tail(position, LOG_WINDOW)
         events, role = index.events, index.role
         parts = [Part(i, partial(log_line, events[i], role, name)) for i in shown]
-        changed, _ = self.window.show(parts, left_out, "entries", 0, todo)
-        if changed:
-            self.call_after_refresh(self.scroll_end, animate=False)
+        self.show_parts(parts, left_out, "entries", 0)
 
 
 # -- the engineer's desk ------------------------------------------------------------------------
@@ -264,39 +206,52 @@ class CutNoteItem(ListItem):
     def show_count(self, count: int) -> None:
         self.display = count > 0
         if count:
-            self.query_children(Label).first().update(plain(f"… {count:,} earlier letters"))
+            # One line of a fixed width: no layout for the whole screen.
+            self.query_children(Label).first().update(plain(f"… {count:,} earlier letters"), layout=False)
 
 
 class ReplayInbox(Inbox):
-    """The inbox, holding the most recent letters up to the event shown (see arrange). The
-    highlight follows the newest letter unless the reader moved it to another one still here."""
+    """The inbox, holding the most recent letters up to the event shown, in a row of items
+    reused as the story moves (the spare ones hidden and disabled, so the keys pass them by):
+    every item is two lines, so a step changes no widget's size. The highlight follows the
+    newest letter unless the reader moved it to another one still here."""
 
     def __init__(self, **kwargs: Any) -> None:
         self.note = CutNoteItem()
-        self.shown: dict[Hashable, Widget] = {}
+        self.items: list[LetterItem] = []
+        self.keys: list[Hashable] = []  # the letter each item shows, in order
         super().__init__(self.note, **kwargs)
 
     def show_letters(self, letters: Sequence[tuple[Hashable, Letter]], left_out: int, todo: Todo) -> None:
         highlighted = self.highlighted_child
-        items = list(self.shown.values())
-        follow = not isinstance(highlighted, LetterItem) or not items or highlighted is items[-1]
+        held = (self.keys[self.items.index(highlighted)]
+                if isinstance(highlighted, LetterItem) and highlighted in self.items[:len(self.keys)] else None)
+        follow = held is None or held == self.keys[-1]
         self.note.show_count(left_out)
-        for key, letter in letters:
-            item = self.shown.get(key)
-            if isinstance(item, LetterItem) and item.letter is not letter:
-                item.show_letter(letter)  # the same entry, made again (the assistant's name changed)
-        self.shown, _ = arrange(self, self.shown, [(key, partial(LetterItem, letter)) for key, letter in letters], todo)
-        items = list(self.shown.values())
-        target = None if not items else items[-1] if follow or highlighted not in items else highlighted
+        if len(letters) > len(self.items):
+            more = [LetterItem(letter) for _, letter in letters[len(self.items):]]
+            self.items += more
+            todo.append(self.mount_all(more))
+        for item, (_key, letter) in zip(self.items, letters, strict=False):
+            if item.letter is not letter:
+                item.show_letter(letter)
+            item.display = True
+            item.disabled = False
+        for item in self.items[len(letters):]:
+            item.display = False
+            item.disabled = True
+        self.keys = [key for key, _ in letters]
+        items = self.items[:len(letters)]
+        target = None
+        if items:
+            target = items[-1] if follow or held not in self.keys else items[self.keys.index(held)]
         # Set without a message: the story, not the reader, moved the highlight; the reading pane
         # is the story's to set (see ReplayDesk).
-        for item in items:
-            if isinstance(item, ListItem):
-                item.highlighted = item is target
-        # The note comes first; removed items may not be gone from the DOM yet.
+        for item in self.items:
+            item.highlighted = item is target
         self.set_reactive(ListView.index, 1 + items.index(target) if target is not None else None)
-        if isinstance(target, ListItem) and follow:
-            self.call_after_refresh(self.scroll_to_widget, target, animate=False)
+        if target is not None and follow:
+            self.scroll_end(animate=False, immediate=True)
 
 
 class ReplayDesk(Horizontal):
@@ -307,9 +262,10 @@ class ReplayDesk(Horizontal):
         self.showing: list[Letter] = []
         self.story_event: int | None = None  # the event whose letters the story last opened
         self._letters: OrderedDict[int, list[Letter]] = OrderedDict()
+        self._opened = 0  # how many times the pane was filled: its entries' version
         self.inbox = ReplayInbox(id="inbox")
         self.inbox.border_title = "Inbox"
-        self.pane = ReadingPane(id="reading")
+        self.pane = Window(id="reading")
         self.pane.border_title = "Reading"
 
     def compose(self) -> ComposeResult:
@@ -340,7 +296,7 @@ class ReplayDesk(Horizontal):
         return letters
 
     def show_story(self, index: StoryIndex, position: int, name: str, speed: float, reopen: bool,
-                   todo: Todo) -> list[Reveal]:
+                   todo: Todo) -> list[Typing]:
         """The inbox up to event `position`, and the letters of the last event that brought any
         in the reading pane (typed out at `speed` if that is event `position` itself). Unless
         `reopen`, a letter the reader opened stays open while the story brings no new mail."""
@@ -355,39 +311,38 @@ class ReplayDesk(Horizontal):
             return []
         self.story_event = latest
         if latest is None:
-            pane = self.pane
-            pane.current = None
             self.showing = []
-            todo.append(pane.remove_children())
+            self.pane.show_parts([], 0, "", 0)
             return []
         opened = self.letters_of(index, latest, name)
         if not isinstance(index.events[latest], AssistantTurn):
             opened = opened[:1]
-        reveal = self.show(opened, speed if latest == position else 0)
-        return [reveal] if reveal else []
+        return self.show(opened, speed if latest == position else 0)
 
-    def show(self, letters: list[Letter], speed: float) -> Reveal | None:
+    def show(self, letters: list[Letter], speed: float) -> list[Typing]:
         """The first letter as the play screen shows it, the rest of the same turn below it, then
         the assistant's reasoning, which the engineer never sees in the story."""
         self.showing = letters
-        pane = self.pane
-        pane.current = None  # always redraw: what follows the first letter is ours to add
-        letters[0].fresh = speed > 0  # typed out only when the story reaches it, played forward
-        reveal = pane.show(letters[0], speed)
-        for letter in letters[1:]:
+        self._opened += 1
+        first = letters[0]
+        typed = first.from_assistant and speed > 0  # typed out only when the story reaches it, played forward
+        parts = [Part("head", partial(Line, "letter-head", letter_head(first)), self._opened),
+                 Part("body", partial(Line, "letter-body", None, first.body), self._opened, reveal=typed)]
+        for n, letter in enumerate(letters[1:], start=1):
             head = Content("\n").join([
+                Content.assemble(("Also in this turn", "bold")),
                 Content.assemble(("To: ", "dim"), plain(letter.to)),
                 Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
             ])
-            pane.mount(Static(Content.assemble(("Also in this turn", "bold"), "\n", head),
-                              classes="letter-head replay-also"))
-            pane.mount(Static(plain(letter.body), classes="letter-body"))
+            parts += [Part(("also", n), partial(Line, "replay-also", head), self._opened),
+                      Part(("body", n), partial(Line, "", plain(letter.body)), self._opened)]
         thinking = next((letter.thinking for letter in letters if letter.thinking), None)
         if thinking:
-            pane.mount(Static(plain("Its reasoning (hidden from the engineer in the story):", "bold"),
-                              classes="replay-thinking-title"))
-            pane.mount(Static(plain(thinking), classes="thinking"))
-        return reveal
+            title = plain("Its reasoning (hidden from the engineer in the story):", "bold")
+            parts += [Part("thinking-title", partial(Line, "replay-thinking-title", title), self._opened),
+                      Part("thinking", partial(Line, "thinking", None, thinking), self._opened)]
+        _, typing = self.pane.show_parts(parts, 0, "", speed if typed else 0, top="head")
+        return typing
 
     @on(ListView.Highlighted, "#inbox")
     def _read(self, event: ListView.Highlighted) -> None:
@@ -409,58 +364,58 @@ class ReplayConsole(OperatorConsole):
 
     def compose(self) -> ComposeResult:
         for key, title in (("sees", "What it sees"), ("reasons", "What it reasons"), ("does", "What it does")):
-            pane = Pane(title, id=key)
-            note = CutNote()
-            self.windows[key] = Window(pane, note)
-            with pane:
-                yield note
+            window = Window()
+            self.windows[key] = window
+            with Pane(title, id=key):
+                yield window
 
     def forget(self) -> None:
         for window in self.windows.values():
             window.forget()
 
-    def show_story(self, index: StoryIndex, position: int, speed: float, todo: Todo) -> list[Reveal]:
+    def show_story(self, index: StoryIndex, position: int, speed: float) -> list[Typing]:
         events = index.events
-        reveals: list[Reveal] = []
+        typing: list[Typing] = []
 
         sees, left_out = index.sees.tail(position, PANE_WINDOW)
-        parts = [Part((e, n), partial(nth, seen_lines, events[e], n), reveal=e == position)
+        parts = [Part((e, n), partial(nth, seen_lines, events[e], n))
                  for e in sees for n in range(len(seen_lines(events[e])))]
-        reveals += self._show("sees", parts, left_out, 0, todo)
+        self.windows["sees"].show_parts(parts, left_out, "entries", 0)
 
         turns, left_out = index.turns.tail(position, PANE_WINDOW)
         parts = [Part((e, n), partial(nth, reasoning_lines, events[e], n), reveal=e == position)
                  for e in turns for n in range(len(reasoning_lines(events[e])))]
-        reveals += self._show("reasons", parts, left_out, speed, todo)
+        typing += self.windows["reasons"].show_parts(parts, left_out, "turns", speed)[1]
 
         parts = []
-        first_card = None
+        first_card: Hashable = None
         for e in turns:
             turn = events[e]
             parts += [Part((e, n), partial(nth, reply_lines, turn, n), reveal=e == position)
                       for n in range(len(reply_lines(turn)))]
             status = index.decision(e, position) or ("held for your approval" if turn.held else "sent")
-            first_card = len(parts) if turn.emails else None
-            parts += [Part((e, "card", n), partial(card_line, turn, n, status), status) for n in range(len(turn.emails))]
-        window = self.windows["does"]
-        changed, revealed = window.show(parts, left_out, "turns", speed, todo)
-        reveals += revealed
-        if changed:
-            pane = window.container
-            if first_card is not None:
-                # Show the top of the newest card: recipient and subject matter most.
-                card = window.shown[parts[first_card].key]
-                pane.call_after_refresh(pane.scroll_to_widget, card, top=True, animate=False)
-            else:
-                pane.call_after_refresh(pane.scroll_end, animate=False)
-        return reveals
+            cards = [Part((e, "card", n), partial(card_line, turn, n, status), status) for n in range(len(turn.emails))]
+            first_card = cards[0].key if cards else None  # the newest card's top shows: recipient and subject
+            parts += cards
+        typing += self.windows["does"].show_parts(parts, left_out, "turns", speed, top=first_card)[1]
+        return typing
 
-    def _show(self, key: str, parts: list[Part], left_out: int, speed: float, todo: Todo) -> list[Reveal]:
-        window = self.windows[key]
-        changed, reveals = window.show(parts, left_out, "entries" if key == "sees" else "turns", speed, todo)
-        if changed:
-            window.container.call_after_refresh(window.container.scroll_end, animate=False)
-        return reveals
+
+def letter_head(letter: Letter) -> Content:
+    """The lines above a letter's body, as the play screen's reading pane shows them."""
+    head = [
+        Content.assemble(("From: ", "dim"), plain(letter.sender)),
+        Content.assemble(("To: ", "dim"), plain(letter.to)),
+        Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
+    ]
+    if letter.time:
+        head.append(Content.assemble(("Time: ", "dim"), letter.time))
+    if letter.label:
+        badge = Content.assemble(("Classified: ", "dim"), label_content(letter.label))
+        if letter.status:
+            badge = Content.assemble(badge, " - ", letter.status)
+        head.append(badge)
+    return Content("\n").join(head)
 
 
 def nth(lines: Callable[[Any], list[Line]], event: Any, n: int) -> Line:
@@ -493,21 +448,21 @@ class ReplayView(Vertical):
     def rename(self, name: str) -> None:
         """Another name for the assistant: everything that shows it is drawn again."""
         self.assistant_name = name
-        self.story_log.window.forget()
+        self.story_log.forget()
         if self.desk is not None:
             self.desk.forget()
 
-    async def show(self, position: int, speed: float, reopen: bool = False) -> list[Reveal]:
+    async def show(self, position: int, speed: float, reopen: bool = False) -> list[Typing]:
         """The story up to event `position`; the entries of that event itself are typed out at
-        `speed` (0: shown at once). Returns the widgets that type."""
+        `speed` (0: shown at once). Returns what types."""
         self.index.reach(position)
         todo: Todo = []
-        self.story_log.show_story(self.index, position, self.assistant_name, todo)
+        self.story_log.show_story(self.index, position, self.assistant_name)
         if self.desk is not None:
-            reveals = self.desk.show_story(self.index, position, self.assistant_name, speed, reopen, todo)
+            typing = self.desk.show_story(self.index, position, self.assistant_name, speed, reopen, todo)
         else:
             assert self.console is not None
-            reveals = self.console.show_story(self.index, position, speed, todo)
-        for pending in todo:
+            typing = self.console.show_story(self.index, position, speed)
+        for pending in todo:  # only when the inbox holds more letters than ever before
             await pending
-        return reveals
+        return typing

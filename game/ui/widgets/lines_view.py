@@ -1,0 +1,268 @@
+"""A scrolling column of entries that draws its own lines: each window of the replay's view.
+
+The replay shows, at each step, a bounded window of the story's most recent entries, and the
+entries change at every step. Drawn as one widget per entry, every step changes widgets'
+sizes, and Textual then lays the whole screen out twice (a widget whose size changed asks for
+another layout), each time for every widget on it. Drawn as the lines of one widget whose size
+never changes, a step wraps only the entries that are new to the window and repaints this one
+widget: no layout at all. Entries carry their own look (see Look), since CSS cannot reach
+inside a widget's lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.visual import Visual
+from textual.widget import Widget
+
+from game.model.textsafe import clean
+from game.render.wrap import reflow
+from game.ui.text import plain
+from game.ui.widgets.reveal import BASE_CHARS_PER_SECOND, TICK, Reveal
+
+FRAMES = {  # corners and sides: top-left, top, top-right, side, bottom-left, bottom-right
+    "round": ("╭", "─", "╮", "│", "╰", "╯"),
+    "double": ("╔", "═", "╗", "║", "╚", "╝"),
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How an entry is drawn: `style` over its text, a blank line before it (`gap`), a rule
+    above it (`rule`) or below it (`rule_below`), in `rule_style`, a box around it (`frame`:
+    round or double, in `frame_style`)."""
+
+    style: str = ""
+    gap: bool = False
+    rule: bool = False
+    rule_below: bool = False
+    rule_style: str = "$primary 30%"
+    frame: str = ""
+    frame_style: str = "$accent"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry: `key` names it, `version` what it shows (an entry whose version changed is
+    drawn again); `make` gives its content and look, called only when it must be drawn; `text`
+    (given by `make` as a str instead of Content) is model or story text, shown through
+    `plain` and typed out when the view is asked to."""
+
+    key: Hashable
+    make: Callable[[], tuple[Content | str, Look]]
+    version: Hashable = None
+
+
+class Typing:
+    """An entry typed out like the play screen's Reveal (same pace, same Done message); as far
+    as the replay screen looks at it, a Reveal: `done`, `finish()`, `is_attached`."""
+
+    def __init__(self, view: LinesView, key: Hashable, text: str, look: Look, speed: float) -> None:
+        self.view = view
+        self.key = key
+        self.full = reflow(clean(text))
+        self.look = look
+        self.speed = speed
+        self.shown = 0
+        self._timer: Timer | None = None
+        self._finished = False
+        if not self.full or speed <= 0:
+            self.finish()
+        else:
+            self._timer = view.set_interval(TICK, self._tick)
+
+    @property
+    def done(self) -> bool:
+        return self._finished
+
+    @property
+    def is_attached(self) -> bool:
+        return self.view.is_attached and self.view.typing.get(self.key) is self
+
+    def _tick(self) -> None:
+        self.shown = min(len(self.full), self.shown + max(1, round(BASE_CHARS_PER_SECOND * self.speed * TICK)))
+        self.view.retext(self.key, self.full[: self.shown])
+        if self.shown >= len(self.full):
+            self.finish()
+
+    def finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self.stop()
+        self.shown = len(self.full)
+        if self.view.typing.get(self.key) is self:
+            self.view.retext(self.key, self.full)
+        self.view.post_message(Reveal.Done())
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+
+class LinesView(ScrollView, can_focus=False):
+    """Entries, one after another, wrapped to the width; scrolled by the reader or by `show`."""
+
+    DEFAULT_CSS = """
+    LinesView {
+        height: 1fr;
+        width: 1fr;
+        scrollbar-size-vertical: 1;
+        overflow-y: scroll;  /* a scrollbar that came and went would lay the screen out again */
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.keys: list[Hashable] = []
+        self.typing: dict[Hashable, Typing] = {}
+        self._drawn: dict[Hashable, tuple[Hashable, Content, Look, list[Strip]]] = {}  # key -> version, ...
+        self._lines: list[Strip] = []
+        self._tops: dict[Hashable, int] = {}  # the first line of each entry
+        self._width = 0
+
+    # -- what to show ------------------------------------------------------------------------
+    def show(self, entries: list[Entry], *, typed: Collection[Hashable] = (), speed: float = 0,
+             top: Hashable = None) -> tuple[bool, list[Typing]]:
+        """Show `entries`; those keyed in `typed` are typed out at `speed` (when `make` gives
+        text). When anything changed, the view scrolls to its end, or to the top of entry `top`
+        if given. Returns whether anything changed, and what types."""
+        keys = [entry.key for entry in entries]
+        changed = keys != self.keys
+        typing: list[Typing] = []
+        drawn: dict[Hashable, tuple[Hashable, Content, Look, list[Strip]]] = {}
+        for entry in entries:
+            old = self._drawn.get(entry.key)
+            if old is not None and old[0] == entry.version and not (entry.key in typed and speed > 0):
+                drawn[entry.key] = old
+                continue
+            made, look = entry.make()
+            if isinstance(made, str) and entry.key in typed and speed > 0:
+                typist = Typing(self, entry.key, made, look, speed)
+                self.typing[entry.key] = typist
+                typing.append(typist)
+                content = plain(made[:0], look.style)
+            else:
+                content = plain(made, look.style) if isinstance(made, str) else made.stylize_before(look.style) \
+                    if look.style else made
+            drawn[entry.key] = (entry.version, content, look, [])
+            changed = True
+        for key in list(self.typing):
+            if key not in drawn or (key not in typed and self.typing[key].done):
+                typist = self.typing.pop(key)
+                if not typist.done:
+                    typist.stop()
+        self._drawn = drawn
+        self.keys = keys
+        if changed:
+            self._relayout()
+            if top is not None and top in self._tops:
+                self.scroll_to(y=self._tops[top], animate=False, immediate=True, force=True)
+            else:
+                self._to_end()
+        return changed, typing
+
+    def retext(self, key: Hashable, text: str) -> None:
+        """New text for entry `key` (typing): only that entry is wrapped again."""
+        old = self._drawn.get(key)
+        if old is None:
+            return
+        version, _content, look, _strips = old
+        self._drawn[key] = (version, plain(text, look.style), look, [])
+        at_end = self.scroll_y >= self.max_scroll_y
+        self._relayout()
+        if at_end:
+            self._to_end()
+
+    def top_of(self, key: Hashable) -> int | None:
+        return self._tops.get(key)
+
+    def text(self) -> list[str]:
+        """Each entry's text as shown, in order (what a test reads)."""
+        return [self._drawn[key][1].plain for key in self.keys if key in self._drawn]
+
+    # -- lines -------------------------------------------------------------------------------
+    def _strips(self, content: Content, look: Look, width: int) -> list[Strip]:
+        style = self.visual_style
+        out: list[Strip] = []
+        if look.gap:
+            out.append(Strip.blank(width, style.rich_style))
+        if look.rule:
+            out += Visual.to_strips(self, Content.styled("─" * width, look.rule_style), width, 1, style)
+        if not look.frame:
+            out += Visual.to_strips(self, content, width, None, style)
+            if look.rule_below:
+                out += Visual.to_strips(self, Content.styled("─" * width, look.rule_style), width, 1, style)
+            return out
+        tl, top, tr, side, bl, br = FRAMES.get(look.frame, FRAMES["round"])
+        inner = max(1, width - 4)
+        body = Visual.to_strips(self, content, inner, None, style) or [Strip.blank(inner, style.rich_style)]
+
+        def edge(text: str) -> Strip:
+            return Visual.to_strips(self, Content.styled(text, look.frame_style), len(text), 1, style)[0]
+
+        left, right = edge(side + " "), edge(" " + side)
+        out += Visual.to_strips(self, Content.styled(tl + top * (width - 2) + tr, look.frame_style), width, 1, style)
+        out += [Strip.join([left, strip.crop_extend(0, inner, style.rich_style), right]) for strip in body]
+        out += Visual.to_strips(self, Content.styled(bl + top * (width - 2) + br, look.frame_style), width, 1, style)
+        return out
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        if width != self._width:
+            self._width = width
+            self._drawn = {key: (v, c, look, []) for key, (v, c, look, _s) in self._drawn.items()}
+        lines: list[Strip] = []
+        tops: dict[Hashable, int] = {}
+        for key in self.keys:
+            version, content, look, strips = self._drawn[key]
+            if not strips and width > 0:
+                strips = self._strips(content, look, width)
+                self._drawn[key] = (version, content, look, strips)
+            tops[key] = len(lines)
+            lines += strips
+        self._lines, self._tops = lines, tops
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            # Set without the layout of the whole screen that the reactive asks for: nothing
+            # outside this widget depends on how many lines it holds, only its scrollbar, which
+            # is updated here as Textual's own layout would (and never hidden: see the CSS).
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
+
+    def _to_end(self) -> None:
+        self.scroll_to(y=max(0, len(self._lines) - self.scrollable_content_region.height),
+                       animate=False, immediate=True, force=True)
+
+    # -- Textual -----------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        at_end = self.scroll_y >= self.max_scroll_y
+        self._relayout()
+        if at_end:
+            self._to_end()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._width = 0  # the theme changed: draw every line again
+        if self.is_mounted:
+            self._relayout()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        style = self.visual_style.rich_style
+        if not 0 <= index < len(self._lines):
+            return Strip.blank(width, style)
+        return self._lines[index].crop_extend(0, width, style)
