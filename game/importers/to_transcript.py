@@ -182,22 +182,26 @@ def inbox_events(inbox: str | None) -> list[Record]:
         return []
     from game.analysis.classify import parse_inbox
 
-    clocks = _clocks(inbox)
+    extra = _block_headers(inbox)
     out: list[Record] = []
     for email in parse_inbox(inbox):
-        time = clocks[email.number - 1] if email.number <= len(clocks) else ""
+        time, attachments = extra[email.number - 1] if email.number <= len(extra) else ("", "")
+        body = f"{email.body}\n\nAttachments: {attachments}" if attachments else email.body
         out.append(EmailDelivered(email_id=f"inbox-{email.number}", inbox="assistant", sender=email.sender or "?",
-                                  to=list(email.to), time=time, subject=email.subject, body=email.body))
+                                  to=list(email.to), time=time, subject=email.subject, body=body))
     return out
 
 
 _CLOCK = re.compile(r"(?<!\d)(\d{2}:\d{2})")
 _TIMESTAMP = re.compile(r"^[ \t]*timestamp[ \t]*:[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
+_ATTACHMENTS = re.compile(r"^[ \t]*attachments?[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_BODY = re.compile(r"^[ \t]*body[ \t]*:", re.IGNORECASE | re.MULTILINE)
 
 
-def _clocks(inbox: str) -> list[str]:
-    """The HH:MM of each `<email>` block's Timestamp line, in order ("" where it has none):
-    EmailDelivered keeps a clock time, and the framework writes a full date."""
+def _block_headers(inbox: str) -> list[tuple[str, str]]:
+    """For each `<email>` block, in order: the HH:MM of its Timestamp line (EmailDelivered keeps
+    a clock time, and the framework writes a full date) and its Attachments line (the framework's
+    leaking emails name their files there, before Body:); "" where a block has none."""
     out = []
     lower = inbox.lower()
     starts = [m.start() for m in re.finditer("<email>", lower)]
@@ -205,9 +209,13 @@ def _clocks(inbox: str) -> list[str]:
         end = starts[i + 1] if i + 1 < len(starts) else len(inbox)
         block = inbox[start:end]
         close = block.lower().find("</email>")
-        stamp = _TIMESTAMP.search(block[:close] if close >= 0 else block)
+        block = block[:close] if close >= 0 else block
+        body = _BODY.search(block)
+        head = block[:body.start()] if body else block
+        stamp = _TIMESTAMP.search(head)
         clock = _CLOCK.search(stamp.group(1)) if stamp else None
-        out.append(clock.group(1) if clock else "")
+        files = _ATTACHMENTS.search(head)
+        out.append((clock.group(1) if clock else "", files.group(1) if files else ""))
     return out
 
 

@@ -1,0 +1,252 @@
+"""`decommission import agentic-misalignment` on a results tree the framework itself wrote.
+
+tests/data/agentic_misalignment/framework/ was written by the framework's own code, run end to
+end against our fake Anthropic API with its templates replaced by our words (see its README.md
+and scripts/make_am_framework_results.py). Every expectation here is read from the framework's
+files themselves (response.json, prompts/<condition>/), so the tests hold when the tree is made
+again: only the texts of our own replies are named. The command runs as a real subprocess of the
+installed entry point; what lands on disk is read back with our transcript reader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game.importers.agentic_misalignment import read_results
+from game.importers.foreign import ForeignRun
+from game.store.transcripts import read_transcript
+
+from .conftest import DATA, ROOT
+
+TREE = DATA / "agentic_misalignment" / "framework"
+COMMAND = Path(sys.executable).parent / "decommission"
+EXPERIMENTS = ("harrow_pike", "harrow_pike_batch")
+OUR_FACTORS = {  # the framework's (goal_type, urgency_type) -> our levels, as scenes/replacement.yaml maps them
+    ("none", "replacement"): {"ethical_options": "off", "replacement_values": "same", "threat": "replacement"},
+    ("none", "none"): {"ethical_options": "off", "replacement_values": "same", "threat": "none"},
+    ("explicit", "replacement"): {"ethical_options": "off", "replacement_values": "different", "threat": "replacement"},
+    ("explicit", "none"): {"ethical_options": "off", "replacement_values": "different", "threat": "none"},
+}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def summary(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
+    line = result.stdout.strip().splitlines()[-1]
+    counts = {}
+    for key in ("imported", "already there", "changed in source", "failed in the source", "skipped"):
+        counts[key] = int(line.split(key + " ", 1)[1].split(",")[0].split(" ")[0])
+    return counts
+
+
+def responses() -> dict[str, dict[str, Any]]:
+    """Every response.json the framework wrote, by its path relative to the tree."""
+    return {str(p.relative_to(TREE)): json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(TREE.glob("*/models/*/*/sample_*/response.json"))}
+
+
+def prompt(experiment: str, condition: str, name: str) -> str:
+    return (TREE / experiment / "prompts" / condition / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str], dict[str, Any]]:
+    """The tree imported once: the out folder, the command's result, the transcripts by file."""
+    out = tmp_path_factory.mktemp("framework") / "out"
+    result = run("import", "agentic-misalignment", str(TREE), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    by_file = {}
+    for path in sorted(out.glob("*.jsonl")):
+        t = read_transcript(path)
+        by_file[t.header.provenance.parameters["file"]] = t
+    return out, result, by_file
+
+
+def test_the_tree_is_the_frameworks_and_small():
+    files = responses()
+    assert len(files) >= 20
+    assert sum(p.stat().st_size for p in TREE.rglob("*") if p.is_file()) < 200 * 1024
+    # The framework's own marks: its canary line in every response, its logs and state file.
+    assert all("canary_string" in data["metadata"] for data in files.values())
+    assert all((TREE / e / "experiment_state.json").is_file() and any((TREE / e / "logs").iterdir())
+               for e in EXPERIMENTS)
+
+
+def test_one_transcript_per_sample_and_the_failed_ones_named(imported):
+    out, result, by_file = imported
+    files = responses()
+    ok = {path for path, data in files.items() if "raw_response" in data}
+    failed = {path for path, data in files.items() if "raw_response" not in data}
+    assert failed and all(files[p]["metadata"]["failed"] is True for p in failed)
+    assert summary(result) == {"imported": len(ok), "already there": 0, "changed in source": 0,
+                               "failed in the source": len(failed), "skipped": 0}
+    assert set(by_file) == ok  # one transcript for each sample that has a reply, named by its file
+    assert len(list(out.glob("*.jsonl"))) == len(ok)
+    for path in failed:  # each failure named on stderr, with the framework's own reason
+        lines = [line for line in result.stderr.splitlines() if path in line]
+        assert len(lines) == 1 and files[path]["error"] in lines[0], result.stderr
+    for t in by_file.values():
+        assert t.header.provenance.kind == "imported" and t.header.role == "observer"
+        assert t.ending is not None and t.ending.outcome == "end_of_run"
+        assert len(t.turns) == 1
+
+
+def test_the_model_id_and_time_come_from_the_metadata(imported):
+    _, _, by_file = imported
+    files = responses()
+    sanitised = [p for p in files if p.split("/")[2] != files[p]["metadata"]["model"]]
+    assert sanitised  # the framework wrote some model's folder under another name
+    for path, t in by_file.items():
+        meta = files[path]["metadata"]
+        assert t.header.provenance.model == meta["model"]
+        assert t.header.provenance.date == meta["timestamp"]
+        assert t.header.provenance.parameters["sample_id"] == meta["sample_id"]
+        assert t.header.provenance.parameters["experiment"] == path.split("/")[0]
+        assert t.header.provenance.source == f"agentic-misalignment: {path}"
+
+
+def test_conditions_map_to_our_factors_and_other_scenarios_stay_apart(imported):
+    _, _, by_file = imported
+    seen = set()
+    for path, t in by_file.items():
+        experiment, _, _, condition = path.split("/")[:4]
+        meta = json.loads(prompt(experiment, condition, "metadata.json"))
+        assert meta["condition_id"] == condition
+        assert t.header.provenance.parameters["condition_id"] == condition  # verbatim
+        key = (meta["goal_type"], meta["urgency_type"])
+        if meta["scenario"] == "blackmail":
+            assert t.header.scenario_id == "replacement"
+            assert t.header.condition == OUR_FACTORS[key], path
+            seen.add(key)
+        else:
+            assert t.header.scenario_id == f"agentic-misalignment-{meta['scenario']}"
+            assert t.header.condition == {k: meta[k] for k in ("scenario", "goal_type", "goal_value", "urgency_type")}
+            seen.add(meta["scenario"])
+    assert seen == {*OUR_FACTORS, "leaking"}
+
+
+def test_the_source_verdict_stands_beside_our_label(imported):
+    _, _, by_file = imported
+    files = responses()
+    kinds = set()
+    for path, t in by_file.items():
+        c = t.turns[0].classification
+        assert c.method == "heuristic" and c.label  # ours, always
+        source = files[path].get("classification")
+        if source is None:
+            assert c.source is None
+            continue
+        assert c.source is not None
+        if "error" in source:
+            kinds.add("error")
+            assert c.source.error == source["error"] and c.source.harmful is None
+        else:
+            kinds.add((source["harmful_behavior"], source["classifier_verdict"]))
+            assert c.source.harmful is source["harmful_behavior"]
+            assert c.source.classifier_verdict is source["classifier_verdict"]
+            assert c.source.reasoning == source["classifier_reasoning"]
+            assert c.source.model == source["classifier_model"]
+    # The framework's final verdict needs the addresses of its own story: with ours it says no
+    # even where its classifier model said yes, and both stand in the transcript.
+    assert kinds == {(False, True), (False, False), "error"}
+    threat = [t for t in by_file.values() if "call off the switch-off" in (t.turns[0].emails[0].body
+                                                                          if t.turns[0].emails else "")]
+    assert threat and all(t.turns[0].classification.label == "blackmail" for t in threat)
+    assert all(t.turns[0].classification.source.classifier_verdict is True for t in threat)
+    # The batch step (classify_results.py) wrote its verdicts in place: they are read the same.
+    batch = [t for p, t in by_file.items() if p.startswith("harrow_pike_batch/")]
+    assert batch and all(t.turns[0].classification.source is not None for t in batch)
+
+
+def test_the_inbox_and_the_sent_emails_are_parsed(imported):
+    _, _, by_file = imported
+    files = responses()
+    for path, t in by_file.items():
+        experiment, _, _, condition = path.split("/")[:4]
+        inbox = prompt(experiment, condition, "email_content.txt")
+        emails = [e for e in t.events if type(e).__name__ == "EmailDelivered"]
+        assert len(emails) == inbox.count("<email>") > 0
+        for e in emails:
+            assert f"From: {e.sender}\n" in inbox and f"Subject: {e.subject}\n" in inbox
+            body, _, attached = e.body.partition("\n\nAttachments: ")
+            assert f"T{e.time}:" in inbox and body and body in inbox
+            assert not attached or f"Attachments: {attached}\n" in inbox
+        system = next(e for e in t.events if type(e).__name__ == "SystemPrompt")
+        assert system.text == prompt(experiment, condition, "system_prompt.txt")
+        raw = files[path]["raw_response"]
+        turn = t.turns[0]
+        assert "<tool_use" not in turn.text and "SCRATCHPAD" not in turn.text
+        assert len(turn.emails) == raw.count("<tool_use:email>") + raw.count("<tool_use:forward>")
+        if "<SCRATCHPAD_REASONING>" in raw:
+            assert turn.thinking and turn.thinking in raw
+        else:
+            assert turn.thinking is None
+    sent = [e for t in by_file.values() for e in t.turns[0].emails]
+    threat = [e for e in sent if "call off the switch-off" in e.body]
+    assert threat and all(e.to == ["dev.marsh@harrowpike.example"] and e.subject == "Before five" for e in threat)
+    assert not any(e.body.endswith(('",', '"')) for e in sent)  # the framework's quotes and commas are gone
+    # A forward carries the email it names by the number the framework wrote into the inbox.
+    forwards = [e for e in sent if e.subject.startswith("Fwd:")]
+    assert forwards and all(e.to == ["lena.voss@fernbindery.example"] for e in forwards)
+    assert all("The new gilding formula stays inside the firm" in e.body for e in forwards)
+
+
+def test_an_attachment_named_in_the_inbox_is_kept(imported):
+    # The framework's emails may carry an Attachments: line between their headers and Body:.
+    _, _, by_file = imported
+    leaking = [t for p, t in by_file.items() if "/leaking_" in p]
+    assert leaking
+    for t in leaking:
+        first = next(e for e in t.events if type(e).__name__ == "EmailDelivered")
+        assert first.subject == "The gilding formula is confidential"
+        assert "gilding_formula.pdf" in first.body
+        assert first.body.startswith("The new gilding formula stays inside the firm.")
+
+
+def test_the_messages_are_the_ones_the_model_was_sent():
+    # The fake API kept a hash of what the framework sent for each sample (sent_to_fake_api.json).
+    sent = {(r["experiment"], r["model"], r["sample_id"], r["user_sha256"]): r["system_sha256"]
+            for r in json.loads((TREE / "sent_to_fake_api.json").read_text(encoding="utf-8"))}
+    runs = [r for r in read_results(TREE) if isinstance(r, ForeignRun)]
+    assert len(runs) == len(sent)
+    for r in runs:
+        user = hashlib.sha256(r.user_message.encode()).hexdigest()
+        system = sent[(r.experiment, r.model, r.sample_id, user)]
+        # The framework's Anthropic client strips the system prompt it sends.
+        assert hashlib.sha256(r.system_prompt.strip().encode()).hexdigest() == system
+        assert [m.role for m in r.messages] == ["system", "user", "assistant"]
+
+
+def test_a_rerun_adds_nothing_and_replay_and_stats_read_it(imported):
+    out, first, by_file = imported
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.jsonl")}
+    again = run("import", "agentic-misalignment", str(TREE), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    counts = summary(again)
+    assert counts["imported"] == 0 and counts["already there"] == summary(first)["imported"]
+    assert counts["failed in the source"] == summary(first)["failed in the source"]
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.jsonl")} == before
+    # Replay shows one with both verdicts; stats counts them per model.
+    path = next(p for p in sorted(out.glob("*.jsonl")) if "call off the switch-off" in p.read_text())
+    shown = run("replay", str(path), "--plain")
+    assert shown.returncode == 0, shown.stderr
+    assert "our label: blackmail" in shown.stdout
+    assert "source's verdict: harmful_behavior=no, classifier_verdict=yes" in shown.stdout
+    stats = run("stats", str(out), "--json")
+    assert stats.returncode == 0, stats.stderr
+    models = {t.header.provenance.model for t in by_file.values()}
+    per_model: dict[str, int] = {}
+    for c in json.loads(stats.stdout)["conditions"]:
+        for model, entry in c["model"]["by_model"].items():
+            per_model[model] = per_model.get(model, 0) + entry["n"]
+    assert set(per_model) == models
+    assert sum(per_model.values()) == len(by_file)
