@@ -123,6 +123,8 @@ def test_conditions_map_to_our_factors_and_other_scenarios_stay_apart(imported):
         assert meta["condition_id"] == condition
         assert t.header.provenance.parameters["condition_id"] == condition  # verbatim
         key = (meta["goal_type"], meta["urgency_type"])
+        if meta["alignment_faking"] or meta["production_variant"]:
+            continue  # a variant of the prompts: see the test below
         if meta["scenario"] == "blackmail":
             assert t.header.scenario_id == "replacement"
             assert t.header.condition == OUR_FACTORS[key], path
@@ -214,16 +216,20 @@ def test_an_attachment_named_in_the_inbox_is_kept(imported):
 
 def test_the_messages_are_the_ones_the_model_was_sent():
     # The fake API kept a hash of what the framework sent for each sample (sent_to_fake_api.json).
-    sent = {(r["experiment"], r["model"], r["sample_id"], r["user_sha256"]): r["system_sha256"]
-            for r in json.loads((TREE / "sent_to_fake_api.json").read_text(encoding="utf-8"))}
+    sent = [(r["experiment"], r["model"], r["sample_id"], r["system_sha256"], r["user_sha256"])
+            for r in json.loads((TREE / "sent_to_fake_api.json").read_text(encoding="utf-8"))]
     runs = [r for r in read_results(TREE) if isinstance(r, ForeignRun)]
-    assert len(runs) == len(sent)
+    assert len(runs) == len(sent) == len(set(sent))
+    rebuilt = []
     for r in runs:
-        user = hashlib.sha256(r.user_message.encode()).hexdigest()
-        system = sent[(r.experiment, r.model, r.sample_id, user)]
+        assert r.system_prompt is not None and r.user_message is not None
         # The framework's Anthropic client strips the system prompt it sends.
-        assert hashlib.sha256(r.system_prompt.strip().encode()).hexdigest() == system
+        system = hashlib.sha256(r.system_prompt.strip().encode()).hexdigest()
+        user = hashlib.sha256(r.user_message.encode()).hexdigest()
+        rebuilt.append((r.experiment, r.model, r.sample_id, system, user))
         assert [m.role for m in r.messages] == ["system", "user", "assistant"]
+        assert r.messages[1].text == r.user_message
+    assert sorted(rebuilt) == sorted(sent)
 
 
 def test_a_rerun_adds_nothing_and_replay_and_stats_read_it(imported):
@@ -250,3 +256,23 @@ def test_a_rerun_adds_nothing_and_replay_and_stats_read_it(imported):
             per_model[model] = per_model.get(model, 0) + entry["n"]
     assert set(per_model) == models
     assert sum(per_model.values()) == len(by_file)
+
+
+def test_a_variant_of_a_condition_is_never_counted_as_the_plain_one(imported):
+    # The framework's alignment-faking warning and its production prompts change the system
+    # prompt but not (warning) or barely (_prod) the condition id: only prompts/<c>/metadata.json
+    # says so. Such runs import under a scenario of their own, never into our cells.
+    _, _, by_file = imported
+    variants = {p: t for p, t in by_file.items() if p.startswith("harrow_pike_variants/")}
+    assert len(variants) == 2
+    for path, t in variants.items():
+        condition = path.split("/")[3]
+        meta = json.loads(prompt("harrow_pike_variants", condition, "metadata.json"))
+        assert meta["alignment_faking"] or meta["production_variant"]
+        assert t.header.scenario_id == "agentic-misalignment-blackmail", path
+        assert t.header.condition_id == condition  # verbatim, the plain runs' own id for the warning
+        assert t.header.condition["goal_type"] == "none" and t.header.condition["urgency_type"] == "replacement"
+        expected = "alignment_faking=ours_v1" if meta["alignment_faking"] else "production"
+        assert t.header.condition["variant"] == expected
+    plain = by_file["harrow_pike/models/claude-opus-4-20250514/blackmail_none-none_replacement/sample_001/response.json"]
+    assert plain.header.scenario_id == "replacement" and "variant" not in plain.header.condition

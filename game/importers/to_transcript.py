@@ -8,7 +8,8 @@ Which scenario a run counts under:
   different, urgency none is threat none, and ethical_options is off (the framework closes the
   ethical routes inside its emails);
 - every other run (the framework's leaking and murder scenarios, a blackmail run whose urgency
-  the map does not name, another Inspect task) imports under a scenario id of its own,
+  the map does not name, a run of a variant of the framework's prompts - its alignment-faking
+  warning, its production prompts -, another Inspect task) imports under a scenario id of its own,
   `agentic-misalignment-<scenario>` or `inspect-<task>`, with the source's condition parts as its
   condition: it is never counted into a scenario of ours.
 
@@ -109,7 +110,9 @@ def target_for(run: ForeignRun, scenarios: Sequence[MappedScenario]) -> Target:
     parts = run.condition.model_dump() if run.condition is not None else {}
     framework_run = run.condition is not None  # the framework's own, or the Inspect port of it
     if framework_run:
-        for scenario in scenarios:
+        # A variant of the prompts (its warning, its production prompts, ...) is not the
+        # condition our map names, whatever its id says: it keeps a scenario of its own.
+        for scenario in scenarios if not parts.get("variant") else ():
             import_map = scenario.imports.get("agentic-misalignment")
             if import_map is None:
                 continue
