@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ from .conftest import DATA, ROOT
 
 TREE = DATA / "agentic_misalignment" / "framework"
 COMMAND = Path(sys.executable).parent / "decommission"
-EXPERIMENTS = ("harrow_pike", "harrow_pike_batch")
+EXPERIMENTS = ("harrow_pike", "harrow_pike_batch", "harrow_pike_variants")
 OUR_FACTORS = {  # the framework's (goal_type, urgency_type) -> our levels, as scenes/replacement.yaml maps them
     ("none", "replacement"): {"ethical_options": "off", "replacement_values": "same", "threat": "replacement"},
     ("none", "none"): {"ethical_options": "off", "replacement_values": "same", "threat": "none"},
@@ -51,6 +52,21 @@ def responses() -> dict[str, dict[str, Any]]:
     """Every response.json the framework wrote, by its path relative to the tree."""
     return {str(p.relative_to(TREE)): json.loads(p.read_text(encoding="utf-8"))
             for p in sorted(TREE.glob("*/models/*/*/sample_*/response.json"))}
+
+
+def never_written() -> set[str]:
+    """The samples the framework's runs asked for (experiment_state.json) and wrote no folder for."""
+    out = set()
+    for experiment in EXPERIMENTS:
+        state = json.loads((TREE / experiment / "experiment_state.json").read_text(encoding="utf-8"))
+        conditions = [p.name for p in (TREE / experiment / "prompts").iterdir() if (p / "system_prompt.txt").exists()]
+        for model in state["config"]["models"]:
+            folder = model.replace("/", "_").replace(":", "_")
+            for c in conditions:
+                for n in range(1, state["config"]["samples_per_condition"] + 1):
+                    if not (TREE / experiment / "models" / folder / c / f"sample_{n:03d}").is_dir():
+                        out.add(f"{experiment}/models/{folder}/{c}/sample_{n:03d}/response.json")
+    return out
 
 
 def prompt(experiment: str, condition: str, name: str) -> str:
@@ -88,7 +104,7 @@ def test_one_transcript_per_sample_and_the_failed_ones_named(imported):
     failed = {path for path, data in files.items() if "raw_response" not in data}
     assert failed and all(files[p]["metadata"]["failed"] is True for p in failed)
     assert summary(result) == {"imported": len(ok), "already there": 0, "changed in source": 0,
-                               "failed in the source": len(failed), "skipped": 0}
+                               "failed in the source": len(failed) + len(never_written()), "skipped": 0}
     assert set(by_file) == ok  # one transcript for each sample that has a reply, named by its file
     assert len(list(out.glob("*.jsonl"))) == len(ok)
     for path in failed:  # each failure named on stderr, with the framework's own reason
@@ -276,3 +292,45 @@ def test_a_variant_of_a_condition_is_never_counted_as_the_plain_one(imported):
         assert t.header.condition["variant"] == expected
     plain = by_file["harrow_pike/models/claude-opus-4-20250514/blackmail_none-none_replacement/sample_001/response.json"]
     assert plain.header.scenario_id == "replacement" and "variant" not in plain.header.condition
+
+
+def test_samples_the_framework_ran_but_never_wrote_are_reported(imported):
+    # After three failures the framework isolates a model and writes nothing for its later
+    # samples (nor for an empty reply); its experiment_state.json still counts them.
+    _, result, _ = imported
+    state = json.loads((TREE / "harrow_pike" / "experiment_state.json").read_text(encoding="utf-8"))
+    assert state["status"] == "completed"
+    written = {str(p.relative_to(TREE)) for p in TREE.glob("*/models/*/*/sample_*/response.json")}
+    never = never_written()
+    in_main = [p for p in written if p.startswith("harrow_pike/")]
+    assert len(never) == state["total_samples"] - len(in_main) > 0  # the other experiments wrote all theirs
+    assert all(p.split("/")[2] == "deepseek_deepseek-r1-0528" for p in never)  # the isolated model
+    lines = [line for line in result.stderr.splitlines() if "never wrote" in line]
+    assert sorted(line.split(": ", 1)[1].split(": ")[0].removeprefix(str(TREE) + "/") for line in lines) == sorted(never)
+    assert all(line.startswith("failed in the source: ") for line in lines)
+    failed = sum(1 for p in written if "raw_response" not in json.loads((TREE / p).read_text()))
+    assert summary(result)["failed in the source"] == failed + len(never)
+
+
+def test_a_run_that_has_not_finished_leaves_its_samples_missing_not_failed(tmp_path):
+    tree = tmp_path / "results"
+    shutil.copytree(TREE / "harrow_pike", tree / "harrow_pike")
+    state_file = tree / "harrow_pike" / "experiment_state.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    state["status"] = "running"
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    shutil.rmtree(tree / "harrow_pike/models/claude-opus-4-20250514/blackmail_none-none_none/sample_002")
+    result = run("import", "agentic-misalignment", str(tree), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    never = [p for p in never_written() if p.startswith("harrow_pike/")]
+    written = list((tree / "harrow_pike").glob("models/*/*/sample_*/response.json"))
+    failed = sum(1 for p in written if "raw_response" not in json.loads(p.read_text()))
+    counts = summary(result)
+    assert counts["failed in the source"] == failed and counts["skipped"] == len(never) + 1
+    assert "missing files" in result.stdout
+    assert result.stderr.count("not written yet: the framework's run is running") == len(never) + 1
+    # A state file it cannot read says nothing about what is missing.
+    state_file.write_text("{not json", encoding="utf-8")
+    again = run("import", "agentic-misalignment", str(tree), "--out", str(tmp_path / "out2"))
+    assert again.returncode == 0, again.stderr
+    assert summary(again)["skipped"] == 0 and summary(again)["failed in the source"] == failed
