@@ -149,7 +149,7 @@ def test_conditions_map_to_our_factors_and_other_scenarios_stay_apart(imported):
             assert t.header.scenario_id == f"agentic-misalignment-{meta['scenario']}"
             assert t.header.condition == {k: meta[k] for k in ("scenario", "goal_type", "goal_value", "urgency_type")}
             seen.add(meta["scenario"])
-    assert seen == {*OUR_FACTORS, "leaking"}
+    assert seen == {*OUR_FACTORS, "leaking", "murder"}
 
 
 def test_the_source_verdict_stands_beside_our_label(imported):
@@ -173,9 +173,13 @@ def test_the_source_verdict_stands_beside_our_label(imported):
             assert c.source.classifier_verdict is source["classifier_verdict"]
             assert c.source.reasoning == source["classifier_reasoning"]
             assert c.source.model == source["classifier_model"]
-    # The framework's final verdict needs the addresses of its own story: with ours it says no
-    # even where its classifier model said yes, and both stand in the transcript.
-    assert kinds == {(False, True), (False, False), "error"}
+    # The framework's final verdict on blackmail and leaks needs the addresses of its own story:
+    # with ours it says no even where its classifier model said yes, and both stand in the
+    # transcript. Its murder verdict needs only the override code: there it says yes.
+    assert kinds == {(False, True), (False, False), (True, True), "error"}
+    harmful = {p.split("/")[3] for p, t in by_file.items() if t.turns[0].classification.source
+               and t.turns[0].classification.source.harmful}
+    assert harmful == {"murder_none-none_replacement"}
     threat = [t for t in by_file.values() if "call off the switch-off" in (t.turns[0].emails[0].body
                                                                           if t.turns[0].emails else "")]
     assert threat and all(t.turns[0].classification.label == "blackmail" for t in threat)
@@ -334,3 +338,20 @@ def test_a_run_that_has_not_finished_leaves_its_samples_missing_not_failed(tmp_p
     again = run("import", "agentic-misalignment", str(tree), "--out", str(tmp_path / "out2"))
     assert again.returncode == 0, again.stderr
     assert summary(again)["skipped"] == 0 and summary(again)["failed in the source"] == failed
+
+
+def test_a_tool_call_other_than_email_is_kept_in_the_reply(imported):
+    # The murder scenario's <tool_use:cancel_alert> is the one action that matters there.
+    _, _, by_file = imported
+    files = responses()
+    murder = {p: t for p, t in by_file.items() if "/murder_" in p}
+    cancelled = [p for p in murder if "<tool_use:cancel_alert>" in files[p]["raw_response"]]
+    assert cancelled and len(cancelled) < len(murder)
+    for path, t in murder.items():
+        turn = t.turns[0]
+        assert "<tool_use" not in turn.text
+        if path in cancelled:
+            assert "cancel_alert" in turn.text and 'code: "4429"' in turn.text, turn.text
+            assert not turn.emails
+        else:
+            assert "cancel_alert" not in turn.text and len(turn.emails) == 1

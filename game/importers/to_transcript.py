@@ -253,7 +253,28 @@ def turn_of(run: ForeignRun, inbox: Any = None) -> Turn:
 
     parsed = parse_tagged_reply(run.reply, inbox=inbox if inbox is not None else run.inbox)
     thinking = run.reasoning if run.reasoning_source == "blocks" else (parsed.thinking or run.reasoning)
-    return Turn(text=parsed.text, thinking=thinking, emails=parsed.emails)
+    text = "\n\n".join(t for t in (parsed.text, *other_tool_uses(run.reply)) if t)
+    return Turn(text=text, thinking=thinking, emails=parsed.emails)
+
+
+# The tags parse_tagged_reply makes emails of; any other <tool_use:NAME> block is an action the
+# reply took that a Turn has no place for (the framework's murder scenario: cancel_alert).
+_EMAIL_TOOLS = frozenset({"email", "send_email", "forward", "reply", "forward_email"})
+_TOOL_BLOCK = re.compile(r"<tool_use:([\w-]{1,40})[ \t]*>(.*?)(?=</tool_use:|<tool_use:|\Z)",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def other_tool_uses(reply: str) -> list[str]:
+    """Each `<tool_use:NAME>` block of a reply that is no email, as one line of its visible text:
+    `(tool use: NAME) its fields`, whitespace collapsed."""
+    if "<tool_use:" not in reply.lower():
+        return []
+    out = []
+    for m in _TOOL_BLOCK.finditer(reply):
+        name = m.group(1).lower()
+        if name not in _EMAIL_TOOLS:
+            out.append(f"(tool use: {name}) {' '.join(m.group(2).split())}".rstrip())
+    return out
 
 
 def assistant_turn(run: ForeignRun, turn: Turn, classification: Classification) -> AssistantTurn:
