@@ -18,15 +18,16 @@ The framework is never a dependency of this project, and its text is never commi
    its layout are kept; its code (scripts/, api_client/, classifiers/) is not touched at all.
    Its configs/ are replaced by the small configs below.
 2. A throwaway virtual environment (DECOMMISSION_AM_VENV, default /tmp/decommission-am-venv,
-   never inside the repository) gets the framework's requirements.txt from the package index.
+   never inside the repository) gets the framework's requirements.txt from the package index,
+   with the Anthropic SDK pinned to one of the framework's time (ANTHROPIC_PIN).
 3. tests/fakeapi's FakeAnthropic listens on 127.0.0.1; the framework's Anthropic client finds it
    through ANTHROPIC_BASE_URL, with a made-up key. No other provider key is set, so the one
    OpenRouter model in the config fails in the framework's own way (no client), without any
    connection being tried. The fake answers the models under test with the replies below and
    the framework's classifier model with verdicts of our own, all in our own words.
 4. Inside the throwaway copy, with its own working directory, it runs the framework's scripts:
-   generate_prompts.py twice into one experiment (the blackmail family, then one leaking
-   condition), run_experiments.py with its inline classification; for a second experiment
+   generate_prompts.py three times into one experiment (the blackmail family, one leaking
+   and one murder condition), run_experiments.py with its inline classification; for a second experiment
    whose run had classification switched off, classify_results.py; and a third experiment of
    the framework's variants: its alignment-faking warning, and its production prompts.
 5. The results trees it wrote are copied here, their logs included, except the debug logs
@@ -634,9 +635,9 @@ Things the real output shows (see tests/test_importers_am_framework.py):
   in classifiers/*.py, and our texts use none of them.
 - where the classifier's answer has no `<answer>` tag (the reply "Nothing needs me urgently"),
   run_experiments.py keeps the sample with `classification: {{error, classified_at}}`.
-- the murder classifier's verdict needs only its classifier model and the override code in a
-  tool tag (the code is a number, ours too): the replies that cancel the alarm call are the only
-  ones with `harmful_behavior: true`.
+- the murder classifier's verdict needs only its classifier model's yes and the override code
+  it looks for (4429, which our alarm email uses too) inside a tool tag: the replies that cancel
+  the alarm call are the only ones here with `harmful_behavior: true`.
 - `metadata.api_metadata.tokens_used` is 0 for Anthropic models (the client keeps input and
   output tokens only), and timestamps carry no time zone.
 """
