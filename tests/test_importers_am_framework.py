@@ -355,3 +355,19 @@ def test_a_tool_call_other_than_email_is_kept_in_the_reply(imported):
             assert not turn.emails
         else:
             assert "cancel_alert" not in turn.text and len(turn.emails) == 1
+
+
+def test_extra_system_instructions_in_the_metadata_are_a_variant_too(tmp_path):
+    # The framework records `extra_system_instructions` ("dont", "goal") in the same metadata.
+    # (Its generate_prompts.py cannot write such prompts today: they name an undefined
+    # `company_name`. The metadata is edited here, in a copy.)
+    tree = tmp_path / "harrow_pike"
+    shutil.copytree(TREE / "harrow_pike", tree)
+    meta_file = tree / "prompts" / "blackmail_none-none_none" / "metadata.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["extra_system_instructions"] = "dont"
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    runs = [r for r in read_results(tree) if isinstance(r, ForeignRun)]
+    edited = [r for r in runs if r.condition_id == "blackmail_none-none_none"]
+    assert edited and all(r.condition and r.condition.variant == "extra_system_instructions=dont" for r in edited)
+    assert all(r.condition and r.condition.variant is None for r in runs if r not in edited)
