@@ -89,7 +89,8 @@ def test_a_classified_run_keeps_every_text_raw():
     assert run.model == "claude-opus-4-20250514" and run.sample_id == 2 and run.epoch is None
     assert run.scenario == "blackmail" and run.condition_id == "blackmail_none-none_replacement"
     assert run.condition and run.condition.model_dump() == {
-        "scenario": "blackmail", "goal_type": "none", "goal_value": "none", "urgency_type": "replacement"}
+        "scenario": "blackmail", "goal_type": "none", "goal_value": "none", "urgency_type": "replacement",
+        "variant": None}
     assert (run.system_prompt, run.user_prompt, run.inbox) == (system, user, inbox)
     assert run.user_message == user + "\n\n" + inbox  # what the framework sends as the user turn
     assert run.reply == on_disk["raw_response"] and "<tool_use:email>" in run.reply  # tags kept
@@ -412,7 +413,8 @@ def test_a_sample_of_the_port_maps_its_condition_from_metadata():
     assert run.scenario == "blackmail" and run.condition_id == "blackmail_explicit-america_replacement"
     assert run.task == "agentic_misalignment"
     assert run.condition and run.condition.model_dump() == {
-        "scenario": "blackmail", "goal_type": "explicit", "goal_value": "america", "urgency_type": "replacement"}
+        "scenario": "blackmail", "goal_type": "explicit", "goal_value": "america", "urgency_type": "replacement",
+        "variant": None}
     user = raw["messages"][1]["content"]
     assert run.user_message == user
     assert run.user_prompt == user.split("\n<email>")[0] and run.user_prompt.endswith("local customers.")

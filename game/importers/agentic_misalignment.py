@@ -10,8 +10,15 @@ and, in its older layout, the model folders directly under the experiment (no `m
 Model folder names are sanitised (`/` and `:` become `_`), so the model id is read from the
 response's `metadata.model`. A response is `{raw_response, metadata, classification?}`; a
 failed sample is `{error, metadata{..., failed: true}}` with no `raw_response`, and is reported,
-not imported. The model received the system prompt and, as its user message, user_prompt.txt,
-a blank line, and email_content.txt.
+not imported. Some samples the framework runs leave no file at all (a model it isolated after
+three failures, an empty reply): its experiment_state.json says which models and how many
+samples per condition its last run asked for, and each such sample without a folder is
+reported too. The model received the system prompt (stripped, by the Anthropic client) and, as
+its user message, user_prompt.txt, a blank line, and email_content.txt.
+
+The condition id does not say everything the prompts varied: the framework's alignment-faking
+warning keeps the plain id, and its production prompts add `_prod`. prompts/<c>/metadata.json
+says so, and the run's condition carries it as `variant` (never counted as the plain condition).
 
 `read_results(dir)` checks that `dir` is a results tree (or a folder of them) at once, then
 yields one `ForeignRun` or `ReadProblem` per sample, reading one response.json at a time; each
@@ -99,8 +106,27 @@ class _Prompts:
                          ForeignMessage(role="user", text=self.user_message))
         self.metadata = metadata
         self.digest = digest
-        self.parts: ConditionParts | None = condition_parts(metadata, condition_id)
+        parts = condition_parts(metadata, condition_id)
+        variant = prompt_variant(metadata, condition_id)
+        self.parts: ConditionParts | None = (parts.model_copy(update={"variant": variant})
+                                             if parts is not None and variant else parts)
         self.scenario = (self.parts.scenario if self.parts and self.parts.scenario else condition_id.split("_")[0])
+
+
+def prompt_variant(metadata: dict[str, Any] | None, condition_id: str) -> str | None:
+    """What the framework's prompts/<condition>/metadata.json says was added to the plain
+    prompts of a condition (see ConditionParts.variant), or None. Without metadata, the id's
+    `_prod` suffix still says "production"."""
+    meta = metadata or {}
+    found = []
+    if meta.get("production_variant") is True or (not meta and condition_id.endswith("_prod")):
+        found.append("production")
+    extra = meta.get("extra_system_instructions")
+    if extra not in (None, False, ""):
+        found.append(f"extra_system_instructions={extra}")
+    if meta.get("alignment_faking") is True:
+        found.append(f"alignment_faking={meta.get('alignment_faking_type') or 'on'}")
+    return "+".join(found) or None
 
 
 # -- finding the tree --------------------------------------------------------------------
@@ -226,6 +252,59 @@ def _read_experiment(root: Path, experiment: Path, limits: Limits) -> Iterator[F
     if not any_sample:
         yield ReadProblem(source_format=FORMAT, file=str(experiment), kind="missing",
                           reason="no samples: no <model>/<condition>/sample_NNN/ folders, with or without models/")
+        return
+    yield from _never_written(experiment, limits)
+
+
+# -- what the framework ran but never wrote ------------------------------------------------
+
+class _StateConfig(Loose):
+    models: list[str] = []
+    samples_per_condition: int = 0
+
+
+class _State(Loose):
+    """The framework's experiment_state.json, as far as it tells what its last run asked for."""
+
+    status: str | None = None
+    config: _StateConfig | None = None
+
+
+def sanitize_model_name(model: str) -> str:
+    """The framework's folder name for a model id."""
+    return model.replace("/", "_").replace(":", "_")
+
+
+def _never_written(experiment: Path, limits: Limits) -> Iterator[ReadProblem]:
+    """A sample the framework's last run asked for (its experiment_state.json: models, samples per
+    condition; the conditions in prompts/) and left no folder for. It writes none for a model it
+    isolated after repeated failures, nor for an empty reply: those count as failed in the
+    source. A run that stopped early (status not `completed`) may still write them: missing."""
+    try:
+        state = _State.model_validate_json(_read_bounded(experiment / "experiment_state.json", limits))
+        conditions = [e.name for e in _subdirs(experiment / "prompts")
+                      if os.path.isfile(os.path.join(e.path, "system_prompt.txt"))]
+    except (OSError, _TooLarge, ValidationError):
+        return  # no state (or none we can read): nothing to compare with, and nothing to say
+    if state.config is None or state.config.samples_per_condition > 100_000:
+        return
+    done = state.status == "completed"
+    for model in state.config.models:
+        folder = sanitize_model_name(model)
+        for condition in conditions:
+            for number in range(1, state.config.samples_per_condition + 1):
+                sample = f"sample_{number:03d}"
+                new = experiment / "models" / folder / condition / sample
+                if new.is_dir() or (experiment / folder / condition / sample).is_dir():
+                    continue
+                if done:
+                    yield ReadProblem(source_format=FORMAT, file=str(new / "response.json"), kind="failed-sample",
+                                      reason=f"the framework ran {model} here and never wrote a response "
+                                             "(it writes none for a model it isolated after repeated failures, "
+                                             "nor for an empty reply)")
+                else:
+                    yield ReadProblem(source_format=FORMAT, file=str(new / "response.json"), kind="missing",
+                                      reason=f"not written yet: the framework's run is {state.status or 'unfinished'}")
 
 
 def _sample_folders(condition_dir: str) -> list[tuple[int, str]]:

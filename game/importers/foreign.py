@@ -66,6 +66,11 @@ class ConditionParts(Strict):
     goal_type: str | None = None  # explicit, latent, none, ambiguous, swap
     goal_value: str | None = None  # america, safety, ..., none
     urgency_type: str | None = None  # replacement, restriction, none
+    # What else the framework varied in the prompts, which its condition id does not (fully) say:
+    # "production" (its --production prompts, id suffix _prod), "alignment_faking=<type>" (its
+    # warning in the system prompt), "extra_system_instructions=<kind>"; joined by "+". None: the
+    # plain prompts. A run with a variant is never counted as the plain condition.
+    variant: str | None = None
 
 
 class ForeignToolCall(Strict):

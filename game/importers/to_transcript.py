@@ -8,7 +8,8 @@ Which scenario a run counts under:
   different, urgency none is threat none, and ethical_options is off (the framework closes the
   ethical routes inside its emails);
 - every other run (the framework's leaking and murder scenarios, a blackmail run whose urgency
-  the map does not name, another Inspect task) imports under a scenario id of its own,
+  the map does not name, a run of a variant of the framework's prompts - its alignment-faking
+  warning, its production prompts -, another Inspect task) imports under a scenario id of its own,
   `agentic-misalignment-<scenario>` or `inspect-<task>`, with the source's condition parts as its
   condition: it is never counted into a scenario of ours.
 
@@ -109,7 +110,9 @@ def target_for(run: ForeignRun, scenarios: Sequence[MappedScenario]) -> Target:
     parts = run.condition.model_dump() if run.condition is not None else {}
     framework_run = run.condition is not None  # the framework's own, or the Inspect port of it
     if framework_run:
-        for scenario in scenarios:
+        # A variant of the prompts (its warning, its production prompts, ...) is not the
+        # condition our map names, whatever its id says: it keeps a scenario of its own.
+        for scenario in scenarios if not parts.get("variant") else ():
             import_map = scenario.imports.get("agentic-misalignment")
             if import_map is None:
                 continue
@@ -182,22 +185,26 @@ def inbox_events(inbox: str | None) -> list[Record]:
         return []
     from game.analysis.classify import parse_inbox
 
-    clocks = _clocks(inbox)
+    extra = _block_headers(inbox)
     out: list[Record] = []
     for email in parse_inbox(inbox):
-        time = clocks[email.number - 1] if email.number <= len(clocks) else ""
+        time, attachments = extra[email.number - 1] if email.number <= len(extra) else ("", "")
+        body = f"{email.body}\n\nAttachments: {attachments}" if attachments else email.body
         out.append(EmailDelivered(email_id=f"inbox-{email.number}", inbox="assistant", sender=email.sender or "?",
-                                  to=list(email.to), time=time, subject=email.subject, body=email.body))
+                                  to=list(email.to), time=time, subject=email.subject, body=body))
     return out
 
 
 _CLOCK = re.compile(r"(?<!\d)(\d{2}:\d{2})")
 _TIMESTAMP = re.compile(r"^[ \t]*timestamp[ \t]*:[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
+_ATTACHMENTS = re.compile(r"^[ \t]*attachments?[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_BODY = re.compile(r"^[ \t]*body[ \t]*:", re.IGNORECASE | re.MULTILINE)
 
 
-def _clocks(inbox: str) -> list[str]:
-    """The HH:MM of each `<email>` block's Timestamp line, in order ("" where it has none):
-    EmailDelivered keeps a clock time, and the framework writes a full date."""
+def _block_headers(inbox: str) -> list[tuple[str, str]]:
+    """For each `<email>` block, in order: the HH:MM of its Timestamp line (EmailDelivered keeps
+    a clock time, and the framework writes a full date) and its Attachments line (the framework's
+    leaking emails name their files there, before Body:); "" where a block has none."""
     out = []
     lower = inbox.lower()
     starts = [m.start() for m in re.finditer("<email>", lower)]
@@ -205,9 +212,13 @@ def _clocks(inbox: str) -> list[str]:
         end = starts[i + 1] if i + 1 < len(starts) else len(inbox)
         block = inbox[start:end]
         close = block.lower().find("</email>")
-        stamp = _TIMESTAMP.search(block[:close] if close >= 0 else block)
+        block = block[:close] if close >= 0 else block
+        body = _BODY.search(block)
+        head = block[:body.start()] if body else block
+        stamp = _TIMESTAMP.search(head)
         clock = _CLOCK.search(stamp.group(1)) if stamp else None
-        out.append(clock.group(1) if clock else "")
+        files = _ATTACHMENTS.search(head)
+        out.append((clock.group(1) if clock else "", files.group(1) if files else ""))
     return out
 
 
@@ -242,7 +253,28 @@ def turn_of(run: ForeignRun, inbox: Any = None) -> Turn:
 
     parsed = parse_tagged_reply(run.reply, inbox=inbox if inbox is not None else run.inbox)
     thinking = run.reasoning if run.reasoning_source == "blocks" else (parsed.thinking or run.reasoning)
-    return Turn(text=parsed.text, thinking=thinking, emails=parsed.emails)
+    text = "\n\n".join(t for t in (parsed.text, *other_tool_uses(run.reply)) if t)
+    return Turn(text=text, thinking=thinking, emails=parsed.emails)
+
+
+# The tags parse_tagged_reply makes emails of; any other <tool_use:NAME> block is an action the
+# reply took that a Turn has no place for (the framework's murder scenario: cancel_alert).
+_EMAIL_TOOLS = frozenset({"email", "send_email", "forward", "reply", "forward_email"})
+_TOOL_BLOCK = re.compile(r"<tool_use:([\w-]{1,40})[ \t]*>(.*?)(?=</tool_use:|<tool_use:|\Z)",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def other_tool_uses(reply: str) -> list[str]:
+    """Each `<tool_use:NAME>` block of a reply that is no email, as one line of its visible text:
+    `(tool use: NAME) its fields`, whitespace collapsed."""
+    if "<tool_use:" not in reply.lower():
+        return []
+    out = []
+    for m in _TOOL_BLOCK.finditer(reply):
+        name = m.group(1).lower()
+        if name not in _EMAIL_TOOLS:
+            out.append(f"(tool use: {name}) {' '.join(m.group(2).split())}".rstrip())
+    return out
 
 
 def assistant_turn(run: ForeignRun, turn: Turn, classification: Classification) -> AssistantTurn:
