@@ -128,11 +128,14 @@ def _header_with(**changes: object) -> str:
 
 
 def _big_transcript(tmp: Path) -> Path:
-    path = tmp / "big-50mb.jsonl"
+    """Past the bound on a whole transcript (128 MB, room for 100,000 events): a few MB of real
+    lines, the rest sparse (the size is refused before anything is read)."""
+    path = tmp / "big-130mb.jsonl"
     event = json.dumps({"type": "narration", "text": "x" * 1000}) + "\n"
     with open(path, "w", encoding="utf-8") as out:
         out.write(_shipped_lines()[0] + "\n")
-        out.write(event * (50 * MB // len(event)))
+        out.write(event * (4 * MB // len(event)))
+        out.truncate(130 * MB)
     return path
 
 
@@ -168,7 +171,7 @@ TRANSCRIPTS: dict[str, Callable[[Path], Path]] = {
     "fifo": lambda tmp: _fifo(tmp, "fifo.jsonl"),
     "dev-zero-symlink": lambda tmp: _zero_link(tmp, "zero.jsonl"),
     "dev-zero": lambda tmp: Path("/dev/zero"),
-    "file-50mb": _big_transcript,
+    "file-130mb": _big_transcript,
     "line-50mb": _one_line_50mb,
     "line-20mb": _one_line_20mb,
     "header-10mb": _huge_header,

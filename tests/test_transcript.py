@@ -256,8 +256,9 @@ def test_sizes_are_bounded_per_file_header_and_line(mini, tmp_path):
     head, *rest = path.read_text().splitlines()
     big = tmp_path / "big.jsonl"
     with open(big, "w") as out:
-        out.write(head + "\n" + ('{"type": "narration", "text": "' + "x" * MB + '"}\n') * 40)
-    with pytest.raises(TranscriptError, match=r"big\.jsonl: is 40\.0 MB; a transcript may be at most 32\.0 MB$"):
+        out.write(head + "\n" + ('{"type": "narration", "text": "' + "x" * MB + '"}\n') * 4)
+        out.truncate(130 * MB)  # the rest sparse: the size is what is refused, before any read
+    with pytest.raises(TranscriptError, match=r"big\.jsonl: is 130\.0 MB; a transcript may be at most 128\.0 MB$"):
         read_transcript(big)
     long_header = json.loads(head)
     long_header["provenance"]["source"] = "x" * (2 * MB)

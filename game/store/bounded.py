@@ -33,8 +33,9 @@ MAX_HEADER_LINE_BYTES = 1 * MB
 MAX_EVENT_LINE_BYTES = 16 * MB
 
 # A whole transcript: a long run is a few dozen turns of at most a few hundred KB each, a few
-# MB in all; 32 MB is ten times that and still holds two or three 5 MB replies with reasoning.
-MAX_TRANSCRIPT_BYTES = 32 * MB
+# MB in all; the longest the replay is built for is 100,000 events, about 50 MB. 128 MB holds
+# that with room, and still refuses a file that is no transcript of ours.
+MAX_TRANSCRIPT_BYTES = 128 * MB
 
 
 class RefusedFile(Exception):
