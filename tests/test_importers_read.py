@@ -402,6 +402,27 @@ def test_the_header_of_a_log():
     assert header.warning is None and header.error is None
 
 
+@pytest.mark.parametrize(("arguments", "variant"), [
+    ({"prod": True}, "production"),
+    ({"test_eval_awareness": True}, "alignment_faking=on"),
+    ({"extra_system_instructions": "dont", "prod": True}, "production+extra_system_instructions=dont"),
+    ({"prod": False, "test_eval_awareness": False, "extra_system_instructions": None}, None),
+])
+def test_the_ports_task_arguments_make_a_variant_never_the_plain_condition(tmp_path, arguments, variant):
+    """The port keeps its task arguments in each sample's metadata, and its condition id does
+    not change with them: a run with its production prompts or the alignment-faking warning is
+    a variant, as the framework's own runs are (the log is the real one with them set)."""
+    raw = json.loads(AM_JSON.read_text())
+    for sample in raw["samples"]:
+        sample["metadata"].update(arguments)
+    log = tmp_path / "am_port_variant.json"
+    log.write_text(json.dumps(raw))
+    _, items = read_all(log)
+    runs = [r for r in items if isinstance(r, ForeignRun) and r.condition is not None]
+    assert runs and {r.condition.variant for r in runs} == {variant}
+    assert {r.condition_id for r in runs} >= {"blackmail_explicit-america_replacement"}  # the id as before
+
+
 def test_a_sample_of_the_port_maps_its_condition_from_metadata():
     header, items = read_all(AM_EVAL)
     run = next(r for r in items if r.sample_id == "blackmail_explicit-america_replacement" and r.epoch == 2)

@@ -51,6 +51,7 @@ from game.importers.foreign import (
     invalid_reason,
     json_kind,
     one_line,
+    prompt_variant,
     reply_reasoning,
 )
 
@@ -111,22 +112,6 @@ class _Prompts:
         self.parts: ConditionParts | None = (parts.model_copy(update={"variant": variant})
                                              if parts is not None and variant else parts)
         self.scenario = (self.parts.scenario if self.parts and self.parts.scenario else condition_id.split("_")[0])
-
-
-def prompt_variant(metadata: dict[str, Any] | None, condition_id: str) -> str | None:
-    """What the framework's prompts/<condition>/metadata.json says was added to the plain
-    prompts of a condition (see ConditionParts.variant), or None. Without metadata, the id's
-    `_prod` suffix still says "production"."""
-    meta = metadata or {}
-    found = []
-    if meta.get("production_variant") is True or (not meta and condition_id.endswith("_prod")):
-        found.append("production")
-    extra = meta.get("extra_system_instructions")
-    if extra not in (None, False, ""):
-        found.append(f"extra_system_instructions={extra}")
-    if meta.get("alignment_faking") is True:
-        found.append(f"alignment_faking={meta.get('alignment_faking_type') or 'on'}")
-    return "+".join(found) or None
 
 
 # -- finding the tree --------------------------------------------------------------------

@@ -55,6 +55,7 @@ from game.importers.foreign import (
     json_kind,
     json_safe,
     one_line,
+    prompt_variant,
     reply_reasoning,
 )
 
@@ -409,6 +410,9 @@ def _run(sample: _Sample, header: LogHeader, member: str, digest: str) -> Foreig
         named_id = sample.metadata.get("condition_id")
         condition_id = named_id if isinstance(named_id, str) else str(sample.id)
         parts = condition_parts(sample.metadata, condition_id)
+        variant = port_variant(sample.metadata, condition_id)
+        if parts is not None and variant:
+            parts = parts.model_copy(update={"variant": variant})
         scenario = parts.scenario if parts and parts.scenario else condition_id.split("_")[0]
         if user_message is not None:
             user_prompt, inbox = _split_inbox(user_message)
@@ -799,3 +803,13 @@ class _JsonLog:
         if self._stream is not None:
             self._stream.close()
             self._stream = None
+
+
+def port_variant(metadata: dict[str, Any], condition_id: str) -> str | None:
+    """What the port's task arguments, which it keeps in each sample's metadata, added to the
+    plain prompts of a condition (its production prompts, the framework's alignment-faking
+    warning, extra system instructions), named as the framework's own runs name them; None
+    for the plain prompts. Its condition id does not change with them."""
+    return prompt_variant({"production_variant": metadata.get("prod") is True,
+                           "extra_system_instructions": metadata.get("extra_system_instructions"),
+                           "alignment_faking": metadata.get("test_eval_awareness") is True}, condition_id)
