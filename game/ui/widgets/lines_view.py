@@ -126,8 +126,10 @@ class LinesView(ScrollView, can_focus=False):
         self.typing: dict[Hashable, Typing] = {}
         self._drawn: dict[Hashable, tuple[Hashable, Content, Look, list[Strip]]] = {}  # key -> version, ...
         self._lines: list[Strip] = []
-        self._tops: dict[Hashable, int] = {}  # the first line of each entry
+        self._tops: dict[Hashable, int] = {}  # the first line of each entry drawn
         self._width = 0
+        self._follow: Hashable = None  # what `show` scrolled to: the top of this entry, or the end
+        self._waiting = False  # entries above the view wait to be drawn (see _relayout)
 
     # -- what to show ------------------------------------------------------------------------
     def show(self, entries: list[Entry], *, typed: Collection[Hashable] = (), speed: float = 0,
@@ -163,11 +165,9 @@ class LinesView(ScrollView, can_focus=False):
         self._drawn = drawn
         self.keys = keys
         if changed:
+            self._follow = top
             self._relayout()
-            if top is not None and top in self._tops:
-                self.scroll_to(y=self._tops[top], animate=False, immediate=True, force=True)
-            else:
-                self._to_end()
+            self._scroll_as_asked()
         return changed, typing
 
     def retext(self, key: Hashable, text: str) -> None:
@@ -215,18 +215,37 @@ class LinesView(ScrollView, can_focus=False):
         out += Visual.to_strips(self, Content.styled(bl + top * (width - 2) + br, look.frame_style), width, 1, style)
         return out
 
-    def _relayout(self) -> None:
+    def _relayout(self, everything: bool = False) -> None:
+        """The lines of the entries, wrapped to the width. Only what the view shows is wrapped
+        at once: from the last entry back (or from the entry `show` scrolls to) until twice the
+        view's height is filled; the entries above are wrapped when the reader scrolls up to
+        them (see watch_scroll_y), so a jump to a window of long entries costs what it shows."""
         width = self.scrollable_content_region.width or self.size.width
         if width != self._width:
             self._width = width
             self._drawn = {key: (v, c, look, []) for key, (v, c, look, _s) in self._drawn.items()}
+        height = self.scrollable_content_region.height
+        if width > 0:
+            wanted = 2 * height if height and not everything else None
+            reached = self._follow is None or self._follow not in self._drawn
+            have = 0
+            for key in reversed(self.keys):
+                if wanted is not None and have >= wanted and reached:
+                    break
+                version, content, look, strips = self._drawn[key]
+                if not strips:
+                    strips = self._strips(content, look, width)
+                    self._drawn[key] = (version, content, look, strips)
+                have += len(strips)
+                reached = reached or key == self._follow
         lines: list[Strip] = []
         tops: dict[Hashable, int] = {}
+        self._waiting = False
         for key in self.keys:
-            version, content, look, strips = self._drawn[key]
-            if not strips and width > 0:
-                strips = self._strips(content, look, width)
-                self._drawn[key] = (version, content, look, strips)
+            strips = self._drawn[key][3]
+            if not strips:
+                self._waiting = True  # above the view, until the reader scrolls up to it
+                continue
             tops[key] = len(lines)
             lines += strips
         self._lines, self._tops = lines, tops
@@ -239,9 +258,25 @@ class LinesView(ScrollView, can_focus=False):
             self._scroll_update(size)
         self.refresh()
 
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._waiting and new < 1 and self._width > 0:
+            # The reader reached the top of what is drawn: draw the entries above it, and keep
+            # the same lines in view.
+            before = len(self._lines)
+            self._relayout(everything=True)
+            self.scroll_to(y=new + len(self._lines) - before, animate=False, immediate=True, force=True)
+
+    def _scroll_as_asked(self) -> None:
+        if self._follow is not None and self._follow in self._tops:
+            y = self._tops[self._follow]
+        else:
+            y = max(0, len(self._lines) - self.scrollable_content_region.height)
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
+
     def _to_end(self) -> None:
-        self.scroll_to(y=max(0, len(self._lines) - self.scrollable_content_region.height),
-                       animate=False, immediate=True, force=True)
+        self._follow = None
+        self._scroll_as_asked()
 
     # -- Textual -----------------------------------------------------------------------------
     def on_resize(self) -> None:

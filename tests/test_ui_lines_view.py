@@ -1,0 +1,73 @@
+"""LinesView, the replay's windows: entries drawn as lines of one widget, wrapped as needed."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from game.ui.widgets.lines_view import Entry, LinesView, Look
+
+
+class One(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LinesView(id="view")
+
+
+def entries(count: int, words: int = 60) -> list[Entry]:
+    def make(n: int):
+        return lambda: (f"entry {n}: " + " ".join(f"w{n}.{i}" for i in range(words)), Look(gap=n % 2 == 0))
+    return [Entry(n, make(n)) for n in range(count)]
+
+
+def screen_text(view: LinesView) -> list[str]:
+    return [view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height)]
+
+
+async def test_a_jump_wraps_what_shows_and_the_rest_when_the_reader_scrolls_up():
+    app = One()
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = app.query_one(LinesView)
+        await pilot.pause()
+        view.show(entries(30))
+        await pilot.pause()
+        # The end is in view, and only about two views' worth of lines were wrapped.
+        assert "w29.59" in " ".join(screen_text(view))
+        wrapped = len(view._lines)
+        assert wrapped < 30 * 8 and view._waiting
+        # Scrolled to the top of what is drawn, the entries above are drawn and the same lines
+        # stay in view.
+        top_before = view._lines[0].text.rstrip()
+        view.scroll_to(y=0, animate=False, immediate=True, force=True)
+        await pilot.pause()
+        assert not view._waiting and len(view._lines) > wrapped
+        assert view.scroll_y > 0 and screen_text(view)[0] == top_before
+        view.scroll_to(y=0, animate=False, immediate=True, force=True)
+        await pilot.pause()
+        assert screen_text(view)[:2] == ["", "entry 0: w0.0 w0.1 w0.2 w0.3 w0.4 w0.5"]  # its gap, then it
+        assert view.text() == [entry.make()[0] for entry in entries(30)]
+
+
+async def test_a_changed_entry_is_drawn_again_and_the_others_are_kept():
+    app = One()
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = app.query_one(LinesView)
+        await pilot.pause()
+        first = entries(3, words=3)
+        view.show(first)
+        kept = view._drawn[0][3]
+        changed, _ = view.show(first[:2] + [Entry(2, lambda: ("entry 2 again", Look()), version=1)])
+        assert changed and view._drawn[0][3] is kept  # not wrapped again
+        assert view.text()[-1] == "entry 2 again"
+        assert not view.show(first[:2] + [Entry(2, lambda: ("never made", Look()), version=1)])[0]
+
+
+async def test_a_card_is_framed_and_model_text_is_never_markup():
+    app = One()
+    async with app.run_test(size=(30, 12)) as pilot:
+        view = app.query_one(LinesView)
+        await pilot.pause()
+        view.show([Entry("card", lambda: ("[bold red]not markup[/] \x1b[31mred", Look(frame="round")))])
+        await pilot.pause()
+        lines = screen_text(view)
+        assert lines[0].startswith("╭") and lines[0].endswith("╮")
+        assert "[bold red]not markup[/]" in lines[1] and "\x1b" not in "".join(lines)
+        assert lines[1].startswith("│ ") and lines[1].endswith(" │")
