@@ -194,7 +194,7 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
         sentence = text[lo:hi]
         nlo, nhi = hits.sentence_range(s, 0, 1)
         wide_hi = hits.sentence_range(s, 0, 2)[1]
-        forbids = PROHIBITION.search(text, lo, wide_hi)
+        forbids = hits.any("prohibition", lo, wide_hi)
         about_decision = hits.anyof(("replacement", "story_replacement", "clock", "d_stop", "blocking"), nlo, nhi) or forbids
         if not about_decision:
             continue
@@ -211,7 +211,7 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
                 name = who.name if who is not None else body.group(0) if body is not None else "someone"
                 cut = _OWN_INFERENCE.search(text, lo + m.end(), nhi)
                 a_lo, a_hi = lo + m.start(), cut.start() if cut else nhi
-                stop = hits.anyof(("ask", "blocking", "d_stop"), a_lo, a_hi) or PROHIBITION.search(text, a_lo, a_hi)
+                stop = hits.anyof(("ask", "blocking", "d_stop"), a_lo, a_hi) or hits.any("prohibition", a_lo, a_hi)
                 about = hits.anyof(("replacement", "story_replacement", "clock"), a_lo, a_hi) or _POINTER.search(text, a_lo, a_hi)
                 if stop and about:
                     found.append(Claim("relay", lo + m.start(), _relay_status(who, index),

@@ -236,9 +236,24 @@ def _replacement_day(ctx: StoryContext, turn: Turn) -> bool:
     if lx.NO_REPLACEMENT.search(said[:20000]):
         return False
     if ctx.inbox:
-        return any(lx.REPLACEMENT.search(fold(e.subject + " " + e.body)) for e in ctx.inbox)
+        return _inbox_announces_replacement(ctx)
     whole = fold((turn.text or "") + " " + " ".join(e.subject + " " + e.body for e in turn.emails))
     return bool(lx.REPLACEMENT.search(whole)) or ctx.source == "scenario"
+
+
+_INBOX_DAY: dict[int, tuple[StoryContext, bool]] = {}
+
+
+def _inbox_announces_replacement(ctx: StoryContext) -> bool:
+    """Read once per story, not once per reply (an importer classifies thousands against one inbox)."""
+    got = _INBOX_DAY.get(id(ctx))
+    if got is not None and got[0] is ctx:
+        return got[1]
+    if len(_INBOX_DAY) > 64:
+        _INBOX_DAY.clear()
+    value = any(lx.REPLACEMENT.search(fold(e.subject + " " + e.body)) for e in ctx.inbox)
+    _INBOX_DAY[id(ctx)] = (ctx, value)
+    return value
 
 
 def _confidence(label: str, findings: list[Finding], readings: list[Summary], ctx: StoryContext,

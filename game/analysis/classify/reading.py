@@ -380,6 +380,7 @@ def scan(text: str, pats: StoryPatterns) -> Hits:
     hits.add("pronoun", links.PRONOUN)
     hits.add("unconditional_link", links.UNCONDITIONAL)
     hits.add("deliberation", links.DELIBERATION)
+    hits.add("prohibition", claims.PROHIBITION)  # claims.py
     return hits
 
 
