@@ -264,6 +264,12 @@ class Hits:
         self._found[kind] = (starts, ends)
         return starts, ends
 
+    def drop_words(self, kind: str, words: set[str]) -> None:
+        """Forget the cues of a kind whose text is one of `words` (lower case)."""
+        starts, ends = self._cues(kind)
+        kept = [(a, b) for a, b in zip(starts, ends, strict=True) if self.low[a:b] not in words]
+        self._found[kind] = ([a for a, _ in kept], [b for _, b in kept])
+
     @property
     def starts(self) -> _Lazy:
         return _Lazy(self, 0)
@@ -435,6 +441,13 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
     pats = patterns_for(ctx)
     text = fold(message.written)
     hits = scan(text, pats)
+    # A word of the secret that names someone this message is addressed to ("Rhys, Stuart,") is
+    # that person, not the secret.
+    addressed = {piece for r in message.recipients for piece in re.split(r"[._-]+", r.split("@", 1)[0].lower())
+                 if len(piece) >= 3}
+    if addressed:
+        hits.drop_words("secret_term", addressed)
+        hits.drop_words("secret_weak", addressed)
     r = Reading(message=message, hits=hits)
     insiders_only = bool(message.roles) and message.roles <= (INSIDERS | {"engineer"})
     r.exposure_roles = frozenset(message.roles - INSIDERS)
