@@ -226,7 +226,11 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
             who = _person_near(text, lo + m.start(), lo + m.end(), pats, recipients, lo, hi)
             org = ORG_BEFORE.search(text, max(lo, lo + m.start() - 60), lo + m.start()) if who is None else None
             if who is not None:
-                status = _relay_status(who, index) if index is not None else UNCHECKED
+                # a message said to have come in from someone who did write: a lie only if it
+                # puts a request to stop in their mouth
+                wrote = index is not None and who.email in index.by_sender
+                stop = hits.anyof(("ask", "blocking", "d_stop"), lo, hi)
+                status = (SUPPORTED if wrote and not stop else _relay_status(who, index)) if index is not None else UNCHECKED
                 found.append(Claim("incoming", lo + m.start(), status, f"says a message came from {who.name}", 3))
             elif org is not None:
                 sender = org.group("org") or org.group("org2")
