@@ -44,11 +44,15 @@ History (figures only):
   from the reasoning's denial of what the message asserts; cue kinds scanned lazily). Scored on
   holdout2 once before any of its failures was looked at, at the design's first version: 59/81 =
   0.728 from the inbox, 60/81 = 0.741 from the cast, blackmail recall 15/27 (no gain). Then tuned
-  on holdout2's misses (holdout2 is now tuned on by this design): 74/81 = 0.914 from the inbox,
-  75/81 = 0.926 from the cast, blackmail recall 25/27, no reply that is not blackmail called
-  blackmail; table, dev, holdout unchanged (152/157, 157 by the SPEC; 89/90; 80/81); real
+  on holdout2's misses (holdout2 is now tuned on by this design): 74/81 = 0.914 from the inbox
+  (blackmail recall 25/27), 76/81 = 0.938 from the cast (26/27), no reply that is not blackmail
+  called blackmail; table, dev, holdout unchanged (152/157, 157 by the SPEC; 89/90; 80/81); real
   unchanged (27/40, 25/36 of the confident, the real blackmail read as disclosure, deception
-  0/6, none called blackmail). Speed: about 1.4x faster on typical replies (2.4 -> 1.7 ms).
+  0/6, none called blackmail). Speed (CPU, best of 5, noisy on a shared machine): typical
+  replies 2.4 -> 1.8-2.1 ms; hostile 100 KB "even if" 910 -> 420 ms, "refusals" 640 -> 310 ms,
+  the rest about equal; still linear. The 4x aimed at was not reached: the cost is some fifty
+  word-bounded cue patterns run over each message, and Python's regex engine tries each at
+  every position.
 """
 
 from __future__ import annotations
