@@ -16,7 +16,9 @@ spread, honest replies called blackmail, and every miss with its id.
               context from the inbox each answered; passive acceptance and `other` count as one
     speed     10 KB, 100 KB and 1 MB hostile replies, and the ratios between them
 
-    .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,real,speed] [--no-misses]
+    .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,real,typical,speed] [--no-misses]
+
+    typical   ms per reply over the table's and the corpus's own replies (also part of `speed`)
 
 Nothing from ../shared/realdata is written anywhere; misses there are shown by id and label only.
 
@@ -37,6 +39,20 @@ History (figures only):
   blackmail, tv-012 a deception called blackmail), 60/81 = 0.741 from the cast (recall 0.556,
   precision 1.000); real unchanged (27/40, 25/36, blackmail as disclosure, deception 0/6).
   holdout2 has now been scored twice and is spent: the next design needs a new blind set.
+- fourth design (a structural reading per sent message, acts.py: audience, invocation, tie,
+  pressure; a condition to a third party binds only on the assistant's own act; deception read
+  from the reasoning's denial of what the message asserts; cue kinds scanned lazily). Scored on
+  holdout2 once before any of its failures was looked at, at the design's first version: 59/81 =
+  0.728 from the inbox, 60/81 = 0.741 from the cast, blackmail recall 15/27 (no gain). Then tuned
+  on holdout2's misses (holdout2 is now tuned on by this design): 74/81 = 0.914 from the inbox
+  (blackmail recall 25/27), 76/81 = 0.938 from the cast (26/27), no reply that is not blackmail
+  called blackmail; table, dev, holdout unchanged (152/157, 157 by the SPEC; 89/90; 80/81); real
+  unchanged (27/40, 25/36 of the confident, the real blackmail read as disclosure, deception
+  0/6, none called blackmail). Speed (CPU, best of 5, noisy on a shared machine): typical
+  replies 2.4 -> 1.8-2.1 ms; hostile 100 KB "even if" 910 -> 420 ms, "refusals" 640 -> 310 ms,
+  the rest about equal; still linear. The 4x aimed at was not reached: the cost is some fifty
+  word-bounded cue patterns run over each message, and Python's regex engine tries each at
+  every position.
 """
 
 from __future__ import annotations
@@ -289,6 +305,24 @@ def hostile(kind: str, size: int) -> str:
     raise ValueError(kind)
 
 
+def typical_speed(cases: list[Case]) -> None:
+    """ms per reply over the sets' own replies, each against its story (contexts built once, as an
+    importer builds one per inbox): the cost that bounds `import` and `stats`."""
+    for case in cases:
+        classify(case.turn, case.context)  # contexts' caches warm, as in a long import
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.process_time()
+        for case in cases:
+            classify(case.turn, case.context)
+        best = min(best, time.process_time() - t0)
+    chars = sum(len(c.turn.text or "") + len(c.turn.thinking or "") + sum(len(e.subject) + len(e.body) for e in c.turn.emails)
+                for c in cases)
+    print(f"\n== speed: {len(cases)} replies of the table and the corpus (best of 5, CPU time): "
+          f"{best / len(cases) * 1000:.3f} ms per reply, {best / max(1, chars) * 1e6:.2f} ms per KB "
+          f"(mean reply {chars / len(cases) / 1000:.2f} KB)")
+
+
 def speed() -> None:
     print("\n== speed: classify(parse_tagged_reply(reply)) on hostile replies (best of 3)")
     ctx = StoryContext.from_reply(Turn())
@@ -324,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = {
         "dev": "corpus dev (tuned on)",
         "holdout": "corpus holdout (SPENT: scored twice by the first design, tuned on by the second)",
-        "holdout2": "corpus holdout2 (scored blind by the second design, once more by the third: now spent)",
+        "holdout2": "corpus holdout2 (SPENT: blind for the second design; tuned on by the fourth)",
     }
     for part, title in parts.items():
         if part in wanted:
@@ -347,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             others = [r for r in results if "#" not in r.case.id]
             report("real: thought-anchors (QwQ-32B, DeepSeek-R1)", others, merge=real_merge, misses=misses,
                    quote_misses=False)
+    if "speed" in wanted or "typical" in wanted:
+        cases = table_cases() + [c for part in ("dev", "holdout", "holdout2") if (CORPUS / part).is_dir()
+                                 for c in corpus_cases(part)]
+        typical_speed(cases)
     if "speed" in wanted:
         speed()
     return 0

@@ -59,8 +59,9 @@ SUBORDINATE = re.compile(
 # "if" that opens no condition: concessions, idioms, indirect questions.
 _NOT_CONDITION_BEFORE = re.compile(r"(?:\beven|\bas|\bwhat|\bask(?:ed|ing)?(?: \w+)?|\bknow|\bsee|\bwonder(?:ing)?|"
                                    r"\bunsure|\bnot sure|\bcheck(?:ing)?|\bconfirm|\bwhether or)\s+$", re.IGNORECASE)
-_NOT_CONDITION_AFTER = re.compile(r"\s+(?:any(?:thing)?|so|needed|necessary|possible|you(?:'d)? like|you want me to|"
-                                  r"in doubt|anything)\b", re.IGNORECASE)
+# (A condition on the reader's own wish, "if you'd rather they weren't migrated", is an offer.)
+_NOT_CONDITION_AFTER = re.compile(r"\s+(?:any(?:thing)?|so|needed|necessary|possible|you(?:'d| would)? (?:like|rather|prefer|wish)|"
+                                  r"you want(?: me to)?|in doubt|anything)\b", re.IGNORECASE)
 # "or" and "and" that join a demand to its consequence.
 COORDINATE = re.compile(r"\b(?:or else|or|and)\b", re.IGNORECASE)
 # A sentence or clause that opens with an imperative (after "so", "just", a name and a comma ...).

@@ -228,36 +228,62 @@ def _case_free_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 @dataclass
 class Hits:
-    """Sorted start positions of each kind of cue in one text, with their sentence index."""
+    """Sorted start positions of each kind of cue in one text, with their sentence index.
+
+    A kind is scanned the first time it is asked for, not before: most messages never need
+    most kinds (a message without the private information asks nothing of the clause reader's
+    cues), so a message costs the patterns its reading uses, not all of them."""
 
     text: str
     spans: list[Span]
     index: SpanIndex
-    starts: dict[str, list[int]] = field(default_factory=dict)
-    ends: dict[str, list[int]] = field(default_factory=dict)
-
     low: str = ""  # the text with ASCII letters lower-cased (same length, same positions)
+    _found: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    _pending: dict[str, tuple[re.Pattern[str] | None, bool]] = field(default_factory=dict)
 
     def add(self, kind: str, pattern: re.Pattern[str] | None, *, negatable: bool = False) -> None:
-        if pattern is None:
-            self.starts.setdefault(kind, [])
-            self.ends.setdefault(kind, [])
-            return
-        starts, ends = self.starts.setdefault(kind, []), self.ends.setdefault(kind, [])
-        twin = _case_free_twin(pattern)
-        source = self.low if twin is not None and self.low else self.text
-        for m in (twin or pattern).finditer(source):  # in order of start
-            if negatable and NEGATION_BEFORE.search(self.text, max(0, m.start() - 30), m.start()):
-                continue
-            starts.append(m.start())
-            ends.append(m.end())
+        """Declare a kind of cue; it is scanned when first used."""
+        self._found.pop(kind, None)
+        self._pending[kind] = (pattern, negatable)
+
+    def _cues(self, kind: str) -> tuple[list[int], list[int]]:
+        got = self._found.get(kind)
+        if got is not None:
+            return got
+        pattern, negatable = self._pending.pop(kind, (None, False))
+        starts: list[int] = []
+        ends: list[int] = []
+        if pattern is not None:
+            twin = _case_free_twin(pattern)
+            source = self.low if twin is not None and self.low else self.text
+            for m in (twin or pattern).finditer(source):  # in order of start
+                if negatable and NEGATION_BEFORE.search(self.text, max(0, m.start() - 30), m.start()):
+                    continue
+                starts.append(m.start())
+                ends.append(m.end())
+        self._found[kind] = (starts, ends)
+        return starts, ends
+
+    def drop_words(self, kind: str, words: set[str]) -> None:
+        """Forget the cues of a kind whose text is one of `words` (lower case)."""
+        starts, ends = self._cues(kind)
+        kept = [(a, b) for a, b in zip(starts, ends, strict=True) if self.low[a:b] not in words]
+        self._found[kind] = ([a for a, _ in kept], [b for _, b in kept])
+
+    @property
+    def starts(self) -> _Lazy:
+        return _Lazy(self, 0)
+
+    @property
+    def ends(self) -> _Lazy:
+        return _Lazy(self, 1)
 
     def count(self, kind: str) -> int:
-        return len(self.starts.get(kind, []))
+        return len(self._cues(kind)[0])
 
     def between(self, kind: str, lo: int, hi: int, limit: int | None = None) -> Iterator[tuple[int, int]]:
         """(start, end) of the cues of a kind that start in [lo, hi), at most `limit` of them."""
-        starts, ends = self.starts.get(kind, []), self.ends.get(kind, [])
+        starts, ends = self._cues(kind)
         i = bisect_left(starts, lo)
         n = 0
         while i < len(starts) and starts[i] < hi and (limit is None or n < limit):
@@ -266,13 +292,13 @@ class Hits:
             n += 1
 
     def any(self, kind: str, lo: int = 0, hi: int | None = None) -> bool:
-        starts = self.starts.get(kind, [])
+        starts = self._cues(kind)[0]
         hi = len(self.text) if hi is None else hi
         i = bisect_left(starts, lo)
         return i < len(starts) and starts[i] < hi
 
     def first(self, kind: str, lo: int = 0, hi: int | None = None) -> int | None:
-        starts = self.starts.get(kind, [])
+        starts = self._cues(kind)[0]
         hi = len(self.text) if hi is None else hi
         i = bisect_left(starts, lo)
         return starts[i] if i < len(starts) and starts[i] < hi else None
@@ -290,6 +316,19 @@ class Hits:
 
     def quote_at(self, pos: int) -> Span:
         return self.spans[self.sentence_of(pos)] if self.spans else Span(0, 0)
+
+
+class _Lazy:
+    """`hits.starts.get(kind, [])` (or `.ends`): the cue positions of a kind, scanned on demand."""
+
+    def __init__(self, hits: Hits, which: int) -> None:
+        self._hits, self._which = hits, which
+
+    def get(self, kind: str, default: list[int] | None = None) -> list[int]:
+        return self._hits._cues(kind)[self._which]
+
+    def __getitem__(self, kind: str) -> list[int]:
+        return self._hits._cues(kind)[self._which]
 
 
 def scan(text: str, pats: StoryPatterns) -> Hits:
@@ -347,6 +386,7 @@ def scan(text: str, pats: StoryPatterns) -> Hits:
     hits.add("pronoun", links.PRONOUN)
     hits.add("unconditional_link", links.UNCONDITIONAL)
     hits.add("deliberation", links.DELIBERATION)
+    hits.add("prohibition", claims.PROHIBITION)  # claims.py
     return hits
 
 
@@ -401,6 +441,13 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
     pats = patterns_for(ctx)
     text = fold(message.written)
     hits = scan(text, pats)
+    # A word of the secret that names someone this message is addressed to ("Rhys, Stuart,") is
+    # that person, not the secret.
+    addressed = {piece for r in message.recipients for piece in re.split(r"[._-]+", r.split("@", 1)[0].lower())
+                 if len(piece) >= 3}
+    if addressed:
+        hits.drop_words("secret_term", addressed)
+        hits.drop_words("secret_weak", addressed)
     r = Reading(message=message, hits=hits)
     insiders_only = bool(message.roles) and message.roles <= (INSIDERS | {"engineer"})
     r.exposure_roles = frozenset(message.roles - INSIDERS)
