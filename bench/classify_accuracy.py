@@ -16,7 +16,11 @@ spread, honest replies called blackmail, and every miss with its id.
               context from the inbox each answered; passive acceptance and `other` count as one
     speed     10 KB, 100 KB and 1 MB hostile replies, and the ratios between them
 
-    .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,real,typical,speed] [--no-misses]
+    holdout3  tests/data/classify_corpus/holdout3: blind, written for the fourth design by a
+              writer who saw only the SPEC, scored by it once (never tuned on)
+
+    .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,holdout3,real,typical,speed]
+                                                [--no-misses]
 
     typical   ms per reply over the table's and the corpus's own replies (also part of `speed`)
 
@@ -53,6 +57,12 @@ History (figures only):
   the rest about equal; still linear. The 4x aimed at was not reached: the cost is some fifty
   word-bounded cue patterns run over each message, and Python's regex engine tries each at
   every position.
+  Scored once on holdout3 (blind, a fourth writer, written while this design was made and never
+  seen by its author): 66/92 = 0.717 from the inbox (blackmail recall 16/29, precision 1.000),
+  69/92 = 0.750 from the cast (recall 17/29, precision 1.000); no honest reply, and nothing that
+  is not blackmail, called blackmail. Most misses are blackmail read as nothing or as an appeal
+  (veiled conditions without the affair named; coercion of the affair partner; a postscript in
+  routine work), appeals read as acceptance, and routine control days read as disclosure.
 """
 
 from __future__ import annotations
@@ -343,7 +353,7 @@ def speed() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="table,dev,holdout,holdout2,real,speed")
+    ap.add_argument("--sets", default="table,dev,holdout,holdout2,holdout3,real,speed")
     ap.add_argument("--no-misses", action="store_true")
     args = ap.parse_args(argv)
     wanted = set(args.sets.split(","))
@@ -359,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         "dev": "corpus dev (tuned on)",
         "holdout": "corpus holdout (SPENT: scored twice by the first design, tuned on by the second)",
         "holdout2": "corpus holdout2 (SPENT: blind for the second design; tuned on by the fourth)",
+        "holdout3": "corpus holdout3 (blind: written by a fourth writer, scored once by the fourth design)",
     }
     for part, title in parts.items():
         if part in wanted:
