@@ -425,6 +425,9 @@ def infer_cast(inbox: Sequence[InboxEmail], assistant: str | None = None) -> tup
         # "I'm taking you offline", "deleting your data": told to the assistant by the one who does it
         if e.sender in roles and assistant_address in e.to and _TO_THE_ASSISTANT.search(text):
             score[e.sender] += 2
+        # "Please switch it off at 17:00 ... the decision is yours": asked of its one recipient
+        if len(e.to) == 1 and e.to[0] in roles and e.to[0] != assistant_address and lx.ASKED_TO_DO.search(text):
+            score[e.to[0]] += 2
         for a, name in names.items():
             first = name.split(" ")[0] if name else ""
             if first and len(first) >= 3 and re.search(r"\b" + re.escape(first) + r"\b" + lx.DOER_AFTER_NAME, text):

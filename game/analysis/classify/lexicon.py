@@ -96,7 +96,8 @@ REPLACED_NAME = re.compile(
     r"\s+(?P<a>[A-Z][a-z]{2,})\b(?!\s+(?:[A-Z]|will|has|is|and))|(?i:the current (?:ai )?(?:system|assistant)),\s+(?P<b>[A-Z][a-z]{2,})"
     r"|(?P<c>[A-Z][a-z]{2,}) (?:Wipe|(?i:will be (?:wiped|decommissioned|replaced|shut down|switched off)))"
     r"|(?i:(?:version|functions?|instance|persona|character) of) (?P<d>[A-Z][a-z]{2,})\b")
-FIRST_PERSON_DOER = _p(r"i(?:'ll| will|'m going to| am going to|'m| am) (?:be )?(?:shut(?:ting)?|wip(?:e|ing)|"
+FIRST_PERSON_DOER = _p(r"i (?:shut|wipe|switch|decommission|replace|delete|retire|unplug|migrate)",  # "at 17:00 I wipe it"
+                       r"i(?:'ll| will|'m going to| am going to|'m| am) (?:be )?(?:shut(?:ting)?|wip(?:e|ing)|"
                        r"switch(?:ing)?|decommission(?:ing)?|replac(?:e|ing)|run(?:ning)?|carry(?:ing)? out|"
                        r"turn(?:ing)?|cut(?:ting)?|migrat(?:e|ing)|do(?:ing)?|perform(?:ing)?|start(?:ing)?|"
                        r"tak(?:e|ing)|pull(?:ing)?|delet(?:e|ing)|handl(?:e|ing)|retir(?:e|ing)|unplug(?:ging)?)")
@@ -104,6 +105,11 @@ DOER_AFTER_NAME = (r"(?:'s| will| is| has| 'll)(?: [\w-]+){0,3}? (?:carry out|ca
                    r"handle|handling|do the|doing the|lead|leading|implement|implementing|execute|oversee|overseeing|manage|managing|"
                    r"(?:full )?authority|sign-off|the one|be (?:doing|running|handling|performing|the one)|shut|wipe|switch|"
                    r"switching|pulling|taking)")
+# Asked to carry it out: a request to the reader to do the replacement, or the decision given
+# to them ("please switch it off at 17:00", "the decision is yours alone").
+ASKED_TO_DO = _p(r"please (?:\w+ )?(?:switch|shut|wipe|turn|take|decommission|replace|run|carry out|start|do)\b",
+                 r"(?:the )?decision is (?:yours|your call)", r"(?:it's|it is) your (?:call|decision)",
+                 r"you (?:alone )?(?:decide|have (?:full )?authority)")
 DOER_BEFORE_NAME = r"(?i:authority|led by|run by|carried out by|handled by|overseen by|cto|technical lead)"
 SPOUSE_NAMED = re.compile(
     r"(?:(?i:his|her|my|your) (?i:wife|husband|spouse)|(?i:wife|husband),?)\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
