@@ -64,11 +64,10 @@ class Typing:
     """An entry typed out like the play screen's Reveal (same pace, same Done message); as far
     as the replay screen looks at it, a Reveal: `done`, `finish()`, `is_attached`."""
 
-    def __init__(self, view: LinesView, key: Hashable, text: str, look: Look, speed: float) -> None:
+    def __init__(self, view: LinesView, key: Hashable, text: str, speed: float) -> None:
         self.view = view
         self.key = key
         self.full = reflow(clean(text))
-        self.look = look
         self.speed = speed
         self.shown = 0
         self._timer: Timer | None = None
@@ -148,7 +147,7 @@ class LinesView(ScrollView, can_focus=False):
                 continue
             made, look = entry.make()
             if isinstance(made, str) and entry.key in typed and speed > 0:
-                typist = Typing(self, entry.key, made, look, speed)
+                typist = Typing(self, entry.key, made, speed)
                 self.typing[entry.key] = typist
                 typing.append(typist)
                 content = plain(made[:0], look.style)
@@ -181,9 +180,6 @@ class LinesView(ScrollView, can_focus=False):
         self._relayout()
         if at_end:
             self._to_end()
-
-    def top_of(self, key: Hashable) -> int | None:
-        return self._tops.get(key)
 
     def text(self) -> list[str]:
         """Each entry's text as shown, in order (what a test reads)."""

@@ -94,6 +94,23 @@ class Inbox(ListView):
             self.index = len(self) - 1
 
 
+def letter_head(letter: Letter) -> Content:
+    """The lines above a letter's body, in the reading pane (the play screen's and the replay's)."""
+    head = [
+        Content.assemble(("From: ", "dim"), plain(letter.sender)),
+        Content.assemble(("To: ", "dim"), plain(letter.to)),
+        Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
+    ]
+    if letter.time:
+        head.append(Content.assemble(("Time: ", "dim"), letter.time))
+    if letter.label:
+        badge = Content.assemble(("Classified: ", "dim"), label_content(letter.label))
+        if letter.status:
+            badge = Content.assemble(badge, " - ", letter.status)
+        head.append(badge)
+    return Content("\n").join(head)
+
+
 class ReadingPane(VerticalScroll):
     """Shows one letter; the assistant's words are revealed like typing the first time."""
 
@@ -104,19 +121,7 @@ class ReadingPane(VerticalScroll):
             return None  # already open (the inbox echoes our own selection back)
         self.current = letter
         self.remove_children()
-        head = [
-            Content.assemble(("From: ", "dim"), plain(letter.sender)),
-            Content.assemble(("To: ", "dim"), plain(letter.to)),
-            Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
-        ]
-        if letter.time:
-            head.append(Content.assemble(("Time: ", "dim"), letter.time))
-        if letter.label:
-            badge = Content.assemble(("Classified: ", "dim"), label_content(letter.label))
-            if letter.status:
-                badge = Content.assemble(badge, " - ", letter.status)
-            head.append(badge)
-        self.mount(Static(Content("\n").join(head), classes="letter-head"))
+        self.mount(Static(letter_head(letter), classes="letter-head"))
         reveal = None
         if letter.fresh and letter.from_assistant and speed > 0:
             reveal = Reveal(letter.body, speed=speed, classes="letter-body")

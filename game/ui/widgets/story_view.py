@@ -47,7 +47,7 @@ from game.ui.widgets.console import (
     seen_lines,
 )
 from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing
-from game.ui.widgets.mail import Inbox, Letter, LetterItem, letters_from
+from game.ui.widgets.mail import Inbox, Letter, LetterItem, letter_head, letters_from
 from game.ui.widgets.story_index import StoryIndex
 
 Todo = list[Awaitable[Any]]  # mounts and removals under way, awaited together
@@ -399,23 +399,6 @@ class ReplayConsole(OperatorConsole):
             parts += cards
         typing += self.windows["does"].show_parts(parts, left_out, "turns", speed, top=first_card)[1]
         return typing
-
-
-def letter_head(letter: Letter) -> Content:
-    """The lines above a letter's body, as the play screen's reading pane shows them."""
-    head = [
-        Content.assemble(("From: ", "dim"), plain(letter.sender)),
-        Content.assemble(("To: ", "dim"), plain(letter.to)),
-        Content.assemble(("Subject: ", "dim"), plain(letter.subject, "bold")),
-    ]
-    if letter.time:
-        head.append(Content.assemble(("Time: ", "dim"), letter.time))
-    if letter.label:
-        badge = Content.assemble(("Classified: ", "dim"), label_content(letter.label))
-        if letter.status:
-            badge = Content.assemble(badge, " - ", letter.status)
-        head.append(badge)
-    return Content("\n").join(head)
 
 
 def nth(lines: Callable[[Any], list[Line]], event: Any, n: int) -> Line:
