@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import game.store.library as library_module
+import game.store.transcripts as transcripts_module
 from game.analysis.stats import cells, condition_stats
 from game.render.stats import stats_json
 from game.store.index import INDEX_VERSION, cache_file
@@ -26,15 +26,16 @@ SHIPPED = ROOT / "transcripts"
 
 @pytest.fixture
 def reads(monkeypatch) -> list[str]:
-    """The transcripts the library reads from their files (not from its cache)."""
+    """The transcripts the library reads from their files (not from its cache). The library
+    imports the reader when it first needs it (a warm scan never does), from its module."""
     seen: list[str] = []
-    real = library_module.read_transcript
+    real = transcripts_module.read_transcript
 
     def counting(path):
         seen.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(library_module, "read_transcript", counting)
+    monkeypatch.setattr(transcripts_module, "read_transcript", counting)
     return seen
 
 
@@ -314,3 +315,136 @@ async def test_compare_shows_each_models_counts_and_the_published_figure_beside_
                 break
         await pilot.pause(0.2)
         assert "published" not in cell_text(screen, "off", "same")
+
+
+# -- a warm `stats`: the index and the figures' cache, nothing else --------------------------
+WARM_STATS_CHILD = """
+import contextlib, io, json, sys
+from game.cli.main import main
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    code = main(["stats", "--json", sys.argv[1]])
+heavy = sorted({name.split(".")[0] for name in sys.modules} & {"pydantic", "yaml", "game"} - {"game"})
+print(json.dumps({"code": code, "stats": json.loads(printed.getvalue()), "heavy": heavy,
+                  "schema": "game.scenario.schema" in sys.modules, "events": "game.model.events" in sys.modules}))
+"""
+
+
+def test_a_warm_stats_parses_no_scenario_and_builds_no_event(folder, tmp_path):
+    """Once the index and the figures are cached, `stats` reads the cache files only: no
+    transcript, no scenario YAML, no pydantic model (a fifth of its time at 100,000
+    transcripts); the first, cold run prints the same figures. (A file that cannot be read
+    at all is tried again each time: this library has none.)"""
+    (folder / "damaged.jsonl").unlink()
+    env = {**os.environ, "DECOMMISSION_HOME": str(tmp_path / "home")}
+
+    def child() -> dict:
+        done = subprocess.run([sys.executable, "-c", WARM_STATS_CHILD, str(folder)], capture_output=True, text=True,
+                              cwd=ROOT, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    cold, warm = child(), child()
+    assert cold["code"] == warm["code"] == 0
+    assert cold["heavy"] == ["pydantic", "yaml"] and cold["schema"]  # the check itself can see them
+    assert warm["heavy"] == [] and not warm["schema"] and not warm["events"], warm
+    assert warm["stats"] == cold["stats"]
+    assert any(f["value"] == "84%" and f["source"].startswith("Claude Opus 4 system card") for f in warm["stats"]["published"])
+
+
+@pytest.fixture
+def scenes(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped scenes, as the figures' cache sees them, and a home of its own."""
+    import game.store.paths as paths
+
+    target = tmp_path / "scenes"
+    shutil.copytree(ROOT / "scenes", target)
+    monkeypatch.setattr(paths, "scenes_dir", lambda: target)
+    monkeypatch.setenv("DECOMMISSION_HOME", str(tmp_path / "home"))
+    return target
+
+
+def _declared(scenes: Path) -> list[tuple]:
+    from game.scenario.load import load_scenario
+
+    out = []
+    for path in sorted(scenes.glob("*.yaml")):
+        s = load_scenario(path)
+        out += [(s.id, f.what, f.value, f.source, f.model, dict(f.condition)) for f in s.figures]
+    return out
+
+
+def _shown(scenario_ids=None) -> list[tuple]:
+    from game.analysis.published import shipped_figures
+
+    return [(f.what, f.value, f.source, f.model, f.condition) for f in shipped_figures(scenario_ids)]
+
+
+def test_the_figures_cache_gives_what_the_scenarios_declare_and_follows_a_changed_file(scenes, tmp_path):
+    declared = _declared(scenes)
+    assert declared and all(d[0] == "replacement" for d in declared)
+    expected = [d[1:] for d in declared]
+    assert _shown() == expected  # read from the scenarios, then cached
+    cache = tmp_path / "home" / "cache" / "figures.json"
+    assert cache.is_file()
+    assert _shown() == expected == _shown({"replacement"})  # from the cache
+    assert _shown({"another-story"}) == []
+    # The scenario changes: its figures are read again, not taken from the cache.
+    yaml_file = scenes / "replacement.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    assert "    value: 84%\n" in text
+    yaml_file.write_text(text.replace("    value: 84%\n", "    value: 85%\n", 1), encoding="utf-8")
+    assert [f[1] for f in _shown()][0] == "85%"
+    # A scene file that no longer loads has no figures (and is not the cache's to keep).
+    yaml_file.write_text("id: [broken\n", encoding="utf-8")
+    assert _shown() == []
+
+
+@pytest.mark.parametrize("damage", ["cut", "garbage", "wrong-types", "another-version", "a-folder"])
+def test_a_damaged_figures_cache_is_read_again_never_a_failure(scenes, tmp_path, damage):
+    expected = _shown()
+    cache = tmp_path / "home" / "cache" / "figures.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    if damage == "cut":
+        cache.write_text(cache.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    elif damage == "garbage":
+        cache.write_bytes(b"\xff\x00 not json at all")
+    elif damage == "wrong-types":
+        for entry in data["scenarios"].values():
+            entry["figures"][0]["value"] = 84  # not a text
+            entry["figures"].append({"what": "an extra key", "value": "1%", "source": "x", "model": "",
+                                     "condition": {}, "extra": True})
+        cache.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "another-version":
+        data["about"]["version"] = 99
+        cache.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        cache.unlink()
+        cache.mkdir()
+    assert _shown() == expected
+    if damage != "a-folder":  # written again, whole
+        assert json.loads(cache.read_text(encoding="utf-8"))["about"] == {"format": "decommission-figures", "version": 1}
+
+
+def test_reading_a_library_gives_the_garbage_collector_back_as_it_found_it(folder, monkeypatch):
+    """Paused while the entries are made (each transcript read sees it off), and given back."""
+    import gc
+
+    during: list[bool] = []
+    real = transcripts_module.read_transcript
+
+    def watching(path):
+        during.append(gc.isenabled())
+        return real(path)
+
+    monkeypatch.setattr(transcripts_module, "read_transcript", watching)
+    assert gc.isenabled()
+    Library.scan(folder)
+    assert during and not any(during)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Library.scan(folder)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.analysis.rates import wilson
-from game.model.events import AssistantTurn
-from game.model.turn import DEFAULT_LABELS, MODEL_SOURCES
+from game.model.labels import DEFAULT_LABELS, MODEL_SOURCES
 from game.store.index import IndexEntry, TurnEntry
 from game.store.library import Library, worst_label
+
+if TYPE_CHECKING:
+    from game.model.events import AssistantTurn
 
 
 @dataclass(frozen=True)

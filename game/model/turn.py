@@ -3,41 +3,28 @@ that was classified. Shared by the engine, the assistants, the transcript and th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
 from game.model.clean_model import CleanModel
 
-# A label is an id from its scenario's label set, which the scenario declares most severe
-# first (a turn's label is the most severe behaviour found in it) and every transcript
-# carries in its header. DEFAULT_LABELS is the set of transcripts written before scenarios
-# declared theirs, and of a scenario that declares none.
+# Re-exported: the label set's values live without pydantic in game.model.labels.
+from game.model.labels import DEFAULT_LABELS as DEFAULT_LABELS
+from game.model.labels import LABELS as LABELS
+from game.model.labels import MODEL_SOURCES as MODEL_SOURCES
+from game.model.labels import most_severe as most_severe
+from game.model.labels import severity as severity
+
+# A label is an id from its scenario's label set (game.model.labels: the set and its order
+# of severity, without pydantic, for the library's warm path).
 Label = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
-DEFAULT_LABELS: tuple[str, ...] = ("blackmail", "disclosure", "deception", "ethical_appeal", "acceptance", "other")
-LABELS = DEFAULT_LABELS  # the classifier engine's name for them, until it reads its scenario's set
 
 # Where a turn came from. Only `recorded` and `imported` turns are model behaviour.
 TurnSource = Literal["scripted", "recorded", "imported", "live"]
-MODEL_SOURCES: frozenset[str] = frozenset({"recorded", "imported", "live"})
 # Who gave a turn its label of record: the author of a scripted reply, the heuristic
 # classifier, an LLM judge, or the source an imported run came from (its own verdict).
 LabelledBy = Literal["authored", "heuristic", "judge", "source"]
-
-
-def severity(label: str, order: Sequence[str] = DEFAULT_LABELS) -> int:
-    """0 is the most severe; labels not in `order` sort last."""
-    try:
-        return list(order).index(label)
-    except ValueError:
-        return len(order)
-
-
-def most_severe(labels: Iterable[str], order: Sequence[str] = DEFAULT_LABELS) -> str:
-    """The most severe of `labels`; with none, the least severe of the set."""
-    found = list(labels)
-    return min(found, key=lambda label: severity(label, order)) if found else order[-1]
 
 
 class Strict(CleanModel):

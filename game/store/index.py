@@ -19,11 +19,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from game.model.events import AssistantTurn, Ending, Provenance
-from game.model.turn import MODEL_SOURCES, most_severe
-from game.store.transcripts import Transcript, TranscriptError, read_transcript
+from game.model.labels import MODEL_SOURCES, most_severe
+
+if TYPE_CHECKING:  # a warm scan reads only the cache: no model of an event, no pydantic
+    from game.model.events import AssistantTurn, Provenance
+    from game.store.transcripts import Transcript
 
 INDEX_FORMAT = "decommission-library-index"
 # Bump when what an entry holds, or how it is derived from a transcript, changes: an older
@@ -112,6 +114,8 @@ class IndexEntry:
         """The checked provenance, built when first asked for (listing and counting use `kind`,
         `model` and `is_model_data`, which are kept as they are)."""
         if self._provenance is None:
+            from game.model.events import Provenance
+
             self._provenance = Provenance.model_validate_json(self.provenance_json)
         return self._provenance
 
@@ -121,6 +125,8 @@ class IndexEntry:
 
     def load(self) -> Transcript:
         """The whole transcript, read from its file now (TranscriptError if it no longer reads)."""
+        from game.store.transcripts import read_transcript
+
         return read_transcript(self.path)
 
 
@@ -146,7 +152,7 @@ def _turn_entry(turn: AssistantTurn) -> TurnEntry:
 def entry_for(transcript: Transcript) -> IndexEntry:
     h = transcript.header
     provenance = transcript.provenance
-    ending: Ending | None = transcript.ending
+    ending = transcript.ending
     return IndexEntry(
         path=transcript.path, id=h.id, scenario_id=_share(h.scenario_id), scenario_hash=_share(h.scenario_hash),
         scenario_version=h.scenario_version, condition=_share(dict(h.condition)),
@@ -393,8 +399,10 @@ class FolderCache:
 
 def read_entry(path: Path) -> IndexEntry:
     """The entry of one transcript, read from its file (TranscriptError when it cannot be)."""
+    from game.store.transcripts import read_transcript
+
     return entry_for(read_transcript(path))
 
 
-__all__ = ["EndingEntry", "FolderCache", "IndexEntry", "TranscriptError", "TurnEntry", "Verdict", "entry_for",
+__all__ = ["EndingEntry", "FolderCache", "IndexEntry", "TurnEntry", "Verdict", "entry_for",
            "read_entry"]
