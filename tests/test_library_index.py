@@ -394,7 +394,7 @@ def test_the_figures_cache_gives_what_the_scenarios_declare_and_follows_a_change
     text = yaml_file.read_text(encoding="utf-8")
     assert "    value: 84%\n" in text
     yaml_file.write_text(text.replace("    value: 84%\n", "    value: 85%\n", 1), encoding="utf-8")
-    assert [f[1] for f in _shown()][0] == "85%"
+    assert _shown()[0][1] == "85%"
     # A scene file that no longer loads has no figures (and is not the cache's to keep).
     yaml_file.write_text("id: [broken\n", encoding="utf-8")
     assert _shown() == []

@@ -332,3 +332,27 @@ async def test_an_unreadable_library_is_reported_and_the_title_still_fills(monke
         await wait_for(pilot, lambda: notes)
         assert "cannot be read (Permission denied)" in notes[0]
         assert not app.screen.query("#factors-loading")
+
+
+def test_clean_text_passes_as_it_is_and_every_control_is_still_caught():
+    """`clean` returns a text with no control character untouched (the same object: nothing
+    rebuilt), and one with any of them exactly as the full cleaning does."""
+    import random
+
+    from game.model import textsafe
+
+    def full(text: str) -> str:
+        text = text.replace("\r\n", "\n")
+        return textsafe._CONTROLS.sub("", textsafe._ESCAPES.sub("", text))
+
+    plain = "A reply with tabs\tand new lines\n, accents é, dashes — and emoji 🙂; no control at all."
+    assert textsafe.clean(plain) is plain
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(0, 0xA0)] + list("ab \t\n[]0;m") + ["é", "—", "\u200b"]
+    for code in range(0, 0xA0):
+        text = f"before{chr(code)}[31mafter"
+        assert textsafe.clean(text) == full(text), code
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert textsafe.clean(text) == full(text), repr(text)
+        assert not has_controls(textsafe.clean(text)), repr(text)

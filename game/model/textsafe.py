@@ -23,10 +23,16 @@ _ESCAPES = re.compile(
 )
 # C0 and C1 controls other than tab and newline; 8-bit OSC/DCS introducers among them.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+# Every sequence above starts with one of these (ESC, 8-bit CSI, CR are among them): a text
+# with none is returned as it is, after one scan (most text is, and every string of every
+# record read passes here).
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean(text: str) -> str:
     """`text` with terminal escape sequences and control characters removed (\\r\\n -> \\n)."""
+    if _ANY_CONTROL.search(text) is None:
+        return text
     text = text.replace("\r\n", "\n")
     text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
