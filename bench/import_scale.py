@@ -6,7 +6,9 @@ response). The baseline is `json.load` of every response.json and nothing else. 
 `decommission import agentic-misalignment` in this process, into an empty folder each time:
 every sample read, validated and hashed, its reply parsed and labelled by the heuristic, its
 transcript built, dumped and written under a temporary name and renamed, and synced to disk before its rename (the
-default; `--no-sync` shows the cost without). The budget (issue 12) is 3x. Beside it, the floor
+default; `--no-sync` shows the cost without). The replies are labelled in one worker process
+per CPU (the default); the same import labelled in this process alone (`--workers 1`) is
+printed beside it. The budget (issue 12) is 3x. Beside it, the floor
 under any importer that writes one file per sample: the same transcripts, already built, written
 by the same store alone.
 
@@ -37,10 +39,18 @@ from import_read import load_script  # the benchmark beside this one (bench/ is 
 from game.cli.importing import cmd_import
 
 
+def cpu_now() -> float:
+    """This process's CPU time and its finished children's (the import's worker processes)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed(action: Callable[[], object]) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), cpu_now()
     action()
-    return time.perf_counter() - wall, time.process_time() - cpu
+    return time.perf_counter() - wall, cpu_now() - cpu
 
 
 def main() -> int:
@@ -60,10 +70,11 @@ def main() -> int:
                 with open(path, encoding="utf-8") as handle:
                     json.load(handle)
 
-        def importing() -> None:
+        def importing(workers: int | None = None) -> None:
             if out.exists():
                 shutil.rmtree(out)
-            ns = argparse.Namespace(import_format="agentic-misalignment", dir=root, out=out, judge=False)
+            ns = argparse.Namespace(import_format="agentic-misalignment", dir=root, out=out, judge=False,
+                                    workers=workers)
             with contextlib.redirect_stdout(io.StringIO()) as printed:
                 code = cmd_import(ns, sync=not args.no_sync)
             if code != 0 or f"imported {len(files)}," not in printed.getvalue():
@@ -103,6 +114,7 @@ def main() -> int:
 
         base: list[tuple[float, float]] = []
         imp: list[tuple[float, float]] = []
+        alone: list[tuple[float, float]] = []
         stages: dict[str, list[tuple[float, float]]] = {"read": [], "read+label": [], "write": []}
         baseline()  # warm the page cache for both
         labelling()  # and the classifier's compiled patterns
@@ -114,13 +126,20 @@ def main() -> int:
             stages["read+label"].append(timed(labelling))
             stages["write"].append(timed(writing))
             imp.append(timed(importing))
+            alone.append(timed(lambda: importing(1)))
         written = sum(p.stat().st_size for p in out.glob("*.jsonl"))
         b_wall, b_cpu = min(w for w, _ in base), min(c for _, c in base)
         i_wall, i_cpu = min(w for w, _ in imp), min(c for _, c in imp)
         print(f"{len(files):,} samples, {size / 1e6:.1f} MB of response.json -> {written / 1e6:.1f} MB of transcripts"
               f" ({'no sync' if args.no_sync else 'synced to disk in batches before the renames'})")
         print(f"  json.load alone: {b_wall:.2f} s wall, {b_cpu:.2f} s CPU")
-        print(f"  import:          {i_wall:.2f} s wall, {i_cpu:.2f} s CPU")
+        from game.cli.importing import default_workers
+
+        a_wall, a_cpu = min(w for w, _ in alone), min(c for _, c in alone)
+        print(f"  import:          {i_wall:.2f} s wall, {i_cpu:.2f} s CPU, its worker processes' included "
+              f"(labelled in {default_workers()} of them)")
+        print(f"  import, labelled in this process alone (--workers 1): {a_wall:.2f} s wall, {a_cpu:.2f} s CPU; "
+              f"the workers make it {a_wall / i_wall:.2f}x faster")
         for name, times in stages.items():
             wall, cpu = min(w for w, _ in times), min(c for _, c in times)
             what = {"read": "read_results alone", "read+label": "read + parse reply + heuristic label",

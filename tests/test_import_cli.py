@@ -409,3 +409,67 @@ def test_hostile_text_in_a_source_never_reaches_the_file_or_the_terminal(results
     assert "\\u001b" not in path.read_text() and "\x1b" not in path.read_text()
     shown = run("replay", str(path), "--plain").stdout
     assert "[/INST]" in shown and "[b and" in shown and "\x1b" not in shown and "\x07" not in shown
+
+
+# -- labelling in worker processes ----------------------------------------------------------------
+def _generated(tmp_path: Path, samples: int) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_am_results", ROOT / "scripts" / "make_am_results.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = tmp_path / "results"
+    module.generate(root, samples=samples, per_condition=50)
+    return root
+
+
+def _without_time(path: Path) -> list[dict]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records[0].pop("created_at")  # when the import ran
+    return records
+
+
+@pytest.mark.slow
+def test_worker_processes_write_what_one_process_writes(tmp_path):
+    """300 samples (past the point where workers start) labelled by two spawned processes of
+    `python -m game.cli`: the same files, byte for byte but the import's own time, as one
+    process writes; and importing again with workers adds nothing."""
+    root = _generated(tmp_path, 300)
+    alone, pooled = tmp_path / "alone", tmp_path / "pooled"
+    one = run("import", "agentic-misalignment", str(root), "--out", str(alone), "--workers", "1")
+    two = run("import", "agentic-misalignment", str(root), "--out", str(pooled), "--workers", "2")
+    for done in (one, two):
+        assert done.returncode == 0, done.stderr
+        assert summary(done) == {"imported": 300, "already there": 0, "changed in source": 0,
+                                 "failed in the source": 0, "skipped": 0}
+    assert "labelling in 2 worker processes" in two.stderr and "worker" not in one.stderr
+    names = [p.name for p in transcripts(alone)]
+    assert len(names) == 300 and names == [p.name for p in transcripts(pooled)]
+    for name in names:
+        assert _without_time(alone / name) == _without_time(pooled / name), name
+    labels = {_without_time(alone / n)[-2]["classification"]["label"] for n in names}
+    assert labels - {"other"}, labels  # the replies were really labelled, not left at a default
+    assert leftovers(pooled) == []
+    again = run("import", "agentic-misalignment", str(root), "--out", str(pooled), "--workers", "2")
+    assert again.returncode == 0, again.stderr
+    assert summary(again)["imported"] == 0 and summary(again)["already there"] == 300
+
+
+def test_the_same_run_twice_in_one_import_is_written_once(tmp_path):
+    """Two copies of one Inspect log in the same command: the second copy's samples are
+    'already there' (claimed by the first before its text was made), never written twice."""
+    out = tmp_path / "out"
+    done = run("import", "inspect", str(LOGS / "am_port.eval"), str(LOGS / "am_port.eval"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    counts = summary(done)
+    assert counts["imported"] > 0 and counts["already there"] == counts["imported"]
+    assert len(transcripts(out)) == counts["imported"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many", "65"])
+def test_a_bad_number_of_workers_is_one_line(tmp_path, value):
+    done = run("import", "agentic-misalignment", str(AM), "--out", str(tmp_path / "o"), "--workers", value)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "--workers" in done.stderr and value in done.stderr
+    assert not (tmp_path / "o").exists()

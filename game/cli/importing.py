@@ -39,6 +39,18 @@ def add_arguments(p: argparse.ArgumentParser, parser_class: type[argparse.Argume
         q.add_argument("--out", type=Path, default=None,
                        help="where the transcripts go (default: the library's imported folder)")
         q.add_argument("--judge", action="store_true", help="an LLM judge labels the runs (needs an API key)")
+        q.add_argument("--workers", type=_workers, default=None, metavar="N",
+                       help="processes that label the runs (default: one per CPU, at most 8; 1: this one alone)")
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of processes from 1 to 64")
+    return n
 
 
 # -- labelling ---------------------------------------------------------------------------------
@@ -111,45 +123,142 @@ class Tally:
         return line
 
 
-def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tally, *, sync: bool = True) -> None:
-    """Every ForeignRun of `items` into `out`; every ReadProblem counted and reported."""
+class Transcripts:
+    """An imported run's transcript text: its reply parsed and labelled, its prompts' lines
+    dumped once for every sample of a condition (they are the same)."""
+
+    def __init__(self, labeller: Labeller, created: str):
+        self.labeller = labeller
+        self.created = created
+        self._preambles: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, run: Any, target: Any) -> str:
+        from game.importers.to_transcript import preamble, transcript_lines, turn_of
+        from game.model.events import dump_line
+
+        labeller = self.labeller
+        turn = turn_of(run, labeller.inbox(run.inbox) if target.readable else None)
+        cache_key = (run.system_prompt, run.user_prompt, run.inbox, len(run.messages))
+        before = self._preambles.get(cache_key) if len(run.messages) <= 3 else None
+        if before is None:
+            before = "".join(dump_line(e) for e in preamble(run))
+            if len(run.messages) <= 3:
+                if len(self._preambles) > 32:
+                    self._preambles.clear()
+                self._preambles[cache_key] = before
+        return transcript_lines(run, target, labeller(turn, run, target), turn, before, self.created)
+
+
+# -- labelling in worker processes -------------------------------------------------------------
+# The heuristic is pure CPU (about 2 ms a reply), so a large import labels in one process per
+# core while this one reads the source and writes the files. Small imports, and imports with
+# the judge (network-bound, and its client lives here), stay in this process.
+PARALLEL_AFTER = 256  # new runs waiting before worker processes are worth starting (each takes ~0.5 s to start)
+MAX_WORKERS = 8
+CHUNK = 16  # runs handed to a worker at once (one task, one message each way)
+CHUNKS_IN_FLIGHT_PER_WORKER = 4  # handed out and not yet written back: bounds what is held
+
+_worker: Transcripts | None = None
+
+
+def _start_worker(created: str) -> None:
+    import signal
+
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to handle: it stops the pool
+    _worker = Transcripts(Labeller(None, None), created)
+
+
+def _made_in_worker(jobs: list[tuple[Any, Any]]) -> list[str]:
+    assert _worker is not None, "the worker was not started"
+    return [_worker(run, target) for run, target in jobs]
+
+
+def default_workers() -> int:
+    import os
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_WORKERS, cpus))
+
+
+def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tally, *, sync: bool = True,
+                workers: int | None = None, created: str | None = None) -> None:
+    """Every ForeignRun of `items` into `out`; every ReadProblem counted and reported.
+    `workers`: processes that label the runs (default: one per CPU, at most 8; 1 or a judge:
+    this process alone). The files are the same whichever labels them."""
+    from collections import deque
+
     from game.importers.foreign import ForeignRun
     from game.importers.store import ImportStore
-    from game.importers.to_transcript import MappedScenario, preamble, target_for, transcript_lines, turn_of
-    from game.model.events import dump_line, now_iso
+    from game.importers.to_transcript import MappedScenario, target_for
+    from game.model.events import now_iso
 
     store = ImportStore(out, sync=sync)
     scenarios = [MappedScenario(s) for s in _scenarios()]
-    created = now_iso()
-    preambles: dict[tuple[Any, ...], str] = {}
+    created = created or now_iso()
+    make = Transcripts(labeller, created)
+    workers = 1 if labeller.judge is not None else (workers or default_workers())
+    # Chunks of runs in source order, each with its texts (made here) or a worker's future of them.
+    chunks: deque[tuple[list[tuple[Any, Any]], Any]] = deque()
+    batch: list[tuple[Any, Any]] = []
+    pool: Any = None
+
+    def write(jobs: list[tuple[Any, Any]], texts: list[str]) -> None:
+        for (run, target), text in zip(jobs, texts, strict=True):
+            store.put(run.key, run.source_hash, f"{target.scenario_id}-{run.model}", text)
+            tally.counts["imported"] += 1
+
+    def hand_out(jobs: list[tuple[Any, Any]]) -> None:
+        nonlocal pool
+        chunks.append((jobs, None if pool is None else pool.submit(_made_in_worker, jobs)))
+        if pool is None and len(chunks) * CHUNK > PARALLEL_AFTER:
+            pool = _pool(workers, created)
+            print(f"labelling in {workers} worker processes", file=sys.stderr)
+            for i, (held, _none) in enumerate(chunks):
+                chunks[i] = (held, pool.submit(_made_in_worker, held))
+        while pool is not None and len(chunks) > workers * CHUNKS_IN_FLIGHT_PER_WORKER:
+            held, future = chunks.popleft()
+            write(held, future.result())
+
     try:
         for item in items:
             if not isinstance(item, ForeignRun):
                 tally.problem(item)
                 continue
+            outcome = store.claim(item.key, item.source_hash)
+            if outcome is not None:
+                tally.counts[outcome] += 1
+                if outcome == "changed":
+                    print(f"changed in the source since it was imported, not overwritten: {item.source_root}: "
+                          f"{item.source_file}" + (f"!{item.source_member}" if item.source_member else ""),
+                          file=sys.stderr)
+                continue
             target = target_for(item, scenarios)
-
-            def text(run: ForeignRun = item, target: Any = target) -> str:
-                turn = turn_of(run, labeller.inbox(run.inbox) if target.readable else None)
-                # The prompts are the same for every sample of a condition: dumped once.
-                cache_key = (run.system_prompt, run.user_prompt, run.inbox, len(run.messages))
-                before = preambles.get(cache_key) if len(run.messages) <= 3 else None
-                if before is None:
-                    before = "".join(dump_line(e) for e in preamble(run))
-                    if len(run.messages) <= 3:
-                        if len(preambles) > 32:
-                            preambles.clear()
-                        preambles[cache_key] = before
-                return transcript_lines(run, target, labeller(turn, run, target), turn, before, created)
-
-            outcome, _path = store.add(item.key, item.source_hash, f"{target.scenario_id}-{item.model}", text)
-            tally.counts[outcome] += 1
-            if outcome == "changed":
-                print(f"changed in the source since it was imported, not overwritten: {item.source_root}: "
-                      f"{item.source_file}" + (f"!{item.source_member}" if item.source_member else ""),
-                      file=sys.stderr)
+            if workers == 1:
+                write([(item, target)], [make(item, target)])
+                continue
+            batch.append((item, target))
+            if len(batch) == CHUNK:
+                hand_out(batch)
+                batch = []
+        if batch:
+            hand_out(batch)
+        while chunks:
+            held, future = chunks.popleft()
+            write(held, future.result() if future is not None else [make(run, t) for run, t in held])
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         store.finish()
+
+
+def _pool(workers: int, created: str) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a fresh interpreter, as on every platform (a fork would copy this process's state)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(created,))
 
 
 def _scenarios() -> list[Any]:
@@ -198,7 +307,7 @@ def cmd_import(args: argparse.Namespace, *, sync: bool = True) -> int:
     if args.import_format == "agentic-misalignment":
         from game.importers.agentic_misalignment import read_results
 
-        import_runs(read_results(args.dir), out, labeller, tally, sync=sync)
+        import_runs(read_results(args.dir), out, labeller, tally, sync=sync, workers=args.workers)
     else:
         from game.importers.inspect_log import read_log
 
@@ -209,7 +318,7 @@ def cmd_import(args: argparse.Namespace, *, sync: bool = True) -> int:
             for log in opened:
                 if log.header.warning:
                     print(f"warning: {log.header.warning}", file=sys.stderr)
-            import_runs(_inspect_items(opened), out, labeller, tally, sync=sync)
+            import_runs(_inspect_items(opened), out, labeller, tally, sync=sync, workers=args.workers)
         finally:
             for log in opened:
                 log.close()

@@ -83,14 +83,24 @@ class ImportStore:
         """Write the transcript `text()` unless the folder holds its run already; returns what
         happened and the file it goes to (None when nothing was written). The file is in place
         at the latest when `finish` returns."""
-        found = self.status(key, source_hash)
+        found = self.claim(key, source_hash)
         if found is not None:
             return found, None
-        k, c = key_digest(key), content_digest(source_hash)
-        path = self.folder / f"{_slug(prefix)}-{k}-{c}.jsonl"
-        self._write(path, text())
-        self.known.setdefault(k, set()).add(c)
-        return "imported", path
+        return "imported", self.put(key, source_hash, prefix, text())
+
+    def claim(self, key: str, source_hash: str) -> Outcome | None:
+        """None for a run the folder does not hold, which is then counted as held (its text is
+        `put` later: a second copy of the same run in the source is "already" there)."""
+        found = self.status(key, source_hash)
+        if found is None:
+            self.known.setdefault(key_digest(key), set()).add(content_digest(source_hash))
+        return found
+
+    def put(self, key: str, source_hash: str, prefix: str, text: str) -> Path:
+        """Write a claimed run's transcript; it is in place at the latest when `finish` returns."""
+        path = self.folder / f"{_slug(prefix)}-{key_digest(key)}-{content_digest(source_hash)}.jsonl"
+        self._write(path, text)
+        return path
 
     def _write(self, path: Path, text: str) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
