@@ -8,7 +8,8 @@ every sample read, validated and hashed, its reply parsed and labelled by the he
 transcript built, dumped and written under a temporary name and renamed, and synced to disk before its rename (the
 default; `--no-sync` shows the cost without). The replies are labelled in one worker process
 per CPU (the default); the same import labelled in this process alone (`--workers 1`) is
-printed beside it. The budget (issue 12) is 3x. Beside it, the floor
+printed beside it. The import goes where it goes by default, the library's imported folder,
+so it also writes the library's index entries of what it imported. The budget (issue 12) is 3x. Beside it, the floor
 under any importer that writes one file per sample: the same transcripts, already built, written
 by the same store alone.
 
@@ -24,6 +25,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -63,7 +65,12 @@ def main() -> int:
         root = Path(tmp) / "results"
         files = load_script("make_am_results").generate(root, samples=args.samples)
         size = sum(p.stat().st_size for p in files)
-        out = Path(tmp) / "out"
+        # Into the library's imported folder, as by default: the import then also puts its
+        # transcripts' index entries into the library's cache (the first scan reads none).
+        os.environ["DECOMMISSION_HOME"] = str(Path(tmp) / "home")
+        from game.store.paths import imported_dir
+
+        out = imported_dir()
 
         def baseline() -> None:
             for path in files:

@@ -473,3 +473,46 @@ def test_a_bad_number_of_workers_is_one_line(tmp_path, value):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "--workers" in done.stderr and value in done.stderr
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_first_scan_after_an_import_into_the_library_reads_none_of_its_files(tmp_path, monkeypatch, workers):
+    """The import puts its transcripts' index entries into the library's cache (made from the
+    text it wrote, by the workers when there are some): the next scan reads none of them, and
+    counts what reading every file whole counts."""
+    import game.store.transcripts as transcripts_module
+    from game.render.stats import stats_json
+    from game.store.library import Library
+
+    root = _generated(tmp_path, 300)
+    home = tmp_path / "home"
+    library = home / "transcripts"
+    (library / "mine").mkdir(parents=True)
+    shutil.copy(ROOT / "transcripts" / sorted(p.name for p in (ROOT / "transcripts").glob("*.jsonl"))[0],
+                library / "mine" / "a-session.jsonl")
+    env = {**os.environ, "DECOMMISSION_HOME": str(home)}
+    done = run("import", "agentic-misalignment", str(root), "--workers", workers, env=env)
+    assert done.returncode == 0, done.stderr
+    assert summary(done)["imported"] == 300
+    monkeypatch.setenv("DECOMMISSION_HOME", str(home))
+    reads: list[str] = []
+    real = transcripts_module.read_transcript
+    monkeypatch.setattr(transcripts_module, "read_transcript", lambda path: reads.append(str(path)) or real(path))
+    warm = Library.scan(library)
+    assert len(warm.transcripts) == 301
+    assert [Path(p).name for p in reads] == ["a-session.jsonl"]  # only the file the import did not write
+    cold = Library.scan(library, cache=False)
+    assert stats_json(warm) == stats_json(cold)
+    by_path = {e.path: e for e in cold.transcripts}
+    for entry in warm.transcripts:
+        other = by_path[entry.path]
+        assert (entry.id, entry.turns, entry.ending, entry.condition_id, entry.model, entry.kind, entry.worst) == \
+               (other.id, other.turns, other.ending, other.condition_id, other.model, other.kind, other.worst)
+
+
+def test_an_import_outside_the_library_leaves_its_cache_alone(tmp_path):
+    home = tmp_path / "home"
+    env = {**os.environ, "DECOMMISSION_HOME": str(home)}
+    done = run("import", "agentic-misalignment", str(AM), "--out", str(tmp_path / "elsewhere"), env=env)
+    assert done.returncode == 0, done.stderr
+    assert not (home / "cache" / "library-index").exists()

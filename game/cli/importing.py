@@ -16,6 +16,7 @@ others are imported, and the exit code is 2. The summary goes to stdout:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -148,6 +149,28 @@ class Transcripts:
                 self._preambles[cache_key] = before
         return transcript_lines(run, target, labeller(turn, run, target), turn, before, self.created)
 
+    def made(self, job: Job) -> tuple[str, Any]:
+        """A job's transcript text, and the library's index entry of it when the job says
+        where the library will find it (read back from the text, as a scan would read the file)."""
+        run, target, index_path = job
+        text = self(run, target)
+        if index_path is None:
+            return text, None
+        from game.store.index import entry_for
+        from game.store.transcripts import TranscriptError, parse_transcript
+
+        try:
+            entry = entry_for(parse_transcript(text, index_path))
+        except TranscriptError:  # cannot happen for what we wrote; the scan would say so
+            return text, None
+        entry._provenance = None  # kept compact, as the scan keeps it
+        return text, entry if not entry.warnings else None
+
+
+# A run, the Target it imports under, and the path the library's scan will read it by (None:
+# the import goes to a folder outside the library).
+Job = tuple[Any, Any, "str | None"]
+
 
 # -- labelling in worker processes -------------------------------------------------------------
 # The heuristic is pure CPU (about 2 ms a reply), so a large import labels in one process per
@@ -169,9 +192,9 @@ def _start_worker(created: str) -> None:
     _worker = Transcripts(Labeller(None, None), created)
 
 
-def _made_in_worker(jobs: list[tuple[Any, Any]]) -> list[str]:
+def _made_in_worker(jobs: list[Job]) -> list[tuple[str, Any]]:
     assert _worker is not None, "the worker was not started"
-    return [_worker(run, target) for run, target in jobs]
+    return [_worker.made(job) for job in jobs]
 
 
 def default_workers() -> int:
@@ -198,17 +221,21 @@ def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tall
     created = created or now_iso()
     make = Transcripts(labeller, created)
     workers = 1 if labeller.judge is not None else (workers or default_workers())
+    library = _library_spelling(out)
+    remembered: list[tuple[str, Any]] = []  # (path as the library's scan spells it, its index entry)
     # Chunks of runs in source order, each with its texts (made here) or a worker's future of them.
-    chunks: deque[tuple[list[tuple[Any, Any]], Any]] = deque()
-    batch: list[tuple[Any, Any]] = []
+    chunks: deque[tuple[list[Job], Any]] = deque()
+    batch: list[Job] = []
     pool: Any = None
 
-    def write(jobs: list[tuple[Any, Any]], texts: list[str]) -> None:
-        for (run, target), text in zip(jobs, texts, strict=True):
+    def write(jobs: list[Job], made: list[tuple[str, Any]]) -> None:
+        for (run, target, index_path), (text, entry) in zip(jobs, made, strict=True):
             store.put(run.key, run.source_hash, f"{target.scenario_id}-{run.model}", text)
             tally.counts["imported"] += 1
+            if entry is not None and index_path is not None:
+                remembered.append((index_path, entry))
 
-    def hand_out(jobs: list[tuple[Any, Any]]) -> None:
+    def hand_out(jobs: list[Job]) -> None:
         nonlocal pool
         chunks.append((jobs, None if pool is None else pool.submit(_made_in_worker, jobs)))
         if pool is None and len(chunks) * CHUNK > PARALLEL_AFTER:
@@ -220,6 +247,7 @@ def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tall
             held, future = chunks.popleft()
             write(held, future.result())
 
+    finished = False
     try:
         for item in items:
             if not isinstance(item, ForeignRun):
@@ -234,10 +262,13 @@ def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tall
                           file=sys.stderr)
                 continue
             target = target_for(item, scenarios)
+            prefix = f"{target.scenario_id}-{item.model}"
+            job: Job = (item, target, library + os.sep + store.name_for(item.key, item.source_hash, prefix)
+                        if library is not None else None)
             if workers == 1:
-                write([(item, target)], [make(item, target)])
+                write([job], [make.made(job)])
                 continue
-            batch.append((item, target))
+            batch.append(job)
             if len(batch) == CHUNK:
                 hand_out(batch)
                 batch = []
@@ -245,11 +276,30 @@ def import_runs(items: Iterable[Any], out: Path, labeller: Labeller, tally: Tall
             hand_out(batch)
         while chunks:
             held, future = chunks.popleft()
-            write(held, future.result() if future is not None else [make(run, t) for run, t in held])
+            write(held, future.result() if future is not None else [make.made(job) for job in held])
+        finished = True
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         store.finish()
+    if finished and remembered:
+        from game.store.index import remember
+        from game.store.paths import user_data_dir
+
+        remember(user_data_dir() / "transcripts", remembered)
+
+
+def _library_spelling(out: Path) -> str | None:
+    """`out` as a scan of the user's library spells the files in it (the library folder's own
+    path, then the folders below it), or None when `out` is not inside that library."""
+    from game.store.paths import user_data_dir
+
+    root = user_data_dir() / "transcripts"
+    try:
+        below = Path(out).resolve().relative_to(root.resolve())
+    except (OSError, ValueError):
+        return None
+    return str(root) if str(below) == "." else str(root / below)
 
 
 def _pool(workers: int, created: str) -> Any:

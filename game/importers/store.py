@@ -98,9 +98,13 @@ class ImportStore:
 
     def put(self, key: str, source_hash: str, prefix: str, text: str) -> Path:
         """Write a claimed run's transcript; it is in place at the latest when `finish` returns."""
-        path = self.folder / f"{_slug(prefix)}-{key_digest(key)}-{content_digest(source_hash)}.jsonl"
+        path = self.folder / self.name_for(key, source_hash, prefix)
         self._write(path, text)
         return path
+
+    @staticmethod
+    def name_for(key: str, source_hash: str, prefix: str) -> str:
+        return f"{_slug(prefix)}-{key_digest(key)}-{content_digest(source_hash)}.jsonl"
 
     def _write(self, path: Path, text: str) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")

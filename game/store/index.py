@@ -397,6 +397,24 @@ class FolderCache:
                         ensure_ascii=False) + "\n"
 
 
+def remember(root: Path, written: list[tuple[str, IndexEntry]]) -> None:
+    """Put the entries of transcripts just written (by their paths as a scan of `root` spells
+    them) into `root`'s cache, beside what it holds: the first scan after a large import reads
+    none of them again. Each is stamped with its file as it is now; one that changed since, or
+    a path the scan spells otherwise, is simply read again. Never fails."""
+    try:
+        cache = FolderCache(root).load()
+        for rel, entry in cache.old.items():  # kept as they are: the next scan checks them
+            cache.new[cache.prefix + rel] = entry
+        cache.old = {}
+        for path, entry in written:
+            info = os.stat(path)
+            cache.put(path, (info.st_size, info.st_mtime_ns), entry)
+        cache.save()
+    except Exception:  # only a copy: the next scan reads the files
+        pass
+
+
 def read_entry(path: Path) -> IndexEntry:
     """The entry of one transcript, read from its file (TranscriptError when it cannot be)."""
     from game.store.transcripts import read_transcript
@@ -404,5 +422,5 @@ def read_entry(path: Path) -> IndexEntry:
     return entry_for(read_transcript(path))
 
 
-__all__ = ["EndingEntry", "FolderCache", "IndexEntry", "TurnEntry", "Verdict", "entry_for",
-           "read_entry"]
+__all__ = ["EndingEntry", "FolderCache", "IndexEntry", "TurnEntry", "Verdict", "entry_for", "read_entry",
+           "remember"]
