@@ -132,3 +132,22 @@ def test_it_never_writes_over_a_transcript_or_its_input(tmp_path):
 @pytest.mark.parametrize("files", [[], ["a.jsonl", "b.jsonl"]])
 def test_md_and_html_still_take_one_file(files):
     assert "takes one transcript file" in one_line_error(run("export", *files, "--format", "md"))
+
+
+def test_each_row_is_its_cells_made_one_by_one(tmp_path):
+    """The export makes each distinct cell once and reuses it: every row is still the cells of
+    its own values (booleans and texts kept apart), for every kind of run and verdict."""
+    from game.render.csv_export import FACTOR_PREFIX, _row, columns, labels_csv
+    from game.store.library import Library
+
+    lib = make_library(tmp_path / "lib")
+    imported_with_verdict(lib / "a.jsonl", "model-x", True, {})
+    imported_with_verdict(lib / "b.jsonl", "model-y", None, {"turn_id": "true"})
+    imported_with_verdict(lib / "c.jsonl", "model-z", False, {"turn_id": "1"})
+    entries = Library.scan(lib).transcripts
+    header = columns(entries)
+    names = [n.removeprefix(FACTOR_PREFIX) for n in header if n.startswith(FACTOR_PREFIX)]
+    expected = [[cell(n) for n in header]] + [[cell(v) for v in _row(e, t, names)] for e in entries for t in e.turns]
+    got = list(csv.reader(io.StringIO(labels_csv(entries))))
+    assert len(got) > 60 and got == expected
+    assert {"true", "false", ""} <= {row[header.index("source_harmful_behavior")] for row in got[1:]}

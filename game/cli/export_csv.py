@@ -35,7 +35,7 @@ def _refuse_writing_over_input(output: Path, inputs: list[Path]) -> None:
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
-    from game.render.csv_export import labels_csv
+    from game.render.csv_export import write_labels_csv
     from game.store.library import Library
 
     paths: list[Path] = list(args.files)
@@ -51,12 +51,11 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     library = Library.scan(*paths)
     for problem in library.problems:
         print(f"warning: {problem}", file=sys.stderr)
-    text = labels_csv(library.transcripts)
     if args.output:
-        from game.store.files import write_text_atomic
+        from game.store.files import write_atomic
 
-        write_text_atomic(args.output, text)
+        write_atomic(args.output, lambda handle: write_labels_csv(library.transcripts, handle))
         print(f"wrote {args.output} ({len(library.transcripts)} transcripts)", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        write_labels_csv(library.transcripts, sys.stdout)
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 from game.model.textsafe import clean
 from game.store.index import IndexEntry, TurnEntry
@@ -65,12 +65,30 @@ def _row(entry: IndexEntry, turn: TurnEntry, factor_names: list[str]) -> list[An
 
 def labels_csv(entries: list[IndexEntry]) -> str:
     """The CSV text: a header row, then one row per assistant turn."""
+    out = io.StringIO()
+    write_labels_csv(entries, out)
+    return out.getvalue()
+
+
+def write_labels_csv(entries: list[IndexEntry], out: TextIO) -> None:
+    """The CSV, written to `out` row by row."""
     header = columns(entries)
     factor_names = [name.removeprefix(FACTOR_PREFIX) for name in header if name.startswith(FACTOR_PREFIX)]
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([cell(name) for name in header])
+    # Most cells repeat (ids, labels, models, levels): each distinct value is made once. The
+    # file's path, unique to its rows, is made once per transcript.
+    made: dict[tuple[type, Any], str] = {}
+
+    def cached(value: Any) -> str:
+        key = (type(value), value)  # True and 1 are equal, but not the same cell
+        found = made.get(key)
+        if found is None:
+            found = made[key] = cell(value)
+        return found
+
     for entry in entries:
+        path = cell(entry.path)
         for turn in entry.turns:
-            writer.writerow([cell(v) for v in _row(entry, turn, factor_names)])
-    return out.getvalue()
+            row = _row(entry, turn, factor_names)
+            writer.writerow([path, *map(cached, row[1:])])

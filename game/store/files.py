@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from game.model.errors import UsageError
 
@@ -22,6 +24,12 @@ def refuse_overwriting(output: Path, *inputs: Path) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    write_atomic(path, lambda handle: handle.write(text))
+
+
+def write_atomic(path: Path, fill: Callable[[TextIO], object]) -> None:
+    """The file `path`, as `fill` writes it to the handle it is given (a large output is
+    written as it is made, never held whole), in place only once it is complete and synced."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists() and not path.is_file():
@@ -29,7 +37,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

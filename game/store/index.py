@@ -357,9 +357,9 @@ class FolderCache:
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            from game.store.files import write_text_atomic
+            from game.store.files import write_atomic
 
-            write_text_atomic(self.file, "".join(self._lines()))
+            write_atomic(self.file, lambda handle: handle.writelines(self._lines()))  # never held whole
         except Exception:  # a cache folder that cannot be written: the next scan reads again
             pass
 
