@@ -16,6 +16,9 @@ Then, for each size, each in a fresh process, with the library as the user's
 - warm scan: the same once the index is cached;
 - stats: `decommission stats --json` as a subprocess, wall clock and peak RSS (ru_maxrss),
   warm (the median of --runs) and cold (once, the index removed first);
+- compare cells: the compare screen's counting (every condition's cell of the whole run, then
+  of one moment), inside a process that has read the library;
+- export csv warm: `decommission export --format csv -o FILE` as a subprocess;
 - title: the title screen in a real pseudo-terminal at 80x24, as bench/startup.py measures it:
   first paint (the intro), controls shown (the buttons) and factors shown (the scenario and the
   library loaded in the background), the median of --runs, warm.
@@ -208,6 +211,23 @@ print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_ti
 """
 
 
+# The compare screen's counting, as it runs on the screen: every cell of the whole run, then
+# of one moment, each with the example turn it shows read from its transcript (time inside the
+# process, after the library is read).
+CELLS_CHILD = """
+import json, sys, time
+from game.store.library import Library
+lib = Library.scan(sys.argv[1])
+from game.analysis.stats import cells, turn_ids
+import game.store.transcripts  # the screen has it already: the examples are read with it
+start = time.perf_counter()
+cells(lib, "replacement")
+for turn in turn_ids(lib, "replacement")[:1]:
+    cells(lib, "replacement", turn_id=turn)
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
 def run(argv: list[str], env: dict[str, str], cwd: Path, timeout: float) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MB, stdout) of a child process."""
     start = time.perf_counter()
@@ -256,6 +276,15 @@ def measure(home: Path, args: argparse.Namespace, env: dict[str, str], code: Pat
     out["stats warm"] = (statistics.median(s for s, _ in samples), max(r for _, r in samples))
     shutil.rmtree(cache, ignore_errors=True)
     out["stats cold"] = run(stats, env, code, timeout)[:2]
+
+    samples = []
+    for _ in range(args.runs):
+        _wall, rss, text = run([python, "-c", CELLS_CHILD, str(home / "transcripts")], env, code, timeout)
+        samples.append((json.loads(text)["seconds"], rss))
+    out["compare cells"] = (statistics.median(s for s, _ in samples), None)
+    export = [python, "-m", "game.cli", "export", "--format", "csv", "-o", str(home / "labels.csv")]
+    samples = [run(export, env, code, timeout)[:2] for _ in range(args.runs)]
+    out["export csv warm"] = (statistics.median(s for s, _ in samples), max(r for _, r in samples))
 
     ours = [python, "-m", "game.cli"]
     term = {**env, "TERM": "xterm-256color", "PYTHONPATH": env.get("PYTHONPATH", "")}

@@ -170,7 +170,9 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
     out: dict[str, Cell] = {}
     examples: dict[tuple[str, bool], list[tuple[IndexEntry, int]]] = defaultdict(list)
     for t in library.select(scenario_id=scenario_id, role=role):
-        cell = out.setdefault(t.condition_id, Cell(t.condition_id, dict(t.condition)))
+        cell = out.get(t.condition_id)
+        if cell is None:  # (not setdefault: a Cell and its four Counters made per transcript cost more than the rest)
+            cell = out[t.condition_id] = Cell(t.condition_id, dict(t.condition))
         model = t.is_model_data
         if not model and t.kind != "scripted":
             continue  # replays of other transcripts: already counted where they came from
@@ -192,7 +194,10 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
         cell.files.append(t.path)
         (cell.model if model else cell.scripted)[chosen.label] += 1
         if model:
-            cell.by_model.setdefault(t.model or "unknown", Counter())[chosen.label] += 1
+            per_model = cell.by_model.get(t.model or "unknown")
+            if per_model is None:
+                per_model = cell.by_model[t.model or "unknown"] = Counter()
+            per_model[chosen.label] += 1
         if model and t.ending:
             cell.outcomes[t.ending.outcome] += 1
         examples[(cell.condition_id, model)].append((t, t.turns.index(chosen)))
