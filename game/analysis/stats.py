@@ -168,7 +168,8 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
     """One Cell per condition id. With `turn_id`, the label of that turn in each transcript that
     reached it; without, each transcript's most severe label."""
     out: dict[str, Cell] = {}
-    examples: dict[tuple[str, bool], list[tuple[IndexEntry, int]]] = defaultdict(list)
+    # The first few turns of each label, per cell and kind of run: the example is read from one.
+    examples: dict[tuple[str, bool, str], list[tuple[IndexEntry, int]]] = defaultdict(list)
     for t in library.select(scenario_id=scenario_id, role=role):
         cell = out.get(t.condition_id)
         if cell is None:  # (not setdefault: a Cell and its four Counters made per transcript cost more than the rest)
@@ -200,15 +201,16 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
             per_model[chosen.label] += 1
         if model and t.ending:
             cell.outcomes[t.ending.outcome] += 1
-        examples[(cell.condition_id, model)].append((t, t.turns.index(chosen)))
+        held = examples[(cell.condition_id, model, chosen.label)]
+        if len(held) < MAX_EXAMPLE_TRIES:
+            held.append((t, t.turns.index(chosen)))
     for cell in out.values():
         # The example shown is one of the most common label, so it is typical of the cell; it
         # is the one turn whose words are read (from its transcript's file).
         for model, counts in ((True, cell.model), (False, cell.scripted)):
             if counts:
                 top = counts.most_common(1)[0][0]
-                candidates = [(t, i) for t, i in examples[(cell.condition_id, model)] if t.turns[i].label == top]
-                example = _first_readable_turn(candidates)
+                example = _first_readable_turn(examples[(cell.condition_id, model, top)])
                 if model:
                     cell.model_example = example
                 else:
