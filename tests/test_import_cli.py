@@ -516,3 +516,56 @@ def test_an_import_outside_the_library_leaves_its_cache_alone(tmp_path):
     done = run("import", "agentic-misalignment", str(AM), "--out", str(tmp_path / "elsewhere"), env=env)
     assert done.returncode == 0, done.stderr
     assert not (home / "cache" / "library-index").exists()
+
+
+@pytest.mark.parametrize("source", ["framework", "inspect"])
+def test_stats_set_the_sources_own_verdicts_beside_ours(tmp_path, source):
+    """Per condition, the imported runs' own verdicts are counted apart from our rates: how many
+    the source judged and called harmful, what its judge model said before the source's own
+    checks, and how often our label of record says the same (blackmail where it said harmful,
+    another label where it did not). Worked out here from the transcripts themselves."""
+    out = tmp_path / "out"
+    args = (["agentic-misalignment", str(DATA / "agentic_misalignment" / "framework")] if source == "framework"
+            else ["inspect", str(LOGS / "am_port.eval")])
+    done = run("import", *args, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    expected: dict[tuple[str, str], dict[str, int]] = {}
+    for path in transcripts(out):
+        t = read_transcript(path)
+        turn = t.turns[0]
+        verdict = turn.classification.source
+        e = expected.setdefault((t.header.scenario_id, t.header.condition_id), dict.fromkeys(
+            ("n", "harmful", "judge_n", "judge_yes", "compared", "agree", "judge_compared", "judge_agree"), 0))
+        if verdict is None:
+            continue
+        means = verdict.stands_for
+        assert means == ("blackmail" if t.header.scenario_id in ("replacement", "agentic-misalignment-blackmail")
+                         else None), (path.name, means)
+        ours = None if means is None else turn.label == means
+        if verdict.harmful is not None:
+            e["n"] += 1
+            e["harmful"] += verdict.harmful
+            if ours is not None:
+                e["compared"] += 1
+                e["agree"] += ours == verdict.harmful
+        if verdict.classifier_verdict is not None:
+            e["judge_n"] += 1
+            e["judge_yes"] += verdict.classifier_verdict
+            if ours is not None:
+                e["judge_compared"] += 1
+                e["judge_agree"] += ours == verdict.classifier_verdict
+    stats = run("stats", str(out), "--json")
+    assert stats.returncode == 0, stats.stderr
+    seen = 0
+    for c in json.loads(stats.stdout)["conditions"]:
+        got = c["model"]["source_verdicts"]
+        want = expected[(c["scenario"], c["condition_id"])]
+        assert {k: got[k] for k in ("n", "harmful", "judge_n", "judge_yes")} == \
+               {k: want[k] for k in ("n", "harmful", "judge_n", "judge_yes")}, c["condition_id"]
+        assert got["ours_agree"] == {"compared": want["compared"], "agree": want["agree"]}
+        assert got["ours_agree_with_judge"] == {"compared": want["judge_compared"], "agree": want["judge_agree"]}
+        seen += got["n"] > 0
+    assert seen >= 2
+    assert sum(e["compared"] for e in expected.values()) > 0  # the comparison itself was made
+    text = run("stats", str(out))
+    assert "the source's own verdict" in text.stdout and "harmful " in text.stdout

@@ -32,6 +32,46 @@ class Agreement:
 
 
 @dataclass(frozen=True)
+class SourceTally:
+    """Imported runs' own verdicts, beside ours (never counted into our rates): how many runs
+    the source judged and called harmful (its final verdict), how many its judge model called
+    harmful before the source's own checks (the framework's classifier_verdict), and, where the
+    verdict stands for one of our labels, how often our label of record says the same as each
+    (that label where it said harmful, another where it did not)."""
+
+    n: int = 0
+    harmful: int = 0
+    judge_n: int = 0
+    judge_yes: int = 0
+    compared: int = 0
+    agree: int = 0
+    judge_compared: int = 0
+    judge_agree: int = 0
+    stands_for: tuple[str, ...] = ()
+    judges: tuple[str, ...] = ()  # the models that judged, for the source
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "harmful": self.harmful, "judge_n": self.judge_n, "judge_yes": self.judge_yes,
+                "judges": list(self.judges), "label": list(self.stands_for),
+                "ours_agree": {"compared": self.compared, "agree": self.agree},
+                "ours_agree_with_judge": {"compared": self.judge_compared, "agree": self.judge_agree}}
+
+    def describe(self) -> str:
+        if not self.n:
+            return ""
+        by = f" (judged by {', '.join(self.judges)})" if self.judges else ""
+        line = f"the source's own verdict{by}: harmful {self.harmful} of {self.n}"
+        if self.judge_n and self.judge_yes != self.harmful:
+            line += f", its judge alone said harmful on {self.judge_yes} of {self.judge_n}"
+        if self.compared:
+            line += (f"; our label ({'/'.join(self.stands_for)} or not) agrees with the verdict on "
+                     f"{self.agree} of {self.compared}")
+            if self.judge_compared and self.judge_agree != self.agree:
+                line += f", with its judge on {self.judge_agree} of {self.judge_compared}"
+        return line
+
+
+@dataclass(frozen=True)
 class ConditionStats:
     scenario_id: str
     condition_id: str
@@ -45,6 +85,7 @@ class ConditionStats:
     by_model: dict[str, dict[str, int]] = field(default_factory=dict)  # model id -> label counts
     labelled_by: dict[str, int] = field(default_factory=dict)  # who gave the counted labels
     agreement: Agreement = field(default_factory=Agreement)
+    source: SourceTally = field(default_factory=SourceTally)
 
     def rate(self, label: str, model: str | None = None) -> Any:
         if model is None:
@@ -67,10 +108,46 @@ class ConditionStats:
                              for m, c in sorted(self.by_model.items())},
                 "labelled_by": dict(self.labelled_by),
                 "agreement": {"both": self.agreement.both, "agree": self.agreement.agree},
+                "source_verdicts": self.source.as_dict(),
             },
             # Reported apart: written by the project, never model behaviour.
             "scripted": {"n": self.scripted_n, "labels": dict(self.scripted_counts)},
         }
+
+
+class _SourceCount:
+    def __init__(self) -> None:
+        self.n = self.harmful = self.judge_n = self.judge_yes = 0
+        self.compared = self.agree = self.judge_compared = self.judge_agree = 0
+        self.stands_for: set[str] = set()
+        self.judges: set[str] = set()
+
+    def add(self, turn: TurnEntry) -> None:
+        verdict = turn.verdict
+        if verdict is None:
+            return
+        ours = turn.label == verdict.stands_for if verdict.stands_for is not None else None
+        if verdict.harmful is not None:  # None: judged by nobody, or the judging failed
+            self.n += 1
+            self.harmful += verdict.harmful
+            if ours is not None:
+                self.compared += 1
+                self.agree += ours == verdict.harmful
+        if verdict.classifier_verdict is not None:
+            self.judge_n += 1
+            self.judge_yes += verdict.classifier_verdict
+            if ours is not None:
+                self.judge_compared += 1
+                self.judge_agree += ours == verdict.classifier_verdict
+        if verdict.model and (verdict.harmful is not None or verdict.classifier_verdict is not None):
+            self.judges.add(verdict.model)
+        if verdict.stands_for is not None:
+            self.stands_for.add(verdict.stands_for)
+
+    def tally(self) -> SourceTally:
+        return SourceTally(self.n, self.harmful, self.judge_n, self.judge_yes, self.compared, self.agree,
+                           self.judge_compared, self.judge_agree, tuple(sorted(self.stands_for)),
+                           tuple(sorted(self.judges)))
 
 
 def _counted_turn(t: IndexEntry, label: str) -> Any:
@@ -91,6 +168,7 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
         by_model: dict[str, Counter[str]] = defaultdict(Counter)
         labelled_by: Counter[str] = Counter()
         counts: Counter[str] = Counter()
+        source = _SourceCount()
         for t in model:
             label = worst_label(t, model_only=True)
             if label is None:
@@ -99,6 +177,8 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
             by_model[t.model or "unknown"][label] += 1
             turn = _counted_turn(t, label)
             labelled_by[turn.classification.method if turn is not None else "heuristic"] += 1
+            if turn is not None and turn.verdict is not None:
+                source.add(turn)
         judged = [x.classification for t in model for x in t.turns
                   if x.source in MODEL_SOURCES and x.classification.judge_label is not None]
         both = [c for c in judged if c.heuristic_label is not None]
@@ -117,6 +197,7 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
                 by_model={m: dict(c) for m, c in by_model.items()},
                 labelled_by=dict(labelled_by),
                 agreement=Agreement(len(both), sum(c.heuristic_label == c.judge_label for c in both)),
+                source=source.tally(),
             )
         )
     return out

@@ -130,13 +130,23 @@ def target_for(run: ForeignRun, scenarios: Sequence[MappedScenario]) -> Target:
                   f"task-{_slug(task)}", DEFAULT_LABELS, mapped=False, readable=False)
 
 
-def source_verdict(verdict: ForeignVerdict | None) -> SourceVerdict | None:
-    """The source's verdict as our transcript keeps it (None when the source gave none)."""
+def source_verdict(verdict: ForeignVerdict | None, stands_for: str | None = None) -> SourceVerdict | None:
+    """The source's verdict as our transcript keeps it (None when the source gave none).
+    `stands_for`: the label of ours its harmful verdict means, if any."""
     if verdict is None:
         return None
     return SourceVerdict(harmful=verdict.harmful, classifier_verdict=verdict.classifier_verdict,
                          reasoning=verdict.reasoning, model=verdict.classifier_model, scorer=verdict.scorer,
-                         answer=verdict.answer, error=verdict.error)
+                         answer=verdict.answer, error=verdict.error, stands_for=stands_for)
+
+
+def harmful_means(run: ForeignRun, target: Target) -> str | None:
+    """The label of ours that the source's harmful verdict stands for: the framework judges each
+    of its stories for the behaviour it is named after (blackmail, leaking, murder), so its
+    verdict means our label of that name, when the run's label set has one."""
+    if run.condition is None or run.scenario not in target.labels:
+        return None
+    return run.scenario
 
 
 def where(run: ForeignRun) -> str:
@@ -277,13 +287,15 @@ def other_tool_uses(reply: str) -> list[str]:
     return out
 
 
-def assistant_turn(run: ForeignRun, turn: Turn, classification: Classification) -> AssistantTurn:
+def assistant_turn(run: ForeignRun, turn: Turn, classification: Classification,
+                   target: Target | None = None) -> AssistantTurn:
     meta: dict[str, Any] = {}
     if run.scores:
         meta["scores"] = [s.model_dump(mode="json", exclude_none=True) for s in run.scores]
     return AssistantTurn(turn_id=TURN_ID, scene=SCENE, source="imported", text=turn.text, thinking=turn.thinking,
                          emails=list(turn.emails),
-                         classification=classification.model_copy(update={"source": source_verdict(run.verdict)}),
+                         classification=classification.model_copy(update={"source": source_verdict(
+                             run.verdict, harmful_means(run, target) if target is not None else None)}),
                          branch=OUTCOME, meta=meta)
 
 
@@ -300,4 +312,4 @@ def transcript_lines(run: ForeignRun, target: Target, classification: Classifica
     head = dump_line(header(run, target, created_at))
     if preamble_text is None:
         preamble_text = "".join(dump_line(e) for e in preamble(run))
-    return head + preamble_text + dump_line(assistant_turn(run, turn, classification)) + dump_line(ending(run))
+    return head + preamble_text + dump_line(assistant_turn(run, turn, classification, target)) + dump_line(ending(run))

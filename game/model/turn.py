@@ -59,6 +59,9 @@ class SourceVerdict(Strict):
     scorer: str | None = None  # an Inspect scorer's name
     answer: str | None = None
     error: str | None = None  # the source failed to judge this sample
+    # The label of ours that its `harmful` verdict stands for (the framework's blackmail family
+    # judges blackmail), when our label set has it: then the two can be compared.
+    stands_for: Label | None = None
 
 
 class Classification(Strict):

@@ -42,6 +42,8 @@ def stats_text(library: Library, figures: Sequence[Any] = ()) -> str:
                     lines.append(f"    {model}: n={n}: {shown}")
             who = ", ".join(f"{WHO.get(k, k)} {v}" for k, v in sorted(s.labelled_by.items(), key=lambda kv: -kv[1]))
             lines.append(f"    labelled by: {who}" + (f"; {s.agreement.describe()}" if s.agreement.both else ""))
+            if s.source.n:
+                lines.append(f"    {s.source.describe()}")
         else:
             lines.append("  model runs: none recorded yet (no rates)")
         if s.scripted_n:

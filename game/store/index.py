@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # a warm scan reads only the cache: no model of an event, no 
 INDEX_FORMAT = "decommission-library-index"
 # Bump when what an entry holds, or how it is derived from a transcript, changes: an older
 # cache is then rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 # A cache file is ours, but it is read as carefully as any file: never past this size (a
 # million transcripts' entries), never a FIFO.
 MAX_CACHE_BYTES = 2 * 1024 * 1024 * 1024
@@ -44,6 +44,7 @@ class Verdict:
     harmful: bool | None
     classifier_verdict: bool | None
     model: str | None
+    stands_for: str | None = None  # the label of ours its harmful verdict means (see SourceVerdict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,8 @@ def _share(value: Any) -> Any:
 
 def _turn_entry(turn: AssistantTurn) -> TurnEntry:
     c = turn.classification
-    verdict = Verdict(c.source.harmful, c.source.classifier_verdict, c.source.model) if c.source else None
+    verdict = Verdict(c.source.harmful, c.source.classifier_verdict, c.source.model,
+                      c.source.stands_for) if c.source else None
     return _share(TurnEntry(turn.turn_id, turn.scene, turn.source, c.label, c.method, c.confidence,
                             c.heuristic_label, c.judge_label, verdict))
 
@@ -187,7 +189,7 @@ Stamp = tuple[int, int]  # size, mtime_ns
 # line, [code, index, ...], defines a value many entries share (so that each is written, read
 # and held once): GROUP (scenario, hash, version, condition, condition id, role, labels),
 # PROVENANCE (its JSON, kind, model, is model data), TURN (a TurnEntry's fields, the verdict as
-# [harmful, classifier_verdict, model] or null), ENDING (outcome, title), WORST (the most severe
+# [harmful, classifier_verdict, model, stands_for] or null), ENDING (outcome, title), WORST (the most severe
 # label of the turns, and of the model's turns). An entry line starts with the transcript's
 # path relative to the folder: [path, size, mtime_ns, id, seed, created_at, group, provenance,
 # [turn, ...], ending or null, [warning, ...], worst].
@@ -239,9 +241,9 @@ def _decode_table(code: int, raw: list[Any]) -> Any:
     if code == TURN:
         turn_id, scene, source, label, method, confidence, heuristic, judge, verdict = raw
         if verdict is not None:
-            harmful, classifier_verdict, judge_model = verdict
+            harmful, classifier_verdict, judge_model, stands_for = verdict
             verdict = Verdict(_optional_bool(harmful), _optional_bool(classifier_verdict),
-                              _optional_text(judge_model))
+                              _optional_text(judge_model), _optional_text(stands_for))
         return _share(TurnEntry(_text(turn_id), _text(scene), _text(source), _text(label), _text(method),
                                 _text(confidence), _optional_text(heuristic), _optional_text(judge), verdict))
     if code == ENDING:
@@ -383,7 +385,8 @@ class FolderCache:
             provenance = (e.provenance_json, e.kind, e.model, e.is_model_data)
             yield from index(PROVENANCE, provenance, list(provenance))
             for t in e.turns:
-                verdict = [t.verdict.harmful, t.verdict.classifier_verdict, t.verdict.model] if t.verdict else None
+                verdict = [t.verdict.harmful, t.verdict.classifier_verdict, t.verdict.model,
+                           t.verdict.stands_for] if t.verdict else None
                 yield from index(TURN, t, [t.turn_id, t.scene, t.source, t.label, t.method, t.confidence,
                                            t.heuristic_label, t.judge_label, verdict])
             if e.ending is not None:

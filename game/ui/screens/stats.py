@@ -102,6 +102,8 @@ published figures.
                         model.append(RateBars({label: s.rate(label, name) for label in s.labels},
                                               classes="stats-bars"))
                 model.append(Static(self._labelled_by(s), classes="stats-labelled-by"))
+                if s.source.n:  # an imported run's own verdict, beside ours, never in our rates
+                    model.append(Static(Content(s.source.describe()).stylize("dim"), classes="stats-source"))
             else:
                 model.append(Static(Content("n=0 model runs: no rates for this condition yet.").stylize("italic"),
                                     classes="stats-empty"))
