@@ -170,10 +170,12 @@ def content_text(screen) -> str:
     from textual.widgets import Static
 
     from game.ui.widgets.lines_view import LinesView
+    from game.ui.widgets.story_view import ReplayInbox
 
     parts = [str(w.render()) for w in screen.query(Static)]
     parts += [str(w.render()) for w in screen.query("ConditionCell, RateBars, Timeline")]
     parts += ["\n".join(w.text()) for w in screen.query(LinesView)]  # windows that draw their own lines
+    parts += ["\n".join(w.text()) for w in screen.query(ReplayInbox)]  # and the replay's inbox
     return "\n".join(parts)
 
 
@@ -663,15 +665,11 @@ def story_up_to(events: list, position: int, role: str, name: str) -> dict:
 
 def view_now(screen: ReplayScreen) -> dict:
     """What the replay's view shows at this moment, window by window."""
-    from game.ui.widgets.mail import LetterItem
-
     view = screen._view
     seen = {"log": view.story_log.shown_text()}
     if view.desk is not None:
-        items = [w for w in view.desk.inbox.children if isinstance(w, LetterItem) and w.display]
-        note = view.desk.inbox.note
-        left_out = int(str(note.query("Label").first().render()).split()[1].replace(",", "")) if note.display else 0
-        seen["inbox"] = ([(i.letter.sender, i.letter.subject, i.letter.time) for i in items], left_out)
+        inbox = view.desk.inbox
+        seen["inbox"] = ([(x.sender, x.subject, x.time) for x in inbox.letters], inbox.left_out)
         seen["reading"] = [(x.sender, x.subject) for x in view.desk.showing]
     else:
         for key in ("sees", "reasons", "does"):
