@@ -30,7 +30,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
-from textual.visual import Visual
 from textual.widget import Widget
 
 from game.model.events import (
@@ -374,9 +373,10 @@ class ReplayInbox(ScrollView, can_focus=True):
 
     def _line(self, content: Content, width: int, style: VisualStyle, meta: dict[str, Any] | None = None) -> Strip:
         # One line with a cell of padding each side, cut with an ellipsis, as a ListItem draws it.
+        # Its segments straight from the content: a quarter of what Visual.to_strips costs for
+        # one line (which wraps, aligns and marks every cell for selecting text; measured).
         content = Content.assemble(" ", content.truncate(max(0, width - 2), ellipsis=True), " ")
-        strips = Visual.to_strips(self, content, width, 1, style)
-        strip = (strips[0] if strips else Strip.blank(width)).crop_extend(0, width, style.rich_style)
+        strip = Strip(content.render_segments(style), content.cell_length).crop_extend(0, width, style.rich_style)
         return strip.apply_meta(meta) if meta else strip
 
     def _line_content(self, line: int) -> Content:
