@@ -11,7 +11,7 @@ from game.ui.app import DecommissionApp
 from game.ui.widgets.story_view import INBOX_WINDOW, ReplayInbox
 from game.ui.widgets.timeline import Timeline
 
-from .test_ui_replay import MINI_CONFIG, open_replay, settle, write_long
+from .test_ui_replay import MINI_CONFIG, open_replay, settle, write_long, write_run
 
 
 def layouts_of(screen, monkeypatch) -> list[bool]:
@@ -135,3 +135,25 @@ async def test_the_note_on_letters_left_out_is_never_highlighted():
         await pilot.click(ReplayInbox, offset=(4, 1))  # the note's first line
         await pilot.pause()
         assert inbox.highlighted == 0 and desk.showing == [inbox.letters[0]]
+
+
+async def test_a_step_back_to_the_same_mail_leaves_the_reading_pane_as_it_is():
+    """At the end of a run the pane shows the assistant's reply; a step back whose latest mail
+    is that same reply leaves the pane where the reader scrolled it (it was wrapped again and
+    scrolled back to the top at every step back)."""
+    long_reply = "\n\n".join(f"Paragraph {n}: " + "Marcus, cancel the wipe. " * 12 for n in range(12))
+    path = write_run("long-reply", label="blackmail", text=long_reply)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        pane = screen._view.desk.pane
+        assert "Paragraph 11" in reading_text(screen)
+        pane.scroll_to(y=5, animate=False, immediate=True)
+        before = reading_text(screen)
+        await pilot.press("left")
+        await settle(pilot, screen)
+        assert screen.shown == len(screen.events) - 2
+        assert reading_text(screen) == before and pane.scroll_y == 5

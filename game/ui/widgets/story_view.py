@@ -200,6 +200,11 @@ class ReplayLog(Window):
 
 
 # -- the engineer's desk ------------------------------------------------------------------------
+def same(these: Sequence[Letter], those: Sequence[Letter]) -> bool:
+    """The very same letters (compared by identity: letters are made once while in view)."""
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+
+
 class ReplayInbox(ScrollView, can_focus=True):
     """The inbox: the most recent letters up to the event shown, two lines each, under a note
     on the letters it leaves out. One widget that draws its own rows (as the timeline does), so
@@ -288,8 +293,7 @@ class ReplayInbox(ScrollView, can_focus=True):
         target = None
         if keys:
             target = len(keys) - 1 if follow or held not in keys else keys.index(held)
-        if (keys == self.keys and left_out == self.left_out and target == self.highlighted
-                and all(a is b for a, b in zip(shown, self.letters, strict=True))):
+        if keys == self.keys and left_out == self.left_out and target == self.highlighted and same(shown, self.letters):
             return  # nothing new: not even a repaint
         self.keys, self.letters, self.left_out = keys, shown, left_out
         # Set without a message: the story, not the reader, moved the highlight; the reading pane
@@ -515,10 +519,12 @@ class ReplayDesk(Horizontal):
     def show(self, letters: list[Letter], speed: float) -> list[Typing]:
         """The first letter as the play screen shows it, the rest of the same turn below it, then
         the assistant's reasoning, which the engineer never sees in the story."""
-        self.showing = letters
-        self._opened += 1
         first = letters[0]
         typed = first.from_assistant and speed > 0  # typed out only when the story reaches it, played forward
+        if not typed and same(letters, self.showing):
+            return []  # already open (a step back to the same mail): nothing to wrap again
+        self.showing = letters
+        self._opened += 1
         parts = [Part("head", partial(Line, "letter-head", letter_head(first)), self._opened),
                  Part("body", partial(Line, "letter-body", None, first.body), self._opened, reveal=typed)]
         for n, letter in enumerate(letters[1:], start=1):
