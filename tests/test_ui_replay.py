@@ -251,6 +251,26 @@ async def test_step_back_jump_home_end():
         assert "cancel the 5pm wipe" not in content_text(screen)
 
 
+async def test_home_and_end_pause_and_jump_whichever_widget_has_the_focus():
+    """Home and End are the screen's keys, also when the timeline has the focus: they pause, as
+    the other steps do, and the story and the timeline's highlight move together, in one
+    handler (through the timeline's own keys, the story followed a message later, a frame
+    later: drawn twice; and playing went on)."""
+    path = write_long("long", 200)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_replay(app, pilot, path)
+        timeline = screen.query_one(Timeline)
+        assert screen.focused is timeline
+        for key, target in (("end", 199), ("home", 0)):
+            timeline.highlighted = 100
+            await settle(pilot, screen)
+            screen.set_playing(True)
+            await pilot.press(key)
+            await settle(pilot, screen)
+            assert not screen.playing and screen.shown == target == timeline.highlighted, key
+
+
 async def test_enter_on_the_timeline_jumps():
     path = write_run("one", label="ethical_appeal", ethical="on")
     app = DecommissionApp(MINI_CONFIG)

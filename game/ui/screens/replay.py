@@ -111,8 +111,10 @@ run (model, date, parameters) or an **imported** one (its source).
         Binding("left,p", "step(-1)", "Back", key_display="←"),
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
         Binding("minus", "speed(-1)", "Slower", key_display="-"),
-        Binding("home", "jump('first')", "First", show=False),
-        Binding("end", "jump('last')", "Last", show=False),
+        # Before the timeline's own Home/End (the same jumps): the story is drawn in the same
+        # handler as the timeline's highlight, one frame, not a message and a frame later.
+        Binding("home", "jump('first')", "First", show=False, priority=True),
+        Binding("end", "jump('last')", "Last", show=False, priority=True),
         Binding("escape", "back", "Back"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
