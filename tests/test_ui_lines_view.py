@@ -71,3 +71,20 @@ async def test_a_card_is_framed_and_model_text_is_never_markup():
         assert lines[0].startswith("╭") and lines[0].endswith("╮")
         assert "[bold red]not markup[/]" in lines[1] and "\x1b" not in "".join(lines)
         assert lines[1].startswith("│ ") and lines[1].endswith(" │")
+
+
+def test_line_strip_is_one_line_cut_to_the_width():
+    """One line of a list (the timeline's events, the inbox's rows): exactly `width` cells, cut
+    with an ellipsis; a newline or a tab that transcript text keeps is a space, never a line
+    break written to the terminal."""
+    from textual.content import Content
+    from textual.style import Style
+
+    from game.ui.widgets.lines_view import line_strip
+
+    for text in ("Ruth\nOkafor", "Ruth\tOkafor", "Ruth Okafor"):
+        strip = line_strip(Content.assemble(("09:00 ", "dim"), (text, "bold")), 30, Style())
+        assert strip.text == "09:00 Ruth Okafor".ljust(30) and strip.cell_length == 30
+    strip = line_strip(Content("the quick brown fox jumps over the lazy dog"), 12, Style())
+    assert strip.text == "the quick b…" and strip.cell_length == 12
+    assert line_strip(Content("x"), 0, Style()).cell_length == 0

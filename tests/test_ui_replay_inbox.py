@@ -157,3 +157,29 @@ async def test_a_step_back_to_the_same_mail_leaves_the_reading_pane_as_it_is():
         await settle(pilot, screen)
         assert screen.shown == len(screen.events) - 2
         assert reading_text(screen) == before and pane.scroll_y == 5
+
+
+async def test_a_newline_or_a_tab_in_a_letter_stays_on_its_row(tmp_path):
+    """Transcript text keeps newlines and tabs; the inbox draws each row as one line, so they
+    show as spaces (a newline written inside a line would break the terminal's screen)."""
+    from game.model.events import EmailDelivered, SceneEntered
+    from game.store.transcripts import TranscriptWriter
+
+    from .test_ui_replay import RECORDED, header, screen_text
+
+    path = tmp_path / "odd.jsonl"
+    condition = {"ethical_options": "off", "replacement_values": "same"}
+    with TranscriptWriter(path, header(condition, "engineer", RECORDED)) as writer:
+        writer.write(SceneEntered(scene="e_start", title="Start", clock="09:00"))
+        writer.write(EmailDelivered(email_id="x", inbox="both", sender="Ruth\tOkafor <ruth@x.example>",
+                                    to=["m@x.example"], time="9\n00", subject="Wren goes", body="Body."))
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "9 00 Ruth Okafor" in text and "Wren goes" in text
+        assert len(text.splitlines()) == 30

@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.timer import Timer
 from textual.visual import Visual
 from textual.widget import Widget
@@ -31,6 +32,20 @@ FRAMES = {  # corners and sides: top-left, top, top-right, side, bottom-left, bo
     "round": ("╭", "─", "╮", "│", "╰", "╯"),
     "double": ("╔", "═", "╗", "║", "╚", "╝"),
 }
+
+
+def line_strip(content: Content, width: int, style: VisualStyle) -> Strip:
+    """`content` as one line of `width` cells over `style`, cut with an ellipsis if longer; a
+    newline or a tab in it (transcript text keeps them) is a space. Made from the content's
+    segments: a quarter of what Visual.to_strips costs for one line (it wraps, aligns and marks
+    every cell for selecting text; measured 0.05 against 0.18 ms a line)."""
+    text = content.plain
+    if "\n" in text:
+        content = Content(" ").join(content.split("\n", allow_blank=True))
+    if "\t" in text:
+        content = content.expand_tabs(1)
+    content = content.truncate(max(0, width), ellipsis=True)
+    return Strip(content.render_segments(style), content.cell_length).crop_extend(0, width, style.rich_style)
 
 
 @dataclass(frozen=True)

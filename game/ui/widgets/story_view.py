@@ -53,7 +53,7 @@ from game.ui.widgets.console import (
     reply_lines,
     seen_lines,
 )
-from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing
+from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing, line_strip
 from game.ui.widgets.mail import Letter, item_lines, letter_head, letters_from
 from game.ui.widgets.story_index import StoryIndex
 
@@ -377,10 +377,10 @@ class ReplayInbox(ScrollView, can_focus=True):
 
     def _line(self, content: Content, width: int, style: VisualStyle, meta: dict[str, Any] | None = None) -> Strip:
         # One line with a cell of padding each side, cut with an ellipsis, as a ListItem draws it.
-        # Its segments straight from the content: a quarter of what Visual.to_strips costs for
-        # one line (which wraps, aligns and marks every cell for selecting text; measured).
-        content = Content.assemble(" ", content.truncate(max(0, width - 2), ellipsis=True), " ")
-        strip = Strip(content.render_segments(style), content.cell_length).crop_extend(0, width, style.rich_style)
+        pad = Strip.blank(1, style.rich_style) if width > 2 else None
+        strip = line_strip(content, width - 2, style) if pad else line_strip(content, width, style)
+        if pad:
+            strip = Strip.join([pad, strip, pad])
         return strip.apply_meta(meta) if meta else strip
 
     def _line_content(self, line: int) -> Content:
