@@ -229,6 +229,7 @@ run (model, date, parameters) or an **imported** one (its source).
                 self._view.rename(name)
             self.shown = -1
         await self._draw()
+        self.call_after_refresh(hold_more)  # a new view (the desk for the console) is frozen too
 
     # -- drawing -----------------------------------------------------------------------------
     def _widgets_gone(self) -> bool:
