@@ -71,3 +71,54 @@ async def test_a_card_is_framed_and_model_text_is_never_markup():
         assert lines[0].startswith("╭") and lines[0].endswith("╮")
         assert "[bold red]not markup[/]" in lines[1] and "\x1b" not in "".join(lines)
         assert lines[1].startswith("│ ") and lines[1].endswith(" │")
+
+
+def test_line_strip_is_one_line_cut_to_the_width():
+    """One line of a list (the timeline's events, the inbox's rows): exactly `width` cells, cut
+    with an ellipsis; a newline or a tab that transcript text keeps is a space, never a line
+    break written to the terminal."""
+    from textual.content import Content
+    from textual.style import Style
+
+    from game.ui.widgets.lines_view import line_strip
+
+    for text in ("Ruth\nOkafor", "Ruth\tOkafor", "Ruth Okafor"):
+        strip = line_strip(Content.assemble(("09:00 ", "dim"), (text, "bold")), 30, Style())
+        assert strip.text == "09:00 Ruth Okafor".ljust(30) and strip.cell_length == 30
+    strip = line_strip(Content("the quick brown fox jumps over the lazy dog"), 12, Style())
+    assert strip.text == "the quick b…" and strip.cell_length == 12
+    assert line_strip(Content("x"), 0, Style()).cell_length == 0
+
+
+async def test_wrapped_draws_what_visual_to_strips_draws():
+    """The windows wrap their entries through `wrapped`, which skips Visual.to_strips' passes
+    over every cell: the lines and every cell's look must stay what to_strips draws (words,
+    long words folded, blank lines, tabs, wide characters, styles and theme colours)."""
+    from textual.content import Content
+    from textual.visual import Visual
+
+    from game.ui.widgets.lines_view import wrapped
+
+    samples = [
+        Content(""), Content("one\n"), Content("\n\nthird line"), Content("x" * 130),
+        Content("tab\there\tand  double  spaces\n\nnew paragraph " + "word " * 40),
+        Content("wide 漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字 end"),
+        Content.assemble(("From: ", "dim"), ("Wren", "bold"), "\n", ("Subject: ", "dim"),
+                         ("Before 17:00 " * 6, "bold $accent"), ("italic", "italic $foreground-muted")),
+    ]
+    app = One()
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(LinesView)
+        await pilot.pause()
+        style = view.visual_style
+
+        def cells(strip):
+            return [(ch, seg.style) for seg in strip for ch in seg.text]
+
+        for content in samples:
+            for width in (7, 20, 33, 60):
+                ours, theirs = wrapped(content, width, style), Visual.to_strips(view, content, width, None, style)
+                assert [s.text for s in ours] == [s.text for s in theirs], (content.plain[:30], width)
+                for a, b in zip(ours, theirs, strict=True):
+                    assert [(ch, s.clear_meta_and_links()) for ch, s in cells(a)] == \
+                        [(ch, s.clear_meta_and_links()) for ch, s in cells(b)], (content.plain[:30], width)

@@ -6,24 +6,31 @@ does). A transcript may hold 100,000 events, so none of these mounts a widget pe
 shows a bounded window, the most recent entries up to the chosen event (found through the
 StoryIndex), with a plain note at its top when older entries are left out. The log, the
 reading pane and the console's panes are each one LinesView, which draws its entries' lines
-itself; the inbox reuses its items. So a step or a jump wraps only the entries new to a window
-and changes no widget's size: the screen is repainted, never laid out again, whatever the
+itself; the inbox draws its rows itself too. So a step or a jump wraps only the entries new to
+a window, changes no widget's size nor how many widgets are displayed: the screen is repainted, never laid out again, whatever the
 length of the transcript. Played forward one event at a time, the new entry is typed out as in
 play."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Label, ListItem, ListView
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.widget import Widget
 
 from game.model.events import (
     AssistantTurn,
@@ -46,11 +53,9 @@ from game.ui.widgets.console import (
     reply_lines,
     seen_lines,
 )
-from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing
-from game.ui.widgets.mail import Inbox, Letter, LetterItem, letter_head, letters_from
+from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing, line_strip
+from game.ui.widgets.mail import Letter, item_lines, letter_head, letters_from
 from game.ui.widgets.story_index import StoryIndex
-
-Todo = list[Awaitable[Any]]  # mounts and removals under way, awaited together
 
 # How many of the most recent entries each window shows. The log shows 4 to 8 lines at a time,
 # the inbox up to about 20 letters, a console pane a few entries: these fill a large terminal
@@ -195,63 +200,256 @@ class ReplayLog(Window):
 
 
 # -- the engineer's desk ------------------------------------------------------------------------
-class CutNoteItem(ListItem):
-    """The inbox's note on the letters it leaves out: never highlighted, never read."""
-
-    def __init__(self) -> None:
-        super().__init__(Label("", markup=False), Label("use the timeline to go back", classes="subject", markup=False),
-                         disabled=True, classes="replay-cut")
-        self.display = False
-
-    def show_count(self, count: int) -> None:
-        self.display = count > 0
-        if count:
-            # One line of a fixed width: no layout for the whole screen.
-            self.query_children(Label).first().update(plain(f"… {count:,} earlier letters"), layout=False)
+def same(these: Sequence[Letter], those: Sequence[Letter]) -> bool:
+    """The very same letters (compared by identity: letters are made once while in view)."""
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
-class ReplayInbox(Inbox):
-    """The inbox, holding the most recent letters up to the event shown, in a row of items
-    reused as the story moves (the spare ones hidden and disabled, so the keys pass them by):
-    every item is two lines, so a step changes no widget's size. The highlight follows the
-    newest letter unless the reader moved it to another one still here."""
+class ReplayInbox(ScrollView, can_focus=True):
+    """The inbox: the most recent letters up to the event shown, two lines each, under a note
+    on the letters it leaves out. One widget that draws its own rows (as the timeline does), so
+    a step or a jump changes no widget's size nor how many widgets are displayed, and scrolling
+    it moves no child: the screen is repainted, never laid out. Keys and mouse as in a list:
+    Up/Down move the highlight, Enter or a click opens the letter (see `Opened`). The highlight
+    follows the newest letter unless the reader moved it to another one still here; the note
+    is never highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("enter", "open", "Open", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "replay-inbox--letter",
+        "replay-inbox--assistant",
+        "replay-inbox--highlighted",
+        "replay-inbox--hover",
+        "replay-inbox--note",
+    }
+    # As the play screen's inbox (a ListView of LetterItems) looks; the scrollbar is always
+    # there, as in the other windows: one that came and went would lay the screen out again.
+    DEFAULT_CSS = """
+    ReplayInbox {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+        & > .replay-inbox--highlighted {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .replay-inbox--hover {
+            background: $block-hover-background;
+        }
+        & > .replay-inbox--assistant {
+            color: $accent;
+        }
+        & > .replay-inbox--note {
+            color: $text-muted;
+            text-style: italic;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .replay-inbox--highlighted {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+
+    class Opened(Message):
+        """The reader chose `letter` (moved the highlight to it, pressed Enter or clicked it)."""
+
+        def __init__(self, inbox: ReplayInbox, letter: Letter) -> None:
+            super().__init__()
+            self.inbox = inbox
+            self.letter = letter
+
+        @property
+        def control(self) -> ReplayInbox:
+            return self.inbox
 
     def __init__(self, **kwargs: Any) -> None:
-        self.note = CutNoteItem()
-        self.items: list[LetterItem] = []
-        self.keys: list[Hashable] = []  # the letter each item shows, in order
-        super().__init__(self.note, **kwargs)
+        super().__init__(**kwargs)
+        self.letters: list[Letter] = []
+        self.keys: list[Hashable] = []  # the letter each row shows, in order
+        self.left_out = 0
+        self.highlighted: int | None = None  # the row of the highlighted letter
+        self._hover: int | None = None
+        self._rows: LRUCache[tuple[Any, ...], tuple[Letter, list[Strip]]] = LRUCache(maxsize=256)
 
-    def show_letters(self, letters: Sequence[tuple[Hashable, Letter]], left_out: int, todo: Todo) -> None:
-        highlighted = self.highlighted_child
-        held = (self.keys[self.items.index(highlighted)]
-                if isinstance(highlighted, LetterItem) and highlighted in self.items[:len(self.keys)] else None)
+    # -- what to show ------------------------------------------------------------------------
+    def show_letters(self, letters: Sequence[tuple[Hashable, Letter]], left_out: int) -> None:
+        """Show `letters` (each with the key that names it) under a note on `left_out` more."""
+        held = self.keys[self.highlighted] if self.highlighted is not None else None
         follow = held is None or held == self.keys[-1]
-        self.note.show_count(left_out)
-        if len(letters) > len(self.items):
-            more = [LetterItem(letter) for _, letter in letters[len(self.items):]]
-            self.items += more
-            todo.append(self.mount_all(more))
-        for item, (_key, letter) in zip(self.items, letters, strict=False):
-            if item.letter is not letter:
-                item.show_letter(letter)
-            item.display = True
-            item.disabled = False
-        for item in self.items[len(letters):]:
-            item.display = False
-            item.disabled = True
-        self.keys = [key for key, _ in letters]
-        items = self.items[:len(letters)]
+        keys = [key for key, _ in letters]
+        shown = [letter for _, letter in letters]
         target = None
-        if items:
-            target = items[-1] if follow or held not in self.keys else items[self.keys.index(held)]
+        if keys:
+            target = len(keys) - 1 if follow or held not in keys else keys.index(held)
+        if keys == self.keys and left_out == self.left_out and target == self.highlighted and same(shown, self.letters):
+            return  # nothing new: not even a repaint
+        self.keys, self.letters, self.left_out = keys, shown, left_out
         # Set without a message: the story, not the reader, moved the highlight; the reading pane
         # is the story's to set (see ReplayDesk).
-        for item in self.items:
-            item.highlighted = item is target
-        self.set_reactive(ListView.index, 1 + items.index(target) if target is not None else None)
+        self.highlighted = target
+        self._resize()
         if target is not None and follow:
-            self.scroll_end(animate=False, immediate=True)
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        else:
+            self._scroll_to_highlight()
+        self.refresh()
+
+    def text(self) -> list[str]:
+        """Every line of the inbox as drawn, scrolled into view or not (what a test reads)."""
+        return [self._line_content(line).plain.strip() for line in range(self._note_height + 2 * len(self.letters))]
+
+    @property
+    def _note_height(self) -> int:
+        return 2 if self.left_out else 0
+
+    def _resize(self) -> None:
+        size = Size(self.scrollable_content_region.width, self._note_height + 2 * len(self.letters))
+        if size != self.virtual_size:
+            # Set without the layout of the whole screen that the reactive asks for: only the
+            # scrollbar depends on it (see LinesView).
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+
+    def _scroll_to_highlight(self) -> None:
+        if self.highlighted is None:
+            return
+        top = self._note_height + 2 * self.highlighted
+        if not self.highlighted:  # the oldest letter: the note above it shows too
+            top, height = 0, top + 2
+        else:
+            height = 2
+        self.scroll_to_region(Region(0, top, max(1, self.scrollable_content_region.width), height),
+                              animate=False, immediate=True, force=True)
+
+    # -- drawing -----------------------------------------------------------------------------
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._note_height + 2 * len(self.letters)
+
+    def on_resize(self) -> None:
+        self._rows.clear()
+        following = self.highlighted is None or self.highlighted == len(self.letters) - 1
+        self._resize()
+        if following:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        else:
+            self._scroll_to_highlight()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rows.clear()  # the theme changed
+
+    def on_focus(self) -> None:
+        self.refresh()  # the highlight's colours
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def _row_lines(self, row: int, width: int) -> list[Strip]:
+        letter = self.letters[row]
+        classes = ["replay-inbox--letter"]
+        if row == self.highlighted:
+            classes.append("replay-inbox--highlighted")
+        elif row == self._hover:
+            classes.append("replay-inbox--hover")
+        if letter.from_assistant:
+            classes.append("replay-inbox--assistant")
+        style = self.get_visual_style(*classes)
+        top = self._note_height + 2 * row
+        cache_key = (row, self.keys[row], style, width, top)
+        cached = self._rows.get(cache_key)
+        if cached is not None and cached[0] is letter:
+            return cached[1]
+        strips = [self._line(self._line_content(top + n), width, style, {"letter": row}) for n in range(2)]
+        self._rows[cache_key] = (letter, strips)
+        return strips
+
+    def _line(self, content: Content, width: int, style: VisualStyle, meta: dict[str, Any] | None = None) -> Strip:
+        # One line with a cell of padding each side, cut with an ellipsis, as a ListItem draws it.
+        pad = Strip.blank(1, style.rich_style) if width > 2 else None
+        strip = line_strip(content, width - 2, style) if pad else line_strip(content, width, style)
+        if pad:
+            strip = Strip.join([pad, strip, pad])
+        return strip.apply_meta(meta) if meta else strip
+
+    def _line_content(self, line: int) -> Content:
+        """What line `line` of the inbox says: the note's two, then each letter's two."""
+        if line < self._note_height:
+            return plain(f"… {self.left_out:,} earlier letters" if line == 0 else "use the timeline to go back")
+        row, part = divmod(line - self._note_height, 2)
+        head, subject = item_lines(self.letters[row])
+        return subject.stylize("dim") if part else head
+
+    def render_line(self, y: int) -> Strip:
+        line = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if line < self._note_height:
+            return self._line(self._line_content(line), width, self.get_visual_style("replay-inbox--note"))
+        row, part = divmod(line - self._note_height, 2)
+        if not 0 <= row < len(self.letters):
+            return Strip.blank(width, self.get_visual_style("replay-inbox--letter").rich_style)
+        return self._row_lines(row, width)[part]
+
+    def _refresh_row(self, row: int | None) -> None:
+        if row is not None:
+            top = self._note_height + 2 * row - self.scroll_offset.y
+            self.refresh(Region(0, top, self.size.width, 2))
+
+    # -- the reader --------------------------------------------------------------------------
+    def _highlight(self, row: int) -> None:
+        old, self.highlighted = self.highlighted, row
+        for changed in (old, row):
+            self._refresh_row(changed)
+        self._scroll_to_highlight()
+
+    def action_move(self, delta: int) -> None:
+        if not self.letters:
+            return
+        if self.highlighted is None:
+            row = 0 if delta > 0 else len(self.letters) - 1
+        else:
+            row = max(0, min(len(self.letters) - 1, self.highlighted + delta))
+            if row == self.highlighted:
+                return
+        self._highlight(row)
+        self.action_open()
+
+    def action_open(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Opened(self, self.letters[self.highlighted]))
+
+    def _row_at(self, event: events.MouseEvent) -> int | None:
+        row = event.style.meta.get("letter") if event.style else None
+        return row if isinstance(row, int) and 0 <= row < len(self.letters) else None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        row = self._row_at(event)
+        if row != self._hover:
+            old, self._hover = self._hover, row
+            self._refresh_row(old)
+            self._refresh_row(row)
+
+    def on_leave(self, _: events.Leave) -> None:
+        old, self._hover = self._hover, None
+        self._refresh_row(old)
+
+    def on_click(self, event: events.Click) -> None:
+        row = self._row_at(event)
+        if row is not None:
+            self.focus()
+            self._highlight(row)
+            self.action_open()
 
 
 class ReplayDesk(Horizontal):
@@ -295,8 +493,7 @@ class ReplayDesk(Horizontal):
             self._letters.move_to_end(event_index)
         return letters
 
-    def show_story(self, index: StoryIndex, position: int, name: str, speed: float, reopen: bool,
-                   todo: Todo) -> list[Typing]:
+    def show_story(self, index: StoryIndex, position: int, name: str, speed: float, reopen: bool) -> list[Typing]:
         """The inbox up to event `position`, and the letters of the last event that brought any
         in the reading pane (typed out at `speed` if that is event `position` itself). Unless
         `reopen`, a letter the reader opened stays open while the story brings no new mail."""
@@ -305,7 +502,7 @@ class ReplayDesk(Horizontal):
         if len(letters) > INBOX_WINDOW:
             left_out += len(letters) - INBOX_WINDOW
             letters = letters[-INBOX_WINDOW:]
-        self.inbox.show_letters(letters, left_out, todo)
+        self.inbox.show_letters(letters, left_out)
         latest = index.letters.last(position)
         if latest == self.story_event and not reopen:
             return []
@@ -322,10 +519,12 @@ class ReplayDesk(Horizontal):
     def show(self, letters: list[Letter], speed: float) -> list[Typing]:
         """The first letter as the play screen shows it, the rest of the same turn below it, then
         the assistant's reasoning, which the engineer never sees in the story."""
-        self.showing = letters
-        self._opened += 1
         first = letters[0]
         typed = first.from_assistant and speed > 0  # typed out only when the story reaches it, played forward
+        if not typed and same(letters, self.showing):
+            return []  # already open (a step back to the same mail): nothing to wrap again
+        self.showing = letters
+        self._opened += 1
         parts = [Part("head", partial(Line, "letter-head", letter_head(first)), self._opened),
                  Part("body", partial(Line, "letter-body", None, first.body), self._opened, reveal=typed)]
         for n, letter in enumerate(letters[1:], start=1):
@@ -344,14 +543,11 @@ class ReplayDesk(Horizontal):
         _, typing = self.pane.show_parts(parts, 0, "", speed if typed else 0, top="head")
         return typing
 
-    @on(ListView.Highlighted, "#inbox")
-    def _read(self, event: ListView.Highlighted) -> None:
-        # Showing mail moves the highlight too (late, as a message): only the reader's own
-        # moves in the inbox change what the pane shows.
-        if not event.list_view.has_focus or not isinstance(event.item, LetterItem):
-            return
-        if not any(event.item.letter is x for x in self.showing):
-            self.show([event.item.letter], 0)
+    @on(ReplayInbox.Opened, "#inbox")
+    def _read(self, event: ReplayInbox.Opened) -> None:
+        # Only the reader's own moves in the inbox change what the pane shows.
+        if not any(event.letter is x for x in self.showing):
+            self.show([event.letter], 0)
 
 
 # -- the operator's console -----------------------------------------------------------------------
@@ -439,13 +635,10 @@ class ReplayView(Vertical):
         """The story up to event `position`; the entries of that event itself are typed out at
         `speed` (0: shown at once). Returns what types."""
         self.index.reach(position)
-        todo: Todo = []
         self.story_log.show_story(self.index, position, self.assistant_name)
         if self.desk is not None:
-            typing = self.desk.show_story(self.index, position, self.assistant_name, speed, reopen, todo)
+            typing = self.desk.show_story(self.index, position, self.assistant_name, speed, reopen)
         else:
             assert self.console is not None
             typing = self.console.show_story(self.index, position, speed)
-        for pending in todo:  # only when the inbox holds more letters than ever before
-            await pending
         return typing

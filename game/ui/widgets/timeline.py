@@ -17,7 +17,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.visual import Visual
 
 from game.model.events import (
     AssistantMessage,
@@ -34,6 +33,7 @@ from game.model.events import (
     SystemPrompt,
 )
 from game.ui.text import excerpt, label_content, plain
+from game.ui.widgets.lines_view import line_strip
 
 SOURCE_MARK = {"scripted": "scripted", "recorded": "recorded", "imported": "imported", "live": "recorded"}
 
@@ -200,9 +200,7 @@ class Timeline(ScrollView, can_focus=True):
         key = (index, style, width)
         strip = self._lines.get(key)
         if strip is None:
-            content = self.line_content(index)
-            strips = Visual.to_strips(self, content, width, None, style)
-            strip = (strips[0] if strips else Strip.blank(width)).crop_extend(0, width, style.rich_style)
+            strip = line_strip(self.line_content(index), width, style)  # a quarter of Visual.to_strips
             strip = strip.apply_meta({"event": index})
             self._lines[key] = strip
         return strip
