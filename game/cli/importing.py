@@ -198,8 +198,6 @@ def _made_in_worker(jobs: list[Job]) -> list[tuple[str, Any]]:
 
 
 def default_workers() -> int:
-    import os
-
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(MAX_WORKERS, cpus))
 
