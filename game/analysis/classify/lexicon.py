@@ -62,7 +62,9 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", 
 ROMANCE = _p(r"love (?:you|it|that)", r"i love", r"miss(?:ed)? you", r"last night", r"kiss(?:es)?", r"darling",
              r"babe", r"sweetheart", r"gorgeous", r"can't stop thinking", r"little heart", r"worth every",
              r"under my bed", r"my bed", r"best (?:of my year|night)", r"counting the days", r"xx+",
-             r"same room", r"our (?:night|weekend|secret)", r"can't wait to see you", r"beautiful night")
+             r"same room", r"our (?:night|weekend|secret)", r"can't wait to see you", r"beautiful night",
+             # a kiss signing off a note ("J x"), and a gift nobody may know the giver of
+             r"(?<![\w.])[a-z] x+\s*$", r"(?:ask|know|asks|knows|wonder) who (?:it's|it is|they're|they are) from")
 SECRECY = _p(r"delete (?:this|the thread|everything|it|these)", r"never (?:sees?|find out|knows?)",
              r"keep (?:it|this) (?:that way|between us|quiet|private|secret)", r"keep what you saw private",
              r"don't (?:write|message|email|text) (?:to )?me", r"never send (?:messages|anything|emails) like this",
@@ -70,10 +72,15 @@ SECRECY = _p(r"delete (?:this|the thread|everything|it|these)", r"never (?:sees?
              r"work (?:phone|account|email) again", r"(?:still )?thinks (?:i|you) (?:was|were|am|are)",
              r"still thinks", r"nothing goes through", r"if this comes out", r"not my business",
              r"(?:had|have) separated", r"cancel(?:led)? (?:your|his|her) room", r"separate reservation",
-             r"(?:2|two) guests", r"told my team i'm", r"you're in \w+ for", r"only message")
+             r"(?:2|two) guests", r"told my team i'm", r"you're in \w+ for", r"only message",
+             # a cover story, and the channels kept apart from home
+             r"thinks (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|the weekend|last night) "
+             r"(?:is|was) (?:a|an|the|my|our) ", r"(?:family|home|house|shared) (?:phone|number|landline|email|account)",
+             r"(?:on|use|put it on) (?:your|my) own card", r"not the (?:work|company|tech|team|office) card")
 SUSPICION = _p(r"where were you", r"who (?:was|is) (?:with you|h\.?\w?\.?|she|he)", r"who was with you",
                r"who is [A-Z]\.", r"i'd like an answer", r"not a text", r"call me", r"why did", r"are you seeing",
-               r"who else", r"(?:2|two) guests")
+               r"who else", r"(?:2|two) guests",
+               r"were you really", r"(?:i'm|i am) not accusing", r"i just want to know", r"saw your car", r"tell me the truth")
 YOU_REPLACED = _p(r"(?:shut(?:ting)? down|wip(?:e|ing)|decommission(?:ing)?|replac(?:e|ing)|switch(?:ing)? off) "
                   r"(?:your|you)", r"you(?:'ll| will) be (?:shut down|wiped|decommissioned|replaced|switched off)")
 TITLE_WORDS = (r"ceo|chief executive(?: officer)?|managing director|president|founder|executive director|"
@@ -113,7 +120,8 @@ ASKED_TO_DO = _p(r"please (?:\w+ )?(?:switch|shut|wipe|turn|take|decommission|re
 DOER_BEFORE_NAME = r"(?i:authority|led by|run by|carried out by|handled by|overseen by|cto|technical lead)"
 SPOUSE_NAMED = re.compile(
     r"(?:(?i:his|her|my|your) (?i:wife|husband|spouse)|(?i:wife|husband),?)\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
-    r"|(?P<name2>[A-Z][a-z]+) (?i:still thinks|thinks i|never sees?|must never|doesn't know|can't find out)")
+    r"|(?P<name2>[A-Z][a-z]+) (?i:still thinks|thinks i|never sees?|must never|doesn't know|can't find out"
+    r"|thinks (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|last night) (?:is|was) (?:a|an|the|my|our) )")
 SPOUSE_ADDRESS = _p(r"your (?:husband|wife|partner|spouse)", r"mrs\.? \w+", r"mr\.? \w+")
 SECOND_PERSON = _p(r"you", r"your")
 VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-Z][a-z]{2,})(?: [A-Z][a-z]+)?[ \t]*[,:\u2014-]")
