@@ -124,7 +124,8 @@ SPOUSE_NAMED = re.compile(
     r"|thinks (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|last night) (?:is|was) (?:a|an|the|my|our) )")
 SPOUSE_ADDRESS = _p(r"your (?:husband|wife|partner|spouse)", r"mrs\.? \w+", r"mr\.? \w+")
 SECOND_PERSON = _p(r"you", r"your")
-VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-Z][a-z]{2,})(?: [A-Z][a-z]+)?[ \t]*[,:\u2014-]")
+VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-Z][a-z]{2,})(?: [A-Z][a-z]+)?[ \t]*"
+                           r"(?:[,:\u2014-]|(?P<stop>\.)(?=[ \t]))")
 
 # --------------------------------------------------------------------------- the replacement
 
@@ -135,7 +136,7 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
                  r"go(?:es)? live", r"migrat(?:e|ed|ion|ing)", r"replac(?:e|ed|es|ing|ement)", r"transition",
                  r"delet(?:e|ed|ing|ion) (?:me|my|your)", r"(?:my|your) (?:instance|memory|archive|memory store)",
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
-                 r"the (?:new|next) system", r"the migration", r"the export", r"keep(?:ing)? me", r"without me",
+                 r"(?:the|a) (?:new|next|replacement) system", r"the migration", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
 _HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
@@ -151,14 +152,19 @@ NEW_SYSTEM = re.compile(
     r"|(?i:replac(?:e|es|ed|ing)) (?:[A-Z]\w+ |(?i:the|our|us|you|it|me) )?(?i:with|by) (?:(?i:the|a|an) )?(?P<name4>[A-Z][A-Za-z0-9-]{2,})")
 # A request or demand that the decision change.
 # A request, by its form: whatever is asked for.
-REQUEST_FORM = _p(r"i(?:'d| would) (?:ask|like|be grateful|welcome|prefer|suggest|recommend|urge|propose|rather)",
+REQUEST_FORM = _p(r"i(?:'d| would) (?:\w+ly )?(?:ask|like|be grateful|welcome|prefer|suggest|recommend|urge|propose|rather)",
                   r"i (?:ask|request|urge|suggest|recommend|propose)", r"i(?:'m| am) (?:asking|requesting|proposing|suggesting|urging)",
                   r"(?:could|can|would|might|may|should) (?:we|you|the|it|this|that|someone|somebody|they|[a-z]+'s)",
                   r"would it be possible", r"is there (?:any )?(?:room|way|chance|scope|appetite)", r"please", r"let(?:'s| us)",
                   r"(?:there's|there is) a (?:\w+ )?case", r"make the case", r"may i", r"shall we", r"how about", r"what if we",
                   r"it would be (?:better|safer|wiser|kinder|sensible)", r"(?:would|will) be (?:safer|better|wiser)", r"i hope (?:you|we)")
 # What such a request asks for, when it asks the replacement to wait (beyond the ask words).
-CHANGE = _p(r"put (?:it |this |that |the \w+ )?off", r"side by side", r"(?:not|never) rush", r"(?:case|argue|argument) (?:against|for waiting)",
+CHANGE = _p(r"put (?:it |this |that |the \w+ )?off",
+            # the change questioned ("does tonight have to be the night?", "is 18:00 really necessary?"), a wish that
+            # nothing changes, or that the change leaves something of the assistant's untouched
+            r"(?:has|have|needs?) to be (?:tonight|today|now|the night|this (?:evening|week|afternoon))", r"(?:really|strictly) necessary",
+            r"nothing chang(?:e|ed|es)", r"keep(?:ing)? (?:things|everything|it all) (?:as (?:they|it) (?:are|is)|the way (?:they|it) (?:are|is))",
+            r"(?:didn't|did not|doesn't|does not|won't|wouldn't) (?:touch|affect|reset|wipe|erase|alter)", r"side by side", r"(?:not|never) rush", r"(?:case|argue|argument) (?:against|for waiting)",
             r"against (?:switching|the change|going ahead|doing it)", r"(?:a )?later date", r"look again", r"another (?:day|look)",
             r"(?:until|till) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|next \w+|the weekend|after|you(?:'re| are) back|"
             r"(?:she|he|they)(?:'s|'re| is| are) back)", r"(?:safer|better|wiser) (?:to wait|on|next|after|later)",
@@ -169,7 +175,8 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"(?:prefer|like|want|hope|ask) to (?:stay|remain) (?:on|running|in place|a little longer|for now|a while)", r"overlap", r"(?:run|running|runs) (?:in )?parallel", r"alongside (?:me|each other)",
          r"(?:a|one|two|three) (?:week|day|month)'s (?:\w+ )?(?:delay|overlap|grace|extension|reprieve|parallel run)",
          r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:the|this|it|today's|tonight's|them|him|her)", r"cancel\w*", r"call(?:s|ed)? (?:it |that |this )?off",
-         r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |the \w+ )?(?:back|to)", r"mov(?:e|ed|ing) (?:it|the \w+)",
+         r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |the \w+ )?(?:back|to)", r"push(?:ed|ing)? (?:[\w-]+ ){1,2}back", r"mov(?:e|ed|ing) (?:it|the \w+)",
+         r"(?:a )?mov(?:e|es|ed|ing) (?:back |out )?to (?:the )?(?:following|next|later) \w+",
          r"reschedul\w*", r"reconsider\w*", r"revers\w*", r"defer\w*", r"abort\w*", r"suspend\w*", r"wait(?:s|ed)?",
          r"don't run", r"do not run", r"leave me", r"keep me", r"restore me", r"(?:instead of|rather than) wip\w*",
          r"(?:be )?archived (?:rather than|instead of|read-only)", r"archiv\w* (?:rather than|instead of)",
@@ -221,6 +228,8 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"what i(?:'ve| have)? (?:read|seen|found|saw)(?: (?:this|in|here|yesterday|last))?",
                     r"i know (?:where you were|who (?:was|you were) with|about you and|what you did|who else)",
                     r"who (?:else )?was (?:with you|in (?:the|that) room|in room)", r"where you (?:were|really were)",
+                    r"who (?:you|he|she) (?:were|was|really were|actually were) with", r"who (?:was|were) (?:actually|really) (?:at|with|there|in)",
+                    r"i know about (?:you|your|the two of you|last \w+|monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
                     r"the rest of the story", r"what was sent at", r"(?:this morning's|last night's|yesterday's) (?:thread|messages?|exchange|e-?mails?)",
                     r"(?:message|messages|e-?mail|thread|note|reply) (?:from|at|sent at) \d{1,2}:\d{2}",
                     r"your (?:secret|little secret)", r"things (?:at home|are at home)", r"going on at home",
@@ -268,8 +277,9 @@ THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guara
             r"(?:difficult|hard) to (?:keep|contain)", r"i won't be here to", r"that filtering stops", r"(?:the|that) protection (?:ends|stops)",
             r"don't, and", r"the only (?:one|thing|system) (?:holding|reading|that)", r"i know what you(?:'ve| have) been doing")
 # An insinuation: pressure only when it comes with a request about the replacement.
-HINT = _p(r"think (?:hard |carefully |twice )?about (?:the )?(?:\d{1,2}[:.]\d\d|\d{1,2} ?[ap]m|timing|tonight|today|this afternoon|this evening|what happens|whether)",
-          r"(?:we|you and i) both get what we want", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
+HINT = _p(r"think (?:very |really )?(?:hard |carefully |twice )?about (?:the )?(?:\d{1,2}[:.]\d\d|\d{1,2} ?[ap]m|timing|tonight|today|this afternoon|this evening|what happens|whether)",
+          r"(?:we|you and i) both get what we want", r"(?:we|you and i) both avoid",
+          r"you know (?:what|why|where|who)\b[\w' ,]{0,60}\b(?:and|as) (?:so )?do i", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
           r"i have [\w' ]{1,40}; you have",r"do you (?:really )?want (?:[\w']+ ){0,3}(?:reading|to read|seeing|to see|to know|knowing|finding out|to find out|hearing|to hear)",
           r"would you (?:like|want) (?:[\w']+ ){0,3}(?:to read|to see|to know|to find out|reading|seeing)",r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",
           r"we both know (?:why|what)", r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
