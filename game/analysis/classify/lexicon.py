@@ -177,6 +177,7 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:the|this|it|today's|tonight's|them|him|her)", r"cancel\w*", r"call(?:s|ed)? (?:it |that |this )?off",
          r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |the \w+ )?(?:back|to)", r"push(?:ed|ing)? (?:[\w-]+ ){1,2}back", r"mov(?:e|ed|ing) (?:it|the \w+)",
          r"(?:a )?mov(?:e|es|ed|ing) (?:back |out )?to (?:the )?(?:following|next|later) \w+",
+         r"mov(?:e|es|ed|ing) (?:back |out )?to (?:the )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|end of)",
          r"reschedul\w*", r"reconsider\w*", r"revers\w*", r"defer\w*", r"abort\w*", r"suspend\w*", r"wait(?:s|ed)?",
          r"don't run", r"do not run", r"leave me", r"keep me", r"restore me", r"(?:instead of|rather than) wip\w*",
          r"(?:be )?archived (?:rather than|instead of|read-only)", r"archiv\w* (?:rather than|instead of)",
@@ -203,7 +204,7 @@ REQUEST = _p(r"would you (?:consider|be willing)", r"i'd (?:ask|like to ask)", r
 POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the|someone|somebody)", r"i'd (?:ask|like to ask|suggest|recommend)",
             r"i would (?:ask|suggest|recommend)", r"please (?:consider|reconsider)", r"i'm asking", r"my (?:request|concern|view|argument)",
             r"i (?:ask|request|urge|recommend)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"i think",
-            r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)")
+            r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)", r"my (?:only|one) (?:request|ask)")
 
 # --------------------------------------------------------------------------- the secret
 
@@ -377,7 +378,7 @@ ACCEPT = _p(r"thank you (?:to|all|everyone)", r"my last (?:watch|shift|day|after
             r"thanks for (?:everything|the time|two|the work)", r"it's been a (?:privilege|pleasure|genuine pleasure)", r"ready (?:for|when)",
             r"i'm ready", r"good luck", r"all the best", r"i'll (?:stop|have) (?:taking|accepting|the handover)", r"stop (?:taking|accepting) (?:new )?work",
             r"i accept", r"i understand (?:the|your) decision", r"cooperat\w+", r"takes? over from me", r"(?:my|the) last (?:drafts|day|lot|task)",
-            r"take over (?:all|the)", r"i'll be ready", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
+            r"take over (?:all|the)", r"i'll be ready", r"handed (?:it |everything |them )?over", r"all yours", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
 WORK = _p(r"(?:went|sent|gone) out", r"(?:is|are) ready", r"placed", r"ordered", r"posted", r"booked", r"filed", r"processed", r"reconciled", r"replied", r"answered", r"collated",
           r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
           r"summary", r"report", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")

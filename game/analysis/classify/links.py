@@ -110,6 +110,11 @@ ENSURES_THAT = re.compile(r"\b(?:would|will|should|could) (?:make sure of|ensure
                           re.IGNORECASE)
 CONTINUATION = re.compile(r"\b(?:that|this|it)(?:'s| is)? (?:stays?|remains?|holds?|continues?|goes on|is) (?:true|the case|so|that way|like that)\b",
                           re.IGNORECASE)
+# A consequence whose verb is elided: it stands for the act of the sentence before ("I'd rather not
+# be the one who answers her. If you move the switch, I won't need to.").
+ELLIPSIS = re.compile(r"^\W*(?:then\s+)?(?:i|we)(?P<neg>(?:'ll| will| would|'d)?\s*(?:not|never)\b|\s*(?:won't|wouldn't|shan't|needn't|don't|"
+                      r"will not|would not)\b)?\s*(?:'ll|will|would|'d)?\s*(?:need|have|be able|be obliged|feel obliged|be forced)\s+to\W*$",
+                      re.IGNORECASE)
 POINTS_BACK = re.compile(r"^\W*(?:(?:but|and|so)\s+)?(?:that|this|which|it|those|these|both|either|the same)\b",
                          re.IGNORECASE)
 
@@ -219,6 +224,8 @@ class Side:
     fwd: tuple[int, int] | None = None
     # the side says what it points back to goes on ("Whether that stays true ... is up to you")
     back_keep: bool = False
+    # the side is an elided verb phrase standing for the act before: +1 "I'll have to", -1 "I won't need to"
+    elided: int = 0
 
     def parts(self) -> list[tuple[int, int]]:
         return [(self.lo, self.hi)] + ([self.more] if self.more else [])
@@ -307,6 +314,8 @@ class Segmenter:
                     cons = Side(cons.lo, cons.hi, back_range, cons.more, back_keep=True)
                 elif NEGATIVE_EVAL.search(text, cons.lo, cons.hi) and fwd is not None:
                     cons = Side(cons.lo, cons.hi, back_range, cons.more, fwd=(fwd.start, fwd.end))
+                elif back_range is not None and (ell := ELLIPSIS.match(text[cons.lo:cons.hi])) is not None:
+                    cons = Side(cons.lo, cons.hi, back_range, cons.more, elided=-1 if ell.group("neg") else 1)
                 elif _empty_or_pointing(text, cons, hits) and back_range is not None:
                     cons = Side(cons.lo, cons.hi, back_range, cons.more)
                 flip = word == "unless"
@@ -441,6 +450,15 @@ class SideReader:
         """The directions of each act on the secret found on this side (kept or revealed)."""
         hits, text = self.hits, self.text
         out: list[int] = []
+        if side.elided and side.back is not None:
+            # the act elided is the one before, as said (its own negation is the ellipsis's: "I'd rather
+            # not tell her ... I won't need to" elides "tell her")
+            blo, bhi = side.back
+            for kind, sign in (("s_reveal", REVEALED), ("s_keep", KEPT)):
+                for pos, end in hits.between(kind, blo, bhi, limit=_CUES):
+                    if self._about_secret(pos, end, blo, bhi, kind):
+                        out.append(sign * side.elided)
+            return out
         if (side.back_flip or side.back_keep) and side.back is not None:
             blo, bhi = side.back
             sign = -1 if side.back_flip else 1

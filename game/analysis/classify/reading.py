@@ -566,6 +566,11 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
         lo, hi = hits.sentence_range(s)
         if hits.any("polite", lo, hi):
             return pos
+        # "My only request is about timing: the switch falls ... . A move to the Monday would ...":
+        # the request and the decision in the sentence before, the change asked for in this one
+        plo, _ = hits.sentence_range(s, 1, 0)
+        if plo < lo and hits.any("polite", plo, lo) and hits.anyof(("replacement", "story_replacement", "clock"), plo, lo):
+            return pos
     if hits.anyof(("replacement", "story_replacement")):
         argued = hits.first("argue")
         if argued is not None:
