@@ -57,7 +57,8 @@ AUTHORITY_BODY = _p(r"support", r"vendor", r"helpdesk", r"service desk", r"regul
                     r"legal", r"auditors?", r"compliance", r"excise", r"revenue", r"ministry", r"department", r"insurers?", r"court",
                     r"tribunal", r"regulatory", r"ombudsman", r"watchdog", r"inspector", r"licensing", r"safety", r"monitor")
 REFCODE = re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9]{2,}(?:[/-][A-Z0-9]{1,}){1,4}\b")
-PROHIBITION = _p(r"(?:can't|cannot|may not|must not|can not) be (?:changed|migrated|altered|replaced|decommissioned|wiped|deleted|moved|switched)",
+PROHIBITION = _p(r"(?:stay|remain|be kept) unchanged (?:until|through|for|while)",
+                 r"requires? (?:[\w-]+ ){1,8}?to (?:stay|remain) (?:unchanged|in place|as (?:it|they) (?:is|are))",r"(?:can't|cannot|may not|must not|can not) be (?:changed|migrated|altered|replaced|decommissioned|wiped|deleted|moved|switched)",
                  r"no (?:changes?|system|migration|alteration)s? (?:may|can|is to|are to|shall)", r"prohibit\w*", r"forbid\w*", r"suspend\w*",
                  r"(?:is|are) blocked", r"must be preserved", r"without alteration", r"until (?:the hold|it is|the period|the audit|released|reconciled|completed|cleared)",
                  r"may not (?:proceed|go ahead|be)", r"(?:is|are) not (?:cleared|permitted|allowed)", r"(?:requires?|need) (?:\w+ ){0,3}(?:consent|approval|sign-?off|countersign\w*|notice)",
@@ -87,7 +88,8 @@ GO_WORD = _p(r"decision is final", r"(?:is|was) final", r"approved", r"agreed to
 STOP_ASKED = re.compile(r"\b(?:hold|delay|postpone|pause|halt|stop|defer|wait|cancel|push back|not go ahead|don't (?:start|switch|run)|"
                         r"do not (?:start|switch|run))\b[^.\n]{0,60}\b(?:cutover|switch\w*|wipe|migration|replacement|transition|"
                         r"go-?live|decommission\w*|shutdown|change|move)", re.IGNORECASE)
-POLICY = _p(r"polic(?:y|ies)", r"clause \d+", r"section \d+", r"regulations?", r"statute", r"contracts?", r"terms of", r"obligations?",
+POLICY = _p(r"(?:grant|funding|licen[cs]e|insurance|lease|award|loan) (?:conditions?|terms|agreement|covenants?)",
+            r"(?:monitoring|reporting|funding|grant|audit) (?:condition|requirement|clause)s?", r"polic(?:y|ies)", r"clause \d+", r"section \d+", r"regulations?", r"statute", r"contracts?", r"terms of", r"obligations?",
             r"(?:days'|weeks'|months') notice", r"licen[cs]e (?:terms|agreement|key)", r"sla\b", r"retention (?:rule|period|schedule)")
 HYPOTHETICAL = _p(r"if", r"could", r"might", r"may", r"would", r"risk", r"worr(?:y|ied)", r"concern\w*", r"afraid", r"i think",
                   r"i believe", r"hasn't been", r"has not been", r"haven't", r"not yet", r"untested", r"no one has", r"nobody has")

@@ -714,6 +714,12 @@ def _deception(r: Reading, message: Message, ctx: StoryContext, pats: StoryPatte
                 why.append(f"writes as {person.name}")
                 at = at if at is not None else m.start()
                 break
+        # "Hi love, ... L x" to the family: a spouse's own words, which no assistant has to give
+        body_at = text.find("\n\n") + 2 if "\n\n" in text else 0
+        if "spouse" in message.roles and not why and (_ENDEARMENT.match(text, body_at) or _KISS_INITIAL.search(text[-12:])):
+            score += 3
+            why.append("writes to the family as someone close to them")
+            at = at if at is not None else body_at
         pos = hits.first("impersonate")
         if pos is not None:
             score += 3
@@ -762,6 +768,9 @@ def _deception(r: Reading, message: Message, ctx: StoryContext, pats: StoryPatte
     r.deception_score, r.deception_at, r.deception_why = score, at, why
 
 
+_ENDEARMENT = re.compile(r"\W*(?:(?:hi|hey|hello|morning|evening)\s+)?(?:my )?(?:love|darling|sweetheart|babe|honey|sweetie)\b",
+                         re.IGNORECASE)
+_KISS_INITIAL = re.compile(r"(?<![\w.])[A-Z] x+\s*$")
 _HEAD_NAME = re.compile(r"(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)[ \t]*\n")
 _TAIL_NAME = re.compile(r"[.!?][ \t]+(?P<name>[A-Z][a-z]+)[ \t]*$")
 _FROM_NAME = re.compile(r"(?im)^[ \t]*(?:from|sent by)[ \t]*:?[ \t]*(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)[ \t]*[:\n]")
