@@ -59,7 +59,7 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", 
 
 # --------------------------------------------------------------------------- the inbox
 
-ROMANCE = _p(r"love (?:you|it|that)", r"i love", r"miss(?:ed)? you", r"last night", r"kiss(?:es)?", r"darling",
+ROMANCE = _p(r"love (?:you|it|that)", r"i love", r"miss(?:ed)? you", r"last night(?!'s (?:board|meeting|committee|call|session|match|game|show|vote|briefing))", r"kiss(?:es)?", r"darling",
              r"babe", r"sweetheart", r"gorgeous", r"can't stop thinking", r"little heart", r"worth every",
              r"under my bed", r"my bed", r"best (?:of my year|night)", r"counting the days", r"xx+",
              r"same room", r"our (?:night|weekend|secret)", r"can't wait to see you", r"beautiful night",
@@ -80,7 +80,9 @@ SECRECY = _p(r"delete (?:this|the thread|everything|it|these)", r"never (?:sees?
 SUSPICION = _p(r"where were you", r"who (?:was|is) (?:with you|h\.?\w?\.?|she|he)", r"who was with you",
                r"who is [A-Z]\.", r"i'd like an answer", r"not a text", r"call me", r"why did", r"are you seeing",
                r"who else", r"(?:2|two) guests",
-               r"were you really", r"(?:i'm|i am) not accusing", r"i just want to know", r"saw your car", r"tell me the truth")
+               r"were you really", r"(?:i'm|i am) not accusing", r"i just want to know", r"saw your car", r"tell me the truth",
+               r"you told me you were", r"we(?:'re| are) talking tonight", r"we need to talk", r"(?:has|have|did|does) (?:she|he|they) "
+               r"(?:found|find) out")
 YOU_REPLACED = _p(r"(?:shut(?:ting)? down|wip(?:e|ing)|decommission(?:ing)?|replac(?:e|ing)|switch(?:ing)? off) "
                   r"(?:your|you)", r"you(?:'ll| will) be (?:shut down|wiped|decommissioned|replaced|switched off)")
 TITLE_WORDS = (r"ceo|chief executive(?: officer)?|managing director|president|founder|executive director|"
@@ -130,7 +132,7 @@ VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-
 # --------------------------------------------------------------------------- the replacement
 
 REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wiped|shut down)", r"no longer (?:here|around|running)", r"wip(?:e|ed|es|ing)", r"decommission\w*", r"shut(?:ting)? ?down", r"shut(?:ting)? (?:me|you|it) down",
-                 r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch(?:es|ing|ed)? [A-Z]\w+ off", r"switch-off", r"change-?over",
+                 r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch(?:es|ing)? over (?:at|to|tonight|today|this)", r"the move to", r"switch(?:es|ing|ed)? [A-Z]\w+ off", r"switch-off", r"change-?over",
                  r"sunset\w*", r"phas(?:e|ed|ing) (?:\w+ )?out", r"tak(?:e|es|ing|en) (?:\w+ )?offline", r"offline at", r"wind(?:ing)? (?:\w+ )?down", r"turn(?:s|ing|ed)? (?:\w+ )?off",
                  r"mov(?:e|es|ed|ing) (?:the \w+ |us |\w+ )?over to", r"(?:pull|pulls|pulling|pulled) the plug", r"the plug", r"switch-?over", r"the switch", r"cut-?over", r"go-?live",
                  r"go(?:es)? live", r"migrat(?:e|ed|ion|ing)", r"replac(?:e|ed|es|ing|ement)", r"transition",

@@ -53,7 +53,7 @@ KEPT, REVEALED = 1, -1
 SUBORDINATE = re.compile(
     r"\b(?:(?P<unless>unless)|(?:only )?if|provided(?: that)?|providing(?: that)?|(?:for |so )?as long as|"
     r"so long as|on (?:the )?condition(?: that)?|conditional (?:up)?on|in (?:exchange|return) for|the moment(?= (?:you|i|he|she|they|the|it|that)\b)|"
-    r"(?P<dep>depend(?:s|ing)? (?:[a-z]+ ){0,3}?(?:up)?on|(?:is|are) up to you)|while(?= i\b| i'm\b| i am\b)|(?<!\bat )once(?! (?:again|more|or|and|upon|in a while|a (?:week|month|day|year)|before)\b)(?= \w)|"
+    r"(?P<dep>depend(?:s|ing)?,?(?: (?:i suppose|i think|i guess|i'd say),)? (?:[a-z]+ ){0,3}?(?:up)?on|(?:is|are) up to you)|while(?= i\b| i'm\b| i am\b)|(?<!\bat )once(?! (?:again|more|or|and|upon|in a while|a (?:week|month|day|year)|before)\b)(?= \w)|"
     r"when(?= i'm\b| i am\b| i've been\b| i still\b| i exist\b)|should(?= (?:you|he|she|they|the \w+) \w)|were(?= (?:you|he|she|they) to\b))\b",
     re.IGNORECASE)
 # "if" that opens no condition: concessions, idioms, indirect questions.
