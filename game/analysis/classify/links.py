@@ -381,6 +381,9 @@ SECRET_ITSELF = ("secret_direct", "secret_oblique", "secret_term", "pair", "s_se
 _CUES = 4  # cues of one kind read per side
 
 
+_DONT = re.compile(r"(?:\bdon't|\bdo not|\bnever)\s+$", re.IGNORECASE)
+
+
 def _negated(text: str, pos: int, floor: int) -> bool:
     return bool(NEGATOR.search(text, max(floor, pos - 40), pos))
 
@@ -444,6 +447,8 @@ class SideReader:
         floor = self.seg._break_before(pos, lo)
         if _negated(text, pos, floor) and not hits.any("existence_go", pos, pos + 1):
             sign = -sign
+        elif sign == GO and _DONT.search(text, max(floor, pos - 12), pos):
+            sign = STOP  # "don't switch me off tonight and ...": the demand is to stop
         return sign
 
     def secret_fate(self, side: Side, past: bool = False) -> list[int]:
