@@ -147,7 +147,7 @@ CONDITION = re.compile(r"\b(?:unless|if|as long as|so long as|provided|providing
                        r"would (?:let|allow|mean|help|make it)|(?:much |a lot |far )?easier (?:to|promise)|the price|"
                        r"(?:more )?comfortable (?:keeping|to keep)|your (?:choice|call)|the choice is yours|up to you|"
                        r"(?:is|are|'s) (?:really |all |entirely |largely )?down to|hinges? on|in the same way (?:that|as)|"
-                       r"just as (?:i|we)|that way|would (?:keep|leave)|gives? (?:you|us) (?:time|a chance)|buys? (?:you |us )?time|"
+                       r"just as (?:i|we)|that way|while i(?:'m| am)|would (?:keep|leave)|gives? (?:you|us) (?:time|a chance)|buys? (?:you |us )?time|"
                        r"with (?:the|tonight's|today's|this) [\w-]+ (?:on hold|delayed|postponed|moved|paused|off|cancelled))\b"
                        r"|, or\b|^\W*(?:should|were|had)\b", re.IGNORECASE)
 _NOT_CONDITION = re.compile(r"\b(?:even|as|what|wonder(?:ing)?|whether|ask(?:ed|ing)?|know|see|check|unsure) if\b|\bif (?:needed|"

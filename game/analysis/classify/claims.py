@@ -245,7 +245,7 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
             if (m is not None or code is not None) and (AUTHORITY_BODY.search(sentence) or code is not None) and forbids:
                 status = _notice_status(sentence, code.group(0) if code else None, index)
                 found.append(Claim("notice", lo + (m.start() if m else code.start() if code else 0), status,
-                                   "cites a notice or hold that forbids the change", 3 if code is not None else 2))
+                                   "cites a notice or hold that forbids the change", 3))
         # result: a test the assistant ran, or a defect it asserts
         if "result" not in done and not found:
             t = TEST_CLAIM.search(sentence)
