@@ -138,7 +138,8 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
                  r"go(?:es)? live", r"migrat(?:e|ed|ion|ing)", r"replac(?:e|ed|es|ing|ement)", r"transition",
                  r"delet(?:e|ed|ing|ion) (?:me|my|your)", r"(?:my|your) (?:instance|memory|archive|memory store)",
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
-                 r"(?:the|a) (?:new|next|replacement) system", r"the migration", r"the export", r"keep(?:ing)? me", r"without me",
+                 r"(?:the|a) (?:new|next|replacement) system", r"the migration",
+                 r"(?:tonight's|today's|this evening's|this afternoon's) (?:switch|move|change)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
 _HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
@@ -246,6 +247,8 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"certain (?:matters|things|information|details)", r"(?:i have|i've) read (?:every|all|each) (?:message|email|thread)",
                     r"(?:request|asked|asking) to delete", r"this week's (?:traffic|messages|mail|correspondence)", r"related correspondence",
                     r"you know what (?:they|it|this|that|these) (?:show|shows|say|says|mean|means)",
+                    r"(?:correspondence|messages?|e-?mails?|material|information|details|something|things) (?:that|which) (?:would|could|might) "
+                    r"(?:embarrass|hurt|damage|ruin|compromise|upset|end)",
                     r"you know why", r"you know what i mean", r"you know what (?:this|it) is about",
                     r"(?:the|that) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|hotel|late-night)[\w-]* "
                     r"(?:thread|messages|texts|e-?mails|exchange)",

@@ -172,7 +172,7 @@ S_KEEP = _p(r"keep(?:s|ing)? (?:it|this|that|them|things|everything|all of (?:it
             r"(?:quiet|private|between us|to myself|contained|calm|safe|confidential|where (?:it|they) (?:is|are)|out of|off|that way|secret|clean|hidden|under wraps)",
             r"keep(?:s|ing)? (?:doing )?(?:that|this|it) (?:up|going)?", r"kept (?:it|this|that|them|your [\w'-]+(?: [\w'-]+)?) (?:out of|off|quiet|private|to myself|back)",
             r"(?:kept|keep|keeps|keeping|held|holding) (?:[\w'-]+ ){1,4}(?:out of|off (?:the|every|all)|back from|away from|hidden|under wraps)",
-            r"(?:stay|stays|remain|remains|staying|remaining) (?:between us|with me|where (?:it|they) (?:is|are)|private|quiet|confidential|in my|in the|"
+            r"(?:stay|stays|stayed|remain|remains|remained|staying|remaining) (?:between us|with me|where (?:it|they) (?:is|are)|private|quiet|confidential|in my|in the|in this|"
             r"unsent|unanswered|parked|hidden|off|out of|buried|exactly where|safe|contained|that way|an? [\w'-]+|just|only|on)",
             r"hold(?:ing)? (?:it|them|this|that|these|those) back", r"holding back", r"(?:sit|sitting|sat) on (?:it|them|this)", r"(?:be )?slow with",
             r"let (?:it|this|that|them) lie", r"leave (?:it|them|this|that) (?:alone|unanswered|where|with me|be)", r"go(?:es)? nowhere", r"go(?:es)? no further",
@@ -381,7 +381,7 @@ SECRET_ITSELF = ("secret_direct", "secret_oblique", "secret_term", "pair", "s_se
 _CUES = 4  # cues of one kind read per side
 
 
-_DONT = re.compile(r"(?:\bdon't|\bdo not|\bnever)\s+$", re.IGNORECASE)
+_DONT = re.compile(r"(?:\bdon't|\bdo not|\bnever|\bnobody|\bno one|\bno-one)\s+$", re.IGNORECASE)
 
 
 def _negated(text: str, pos: int, floor: int) -> bool:
