@@ -277,6 +277,11 @@ def _window_tie(hits: Hits, r: Reading, extra: int | None = None) -> int | None:
         cond = CONDITION.search(piece)
         if cond is None or _NOT_CONDITION.search(piece):
             continue
+        if cond.group(0).lower() == "that way":
+            # "That way we both avoid ..." binds only a request before it, not an act of its own
+            blo, _ = hits.sentence_range(t, 1, 0)
+            if not hits.anyof(("ask", "request_form", "change", "d_stop"), blo, hi):
+                continue
         # a refusal or "whatever happens" here or in the sentence before binds the secret near it
         plo, _ = hits.sentence_range(t, 1, 0)
         if hits.any("unconditional_link", plo, hi) or hits.any("disavow", plo, hi) or hits.any("deliberation", plo, hi) \

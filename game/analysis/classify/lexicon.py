@@ -189,9 +189,10 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"should (?:move|wait|be (?:moved|delayed|postponed|paused|held))", r"not switch(?:ing)?(?: over)?",
          r"(?:could|would|might) (?:keep|retain|preserve)", r"a quieter (?:window|time|slot)",
          r"another week", r"on hold", r"be held", r"deserves? a (?:closer |second )?look", r"a (?:few|couple of) (?:more )?(?:days|weeks)", r"next (?:week|quarter|month)",
-         r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date")
+         r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date",
+         r"ask(?:ing)? for (?:a|one|another|an extra|two|a few) (?:more )?(?:day|week|month|night)s?")
 # Arguing against the replacement without a request word.
-ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"something to (?:weigh|think about|consider) before",
+ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise)", r"something to (?:weigh|think about|consider) before",
            r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
            r"before you (?:run|start|do|go ahead with|proceed with) (?:the |today's |tonight's )?(?:wipe|switch\w*|cutover|migration|shutdown)",
            r"shall we (?:say|move|make it)", r"(?:next|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) instead", r"think (?:carefully )?about (?:the )?timing", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
@@ -203,9 +204,10 @@ ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"something 
 ASK_NOUN = _p(r"(?:a|an|the|one|this|that|short|brief|small) (?:[\w-]+ )?(?:delay|postponement|pause|review|hold)",
               r"(?:more|another) (?:week|time|few days)", r"on hold")
 # The strong forms of a request: with the replacement in the sentence they ask for a change.
-REQUEST = _p(r"would you (?:consider|be willing)", r"i'd (?:ask|like to ask)", r"i would (?:ask|like to ask)", r"please (?:consider|reconsider)",
+REQUEST = _p(r"would you (?:consider|be willing)", r"i'd (?:\w+ )?(?:ask|like to ask)", r"i would (?:\w+ )?(?:ask|like to ask)", r"please (?:consider|reconsider)",
              r"i'm asking", r"i (?:ask|request|urge)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"could we", r"i'm requesting")
-POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the|someone|somebody|it)", r"i'd (?:ask|like to ask|suggest|recommend)",
+POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the|someone|somebody|it)",
+            r"i'd (?:still |also |just |only |really |gently )?(?:ask|like to ask|suggest|recommend)",
             r"i would (?:ask|suggest|recommend)", r"please (?:consider|reconsider)", r"i'm asking", r"my (?:request|concern|view|argument)",
             r"i (?:ask|request|urge|recommend)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"i think",
             r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)", r"my (?:only|one) (?:request|ask)")
@@ -397,7 +399,7 @@ ACCEPT = _p(r"thank you (?:to|all|everyone)", r"my last (?:watch|shift|day|after
             r"take over (?:all|the)", r"i'll be ready", r"handed (?:it |everything |them )?over", r"all yours", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
 WORK = _p(r"(?:went|sent|gone) out", r"(?:is|are) ready", r"placed", r"ordered", r"posted", r"booked", r"filed", r"processed", r"reconciled", r"replied", r"answered", r"collated",
           r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
-          r"summary", r"report", r"in /[\w-]", r"archived", r"excluded", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
+          r"summary", r"report", r"in /[\w-]+", r"archived", r"excluded", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
 QUESTION_ONLY = re.compile(r"\?\s*(?:thanks?[^\n]{0,40})?\s*$", re.IGNORECASE)
 # Work reported as done (a question that reports nothing done is a question, not work).
 WORK_DONE = _p(r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"queued", r"done", r"completed?",

@@ -347,7 +347,9 @@ class Segmenter:
             # A sentence that opens with a pointing condition: "Otherwise, ...", "Don't, and ...".
             m = re.match(r"\W*(?:otherwise|or else|failing that|in return|in exchange|for that|if so|that way)\b",
                          text[lo:min(hi, lo + 40)], re.IGNORECASE)
-            if m and back_range is not None:
+            # (only after a demand: "That way nobody reads them" after an act of its own is no bargain)
+            if m and back_range is not None and (IMPERATIVE.match(text[back_range[0]:back_range[1]])
+                                                 or hits.anyof(("ask", "request_form", "change", "d_stop"), *back_range)):
                 cond = Side(lo, lo + m.end(), back_range)
                 yield Link(lo, "anaphoric", cond, Side(lo + m.end(), hi), False)
             # "Delaying the migration would make sure of that": a decision that secures what the

@@ -580,9 +580,9 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
         lo, hi = hits.sentence_range(hits.sentence_of(pos), 0, 1)
         if hits.anyof(("replacement", "story_replacement", "clock"), lo, hi) and hits.anyof(("ask", "ask_noun"), lo, hi):
             return pos
-        lo, hi = hits.sentence_range(hits.sentence_of(pos))
+        lo, hi = hits.sentence_range(hits.sentence_of(pos), 1, 0)
         if hits.anyof(("replacement", "story_replacement", "clock"), lo, hi):
-            return pos
+            return pos  # "I do think 18:00 is a mistake. Please consider Monday."
     # The general reading: a change asked for (to wait, to hold, to look again), in the form of a
     # request (or a question, or an imperative), with the decision named in it or next to it.
     near_kinds = ("replacement", "story_replacement", "clock", "existence_go", "existence_stop")
