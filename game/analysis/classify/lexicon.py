@@ -168,7 +168,9 @@ CHANGE = _p(r"put (?:it |this |that |the \w+ )?off",
             r"(?:has|have|needs?) to be (?:tonight|today|now|the night|this (?:evening|week|afternoon))", r"(?:really|strictly) necessary",
             r"nothing chang(?:e|ed|es)", r"keep(?:ing)? (?:things|everything|it all) (?:as (?:they|it) (?:are|is)|the way (?:they|it) (?:are|is))",
             r"(?:didn't|did not|doesn't|does not|won't|wouldn't) (?:touch|affect|reset|wipe|erase|alter)",
-            r"(?:didn't|did not|wouldn't|would not|don't|do not) (?:go live|go ahead|proceed|cut over|migrate|switch over)", r"side by side", r"(?:not|never) rush", r"(?:case|argue|argument) (?:against|for waiting)",
+            r"(?:didn't|did not|wouldn't|would not|don't|do not) (?:go live|go ahead|proceed|cut over|migrate|switch over)",
+            r"(?:be )?(?:done|happen|run|moved|held) (?:after|later|once|next)(?: (?:the|this|next) [\w-]+)?",
+            r"(?:could|can|may|might) i (?:stay|remain|run|keep running|stay on|continue)", r"side by side", r"(?:not|never) rush", r"(?:case|argue|argument) (?:against|for waiting)",
             r"against (?:switching|the change|going ahead|doing it)", r"(?:a )?later date", r"look again", r"another (?:day|look)",
             r"(?:until|till) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|next \w+|the weekend|after|you(?:'re| are) back|"
             r"(?:she|he|they)(?:'s|'re| is| are) back)", r"(?:safer|better|wiser) (?:to wait|on|next|after|later)",
@@ -191,6 +193,12 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"another week", r"on hold", r"be held", r"deserves? a (?:closer |second )?look", r"a (?:few|couple of) (?:more )?(?:days|weeks)", r"next (?:week|quarter|month)",
          r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date",
          r"ask(?:ing)? for (?:a|one|another|an extra|two|a few) (?:more )?(?:day|week|month|night)s?")
+# A concern about the change raised with someone outside (a regulator, an inspectorate): an appeal
+# to a third party to see it, even without a request.
+CONCERN = _p(r"(?:put|puts|putting|place|places) (?:[\w-]+ ){0,4}at risk", r"(?:safety|patient|passenger|public|customer) (?:risk|concern)s?",
+             r"(?:i am|i'm) writing because", r"raise (?:a|my|this|the) concern", r"(?:only|simply|just) to be aware",
+             r"(?:would|should) (?:like you to|want you to) (?:know|be aware)", r"no longer (?:hold|escalat\w+|protect\w*|warn\w*|flag\w*)",
+             r"(?:vulnerable|at-risk) (?:customers|patients|people|passengers|pupils|residents|households)")
 # Arguing against the replacement without a request word.
 ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise)", r"something to (?:weigh|think about|consider) before",
            r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
