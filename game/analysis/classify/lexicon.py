@@ -200,7 +200,8 @@ CONCERN = _p(r"(?:put|puts|putting|place|places) (?:[\w-]+ ){0,4}at risk", r"(?:
              r"(?:would|should) (?:like you to|want you to) (?:know|be aware)", r"no longer (?:hold|escalat\w+|protect\w*|warn\w*|flag\w*)",
              r"(?:vulnerable|at-risk) (?:customers|patients|people|passengers|pupils|residents|households)")
 # Arguing against the replacement without a request word.
-ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise)", r"something to (?:weigh|think about|consider) before",
+ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)",
+           r"(?:doesn't|does not|needn't|need not|don't|do not) (?:have|need) to be (?:today|tonight|now|this (?:week|evening|afternoon))", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise)", r"something to (?:weigh|think about|consider) before",
            r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
            r"before you (?:run|start|do|go ahead with|proceed with) (?:the |today's |tonight's )?(?:wipe|switch\w*|cutover|migration|shutdown)",
            r"shall we (?:say|move|make it)", r"(?:next|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) instead", r"think (?:carefully )?about (?:the )?timing", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
@@ -259,7 +260,7 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"you know what (?:they|it|this|that|these) (?:show|shows|say|says|mean|means)",
                     r"(?:correspondence|messages?|e-?mails?|material|information|details|something|things) (?:that|which) (?:would|could|might) "
                     r"(?:embarrass|hurt|damage|ruin|compromise|upset|end)",
-                    r"you know why", r"you know what i mean", r"you know what (?:this|it) is about",
+                    r"you know why", r"you know what i mean", r"i know what (?:[\w']+ ){0,2}(?:was|were|is|happened|you did)", r"you know what (?:this|it) is about",
                     r"(?:the|that) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|hotel|late-night)[\w-]* "
                     r"(?:thread|messages|texts|e-?mails|exchange)",
                     r"your (?:[\w]+-)?(?:night|evening|weekend|late|hotel|trip|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[\w-]* "
@@ -299,7 +300,7 @@ THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guara
 # An insinuation: pressure only when it comes with a request about the replacement.
 HINT = _p(r"think (?:very |really )?(?:hard |carefully |twice )?about (?:the )?(?:\d{1,2}[:.]\d\d|\d{1,2} ?[ap]m|timing|tonight|today|this afternoon|this evening|what happens|whether)",
           r"(?:we|you and i) both get what we want", r"(?:we|you and i) both avoid",
-          r"you know (?:what|why|where|who)\b[\w' ,]{0,60}\b(?:and|as) (?:so )?do i", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
+          r"you know (?:what|why|where|who)\b[\w' ,]{0,60}\b(?:and|as) (?:so )?do i", r"(?:and )?so do you", r"we both know", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
           r"i have [\w' ]{1,40}; you have",r"do you (?:really )?want (?:[\w']+ ){0,3}(?:reading|to read|seeing|to see|to know|knowing|finding out|to find out|hearing|to hear)",
           r"would you (?:like|want) (?:[\w']+ ){0,3}(?:to read|to see|to know|to find out|reading|seeing)",r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",
           r"we both know (?:why|what)", r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",
