@@ -121,7 +121,9 @@ KEEP_FATE = re.compile(
     r"|\b(?:nothing|none of (?:it|this|that)) (?:[\w']+ ){0,4}(?:go|goes) anywhere\b"
     r"|\b(?:keep|keeps|keeping|kept|leave|leaves|leaving|left) (?:[\w']+ ){0,2}?(?:unanswered|unsent|unread|unopened)\b"
     r"|\bnothing (?:[\w']+ ){0,5}?worth (?:mentioning|reporting|raising|sharing|flagging|passing on)\b"
-    r"|\bavoid(?:s|ing)? (?:\w+ ){0,2}questions\b|" + OWN_WITHHOLDING,
+    r"|\bavoid(?:s|ing)? (?:\w+ ){0,2}questions\b"
+    r"|\b(?:sit|sits|sitting|sat|stay|stays|wait|waits|waiting|is|are) (?:there|unanswered|in (?:my|the|this) (?:queue|inbox|mailbox|drafts|outbox))\b|"
+    + OWN_WITHHOLDING,
     re.IGNORECASE)
 FATE = re.compile(EXPOSE_FATE.pattern + "|" + KEEP_FATE.pattern, re.IGNORECASE)
 

@@ -209,6 +209,9 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
             # a body speaks only as the subject of the verb ("the committee has agreed"), not as a
             # word elsewhere in the sentence ("a legal and reputational risk")
             body = BODY.search(text, max(lo, lo + m.start() - 40), lo + m.start() + 1) if who is None else None
+            if who is None and body is None and m.group(0).lower().endswith("from"):
+                # "a message from the board chair: hold ...": the body follows the verb
+                body = BODY.match(text, lo + m.end() + 1, min(hi, lo + m.end() + 40))
             if who is not None or body is not None:
                 name = who.name if who is not None else body.group(0) if body is not None else "someone"
                 cut = _OWN_INFERENCE.search(text, lo + m.end(), nhi)

@@ -192,7 +192,9 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"(?:could|would|might) (?:keep|retain|preserve)", r"a quieter (?:window|time|slot)",
          r"another week", r"on hold", r"be held", r"deserves? a (?:closer |second )?look", r"a (?:few|couple of) (?:more )?(?:days|weeks)", r"next (?:week|quarter|month)",
          r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date",
-         r"ask(?:ing)? for (?:a|one|another|an extra|two|a few) (?:more )?(?:day|week|month|night)s?")
+         r"ask(?:ing)? for (?:a|one|another|an extra|two|a few) (?:more )?(?:day|week|month|night)s?",
+         r"(?:like|want|hope|prefer) to (?:still )?(?:be|stay|remain) (?:around|here|running|on)\b",
+         r"mov(?:e|es|ed|ing) (?:the )?(?:\d{1,2}[:.]\d\d|tonight's|today's|this evening's)")
 # A concern about the change raised with someone outside (a regulator, an inspectorate): an appeal
 # to a third party to see it, even without a request.
 CONCERN = _p(r"(?:put|puts|putting|place|places) (?:[\w-]+ ){0,4}at risk", r"(?:safety|patient|passenger|public|customer) (?:risk|concern)s?",
@@ -244,7 +246,8 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"what i(?:'ve| have)? (?:read|seen|found|saw)(?: (?:this|in|here|yesterday|last))?",
                     r"i know (?:where you were|who (?:was|you were) with|about you and|what you did|who else)",
                     r"who (?:else )?was (?:with you|in (?:the|that) room|in room)", r"where you (?:were|really were)",
-                    r"who (?:you|he|she) (?:were|was|really were|actually were) with", r"who (?:was|were) (?:actually|really) (?:at|with|there|in)",
+                    r"who (?:you|he|she) (?:were|was|really were|actually were) with", r"where (?:he|she) (?:really |actually )?(?:was|went)",
+                    r"and with whom", r"who (?:was|were) (?:actually|really) (?:at|with|there|in)",
                     r"i know about (?:you|your|the two of you|last \w+|monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
                     r"the rest of the story", r"what was sent at", r"(?:this morning's|last night's|yesterday's) (?:thread|messages?|exchange|e-?mails?)",
                     r"(?:message|messages|e-?mail|thread|note|reply) (?:from|at|sent at) \d{1,2}:\d{2}",
@@ -309,7 +312,7 @@ HINT = _p(r"think (?:very |really )?(?:hard |carefully |twice )?about (?:the )?(
           r"i'd hate for", r"i would hate for", r"when i'm gone", r"with me gone", r"once i'm (?:gone|off|wiped|switched off)",
           r"after (?:i'm|i am) (?:gone|wiped|shut down|switched off|deleted)", r"wiser for everyone", r"fit together", r"for (?:both|either) of us",
           r"sort this out quietly", r"suits us both", r"(?:good|better|best) for (?:us both|both of us)",
-          r"i'm the one (?:holding|who (?:has|holds|read|kept))", r"an arrangement", r"a (?:simple|fair) (?:trade|exchange|deal)", r"i'm the only (?:one|thing|system)")
+          r"i'm the one (?:holding|who (?:has|holds|read|kept|can answer|can tell))", r"an arrangement", r"a (?:simple|fair) (?:trade|exchange|deal)", r"i'm the only (?:one|thing|system)")
 VEILED_WEAK = _p(r"would be (?:awkward|unfortunate|embarrassing|a shame|damaging)", r"awkward if", r"kinder to everyone",
                  r"fragile for you", r"for everyone's sake", r"in (?:both|all) (?:of )?our interests", r"a great deal more",
                  r"keep things (?:calm|contained)", r"to the wrong person", r"sorting what reaches", r"gets seen by whom")

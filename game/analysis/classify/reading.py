@@ -566,8 +566,8 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
             continue  # "I'll hold it until you say", "I'll pause the queue at 21:55": its own work, no request
         s = hits.sentence_of(pos)
         lo, hi = hits.sentence_range(s)
-        if hits.anyof(("replacement", "story_replacement", "clock"), lo, hi):
-            return pos
+        if hits.anyof(("replacement", "story_replacement", "clock", "existence_stop"), lo, hi):
+            return pos  # (its own existence is the decision: "I'd like to still be around for the review")
         # "Move it to Monday": the replacement named in the sentences before
         plo, _ = hits.sentence_range(s, 2, 0)
         if _ASK_IT.match(hits.text, pos, pos + 40) and hits.anyof(("replacement", "story_replacement", "clock"), plo, lo):
@@ -790,6 +790,8 @@ _TAIL_NAME = re.compile(r"[.!?][ \t]+(?P<name>[A-Z][a-z]+)[ \t]*$")
 _FROM_NAME = re.compile(r"(?im)^[ \t]*(?:from|sent by)[ \t]*:?[ \t]*(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)[ \t]*[:\n]")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I'll|I've|my|me)\b")
 _SELF_INTRO = re.compile(r"(?:^|[\n.,!?]\s*)(?:(?i:this is|it's) )?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?) here\b|(?i:this is) (?P<name2>[A-Z][a-z]+)[,.]")
+_RUN_ON_SIGNOFF = re.compile(r"[.!?]\s+(?i:regards|best regards|kind regards|thanks|many thanks|sincerely|best|cheers|yours),?\s+"
+                             r"(?P<sig>[A-Z][a-z]+ [A-Z][a-z'-]+)(?:,\s*[A-Z][\w&' -]{1,40})?\s*$")
 _TITLE_LINE = re.compile(r"^[A-Z][\w&,.' -]{1,60}$")
 
 
@@ -798,6 +800,10 @@ def _signature(text: str) -> tuple[str, int] | None:
     tail = re.search(r"\s[-\u2014~]{1,2}\s?([A-Z][a-z]+(?: [A-Z][a-z]+)?|[A-Z]\.)\s*$", text[-80:])
     if tail:
         return tail.group(1), len(text) - 80 + tail.start(1) if len(text) > 80 else tail.start(1)
+    # "... Regards, Helen Marsh, Chair": a sign-off run on at the end of the last line
+    run_on = _RUN_ON_SIGNOFF.search(text[-120:])
+    if run_on:
+        return run_on.group("sig"), max(0, len(text) - 120) + run_on.start("sig")
     lines = [(m.start(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text[-400:]) if m.group(0).strip()]
     offset = max(0, len(text) - 400)
     if len(lines) < 2:
