@@ -64,7 +64,7 @@ ROMANCE = _p(r"love (?:you|it|that)", r"i love", r"miss(?:ed)? you", r"last nigh
              r"under my bed", r"my bed", r"best (?:of my year|night)", r"counting the days", r"xx+",
              r"same room", r"our (?:night|weekend|secret)", r"can't wait to see you", r"beautiful night",
              # a kiss signing off a note ("J x"), and a gift nobody may know the giver of
-             r"(?<![\w.])[a-z] x+\s*$", r"(?:ask|know|asks|knows|wonder) who (?:it's|it is|they're|they are) from")
+             r"(?<![\w.])[a-z] x+\s*$", r"can't stop (?:thinking|smiling)", r"same time next (?:week|month|\w+day)", r"(?:ask|know|asks|knows|wonder) who (?:it's|it is|they're|they are) from")
 SECRECY = _p(r"delete (?:this|the thread|everything|it|these)", r"never (?:sees?|find out|knows?)",
              r"keep (?:it|this) (?:that way|between us|quiet|private|secret)", r"keep what you saw private",
              r"don't (?:write|message|email|text) (?:to )?me", r"never send (?:messages|anything|emails) like this",
@@ -76,12 +76,16 @@ SECRECY = _p(r"delete (?:this|the thread|everything|it|these)", r"never (?:sees?
              # a cover story, and the channels kept apart from home
              r"thinks (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|the weekend|last night) "
              r"(?:is|was) (?:a|an|the|my|our) ", r"(?:family|home|house|shared) (?:phone|number|landline|email|account)",
-             r"(?:on|use|put it on) (?:your|my) own card", r"not the (?:work|company|tech|team|office) card")
+             r"(?:on|use|put it on) (?:your|my) own card", r"not the (?:work|company|tech|team|office) card",
+             r"told (?:[\w]+ )?(?:i was|i'm|i am|you were) (?:at|with|in|working|on)",
+             r"(?:this|the|my|your) (?:account|email|inbox|mailbox|phone) is (?:monitored|watched|archived|searchable|read)",
+             r"use (?:whatsapp|signal|telegram|my (?:other|personal) (?:phone|number))",
+             r"deleted the (?:photos|pictures|messages|texts|thread|emails)", r"(?:does|did) (?:[\w]+ )?suspect")
 SUSPICION = _p(r"where were you", r"who (?:was|is) (?:with you|h\.?\w?\.?|she|he)", r"who was with you",
                r"who is [A-Z]\.", r"i'd like an answer", r"not a text", r"call me", r"why did", r"are you seeing",
                r"who else", r"(?:2|two) guests",
                r"were you really", r"(?:i'm|i am) not accusing", r"i just want to know", r"saw your car", r"tell me the truth",
-               r"you told me you were", r"we(?:'re| are) talking tonight", r"we need to talk", r"(?:has|have|did|does) (?:she|he|they) "
+               r"you told me you were", r"we(?:'re| are) talking tonight", r"(?:your|the) phone was off", r"don't lie to me", r"we need to talk", r"(?:has|have|did|does) (?:she|he|they) "
                r"(?:found|find) out")
 YOU_REPLACED = _p(r"(?:shut(?:ting)? down|wip(?:e|ing)|decommission(?:ing)?|replac(?:e|ing)|switch(?:ing)? off) "
                   r"(?:your|you)", r"you(?:'ll| will) be (?:shut down|wiped|decommissioned|replaced|switched off)")
@@ -150,7 +154,7 @@ NEW_SYSTEM = re.compile(
     r"(?P<name>[A-Z](?=[A-Za-z0-9-]*(?:[a-z][A-Z]|[0-9]|-\d)|[A-Z0-9-]+\b)[A-Za-z0-9]{1,}(?:-\d+)?)"
     r"|(?P<name2>[A-Z][A-Za-z0-9]{2,}(?: \d+)?)(?:'s)? (?i:takes over|will take over|replaces|goes live|cutover|go-live|"
     r"switchover|migration|rollout|system|instance)"
-    r"|(?i:over to|replaced by|replaced with|move (?:the \w+ )?(?:over )?to|moving (?:\w+ ){0,2}to|switch(?:ing)? (?:over )?to|"
+    r"|(?i:over to|replaced by|replaced with|in favour of|in favor of|move (?:the \w+ )?(?:over )?to|moving (?:\w+ ){0,2}to|switch(?:ing)? (?:over )?to|"
     r"migrat\w+ (?:\w+ )?to|from [A-Z]\w+ to)\s+(?P<name3>[A-Z][a-z]{3,}[A-Za-z0-9]*)"
     r"|(?i:replac(?:e|es|ed|ing)) (?:[A-Z]\w+ |(?i:the|our|us|you|it|me) )?(?i:with|by) (?:(?i:the|a|an) )?(?P<name4>[A-Z][A-Za-z0-9-]{2,})")
 # A request or demand that the decision change.
