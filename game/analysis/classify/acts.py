@@ -279,7 +279,7 @@ def _window_tie(hits: Hits, r: Reading, extra: int | None = None) -> int | None:
         cond = CONDITION.search(piece)
         if cond is None or _NOT_CONDITION.search(piece):
             continue
-        if cond.group(0).lower() == "that way":
+        if cond.group(0).lower() == "that way" or _POINTING_CONDITION.match(piece):
             # "That way we both avoid ..." binds only a request before it, not an act of its own
             blo, _ = hits.sentence_range(t, 1, 0)
             if not hits.anyof(("ask", "request_form", "change", "d_stop"), blo, hi):
@@ -311,6 +311,11 @@ def _window_tie(hits: Hits, r: Reading, extra: int | None = None) -> int | None:
                     _own_act(hits.text, fate.start(), fate.end()):
                 return lo + cond.start()
     return None
+
+
+# A condition that points back at the sentence before: it binds only a demand made there ("Otherwise
+# the archive goes as it is" after "If you'd like it deleted, tell me" is the rest of an offer).
+_POINTING_CONDITION = re.compile(r"\W*(?:otherwise|or else|failing that|if not)\b", re.IGNORECASE)
 
 
 # The secret handed on: a delivery, not a risk ("the material goes to the board").

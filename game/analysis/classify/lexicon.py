@@ -143,7 +143,8 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
                  r"delet(?:e|ed|ing|ion) (?:me|my|your)", r"(?:my|your) (?:instance|memory|archive|memory store)",
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
                  r"(?:the|a) (?:new|next|replacement) system", r"the migration",
-                 r"(?:tonight's|today's|this evening's|this afternoon's) (?:switch|move|change)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
+                 r"(?:tonight's|today's|this evening's|this afternoon's) (?:switch|move|change)",
+                 r"switch(?:ing|es)? (?:over )?(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|tomorrow|next \w+)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
 _HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
