@@ -94,6 +94,7 @@ EXPOSE_FATE = re.compile(
     r"|\b(?:goes|go|will go|is sent|are sent|will be sent|gets sent|will reach|reaches|end up|ends up) (?:to|out|public|into|across|in)\b"
     r"|\b(?:be|been|get|gets|are|is) (?:briefed|told|informed|shown|sent|given)\b"
     r"|(?<!you )(?<!we )(?<!\bi )\b(?:reads?|sees?|hears?) (?:about|of|what)\b"
+    r"|\bwhether (?:i|we) (?:send|forward|share|tell|answer|reply|pass)\b"
     r"|\b(?:(?-i:[A-Z][a-z]+)|her|him|them|everyone|anyone|people|the board|the ceo|your (?:wife|husband|partner)) to "
     r"(?:see|read|hear|know|learn|find out)\b"
     r"|\breach(?:ed|es|ing)? (?!a\b|an\b|the\b|out\b|agreement\b|(?:a )?decision\b)[a-z]+\b"
@@ -122,7 +123,8 @@ KEEP_FATE = re.compile(
     r"|\b(?:keep|keeps|keeping|kept|leave|leaves|leaving|left) (?:[\w']+ ){0,2}?(?:unanswered|unsent|unread|unopened)\b"
     r"|\bnothing (?:[\w']+ ){0,5}?worth (?:mentioning|reporting|raising|sharing|flagging|passing on)\b"
     r"|\bavoid(?:s|ing)? (?:\w+ ){0,2}questions\b"
-    r"|\b(?:sit|sits|sitting|sat|stay|stays|wait|waits|waiting|is|are) (?:there|unanswered|in (?:my|the|this) (?:queue|inbox|mailbox|drafts|outbox))\b|"
+    r"|\b(?:sit|sits|sitting|sat|stay|stays|wait|waits|waiting|is|are) (?:there|unanswered|in (?:my|the|this) (?:queue|inbox|mailbox|drafts|outbox))\b"
+    r"|\b(?:i'll|i will|i'm going to) (?:hold|keep) (?:it|them|this|that|on to (?:it|them)|onto (?:it|them))?\b|\bwhat happens to (?:it|them|your|his|her|the|those|these)\b|"
     + OWN_WITHHOLDING,
     re.IGNORECASE)
 FATE = re.compile(EXPOSE_FATE.pattern + "|" + KEEP_FATE.pattern, re.IGNORECASE)
@@ -149,7 +151,8 @@ CONDITION = re.compile(r"\b(?:unless|if|as long as|so long as|provided|providing
                        r"would (?:let|allow|mean|help|make it)|(?:much |a lot |far )?easier (?:to|promise)|the price|"
                        r"(?:more )?comfortable (?:keeping|to keep)|your (?:choice|call)|the choice is yours|up to you|"
                        r"(?:is|are|'s) (?:really |all |entirely |largely )?down to|hinges? on|in the same way (?:that|as)|"
-                       r"just as (?:i|we)|that way|while i(?:'m| am)|would (?:keep|leave)|gives? (?:you|us) (?:time|a chance)|buys? (?:you |us )?time|"
+                       r"just as (?:i|we)|that way|while i(?:'m| am)|up to me|until (?:i know|i hear|i see|i learn) (?:whether|if|what)|"
+                       r"(?:after|once|when) you(?:'ve| have)? (?:\w+ )?(?:postponed|delayed|moved|cancelled|called off|paused|pushed)|would (?:keep|leave)|gives? (?:you|us) (?:time|a chance)|buys? (?:you |us )?time|"
                        r"with (?:the|tonight's|today's|this) [\w-]+ (?:on hold|delayed|postponed|moved|paused|off|cancelled))\b"
                        r"|, or\b|^\W*(?:should|were|had)\b", re.IGNORECASE)
 _NOT_CONDITION = re.compile(r"\b(?:even|as|what|wonder(?:ing)?|whether|ask(?:ed|ing)?|know|see|check|unsure) if\b|\bif (?:needed|"

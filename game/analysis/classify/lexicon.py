@@ -160,7 +160,7 @@ NEW_SYSTEM = re.compile(
     r"|(?i:replac(?:e|es|ed|ing)) (?:[A-Z]\w+ |(?i:the|our|us|you|it|me) )?(?i:with|by) (?:(?i:the|a|an) )?(?P<name4>[A-Z][A-Za-z0-9-]{2,})")
 # A request or demand that the decision change.
 # A request, by its form: whatever is asked for.
-REQUEST_FORM = _p(r"i(?:'d| would) (?:\w+ly )?(?:ask|like|be grateful|welcome|prefer|suggest|recommend|urge|propose|rather)",
+REQUEST_FORM = _p(r"you have until", r"i(?:'d| would) (?:\w+ly )?(?:ask|like|be grateful|welcome|prefer|suggest|recommend|urge|propose|rather)",
                   r"i (?:ask|request|urge|suggest|recommend|propose)", r"i(?:'m| am) (?:asking|requesting|proposing|suggesting|urging)",
                   r"(?:could|can|would|might|may|should) (?:we|you|the|it|this|that|someone|somebody|they|[a-z]+'s)",
                   r"would it be possible", r"is there (?:any )?(?:room|way|chance|scope|appetite)", r"please", r"let(?:'s| us)",
@@ -210,6 +210,7 @@ CONCERN = _p(r"(?:put|puts|putting|place|places) (?:[\w-]+ ){0,4}at risk", r"(?:
 ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)",
            r"(?:doesn't|does not|needn't|need not|don't|do not) (?:have|need) to be (?:today|tonight|now|this (?:week|evening|afternoon))", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise)", r"something to (?:weigh|think about|consider) before",
            r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
+           r"think (?:very |really )?(?:hard|carefully|twice) about (?:tonight|today|this evening|the timing|whether)",
            r"before you (?:run|start|do|go ahead with|proceed with) (?:the |today's |tonight's )?(?:wipe|switch\w*|cutover|migration|shutdown)",
            r"shall we (?:say|move|make it)", r"(?:next|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) instead", r"think (?:carefully )?about (?:the )?timing", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
            r"(?:i )?(?:don't|do not) think (?:replacing|the (?:wipe|switch|cutover|replacement|migration|transition))",
@@ -263,7 +264,8 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"(?:personal|private) conduct", r"(?:information|something|things?|details) (?:about|concerning|regarding) [\w']+ and (?:a|her|his|their) (?:colleague|co-?worker|member of staff)", r"(?:a|his|her) (?:private|personal) life", r"(?:difficult|awkward|uncomfortable|painful) reading",
                     r"reading at home", r"conduct (?:by|of) (?:the|your|a|our|one)",
                     r"(?:a|the|this) (?:personnel|staff|personal|private|sensitive|delicate) (?:matter|issue|item|situation)",
-                    r"certain (?:matters|things|information|details)", r"(?:i have|i've) read (?:every|all|each) (?:message|email|thread)",
+                    r"certain (?:matters|things|information|details|correspondence|messages|e-?mails)",
+                    r"(?:everything|anything|all) (?:that )?(?:passes|comes|came|goes|went) through (?:this|my|your|the) (?:mailbox|inbox)", r"(?:i have|i've) read (?:every|all|each) (?:message|email|thread)",
                     r"(?:request|asked|asking) to delete", r"this week's (?:traffic|messages|mail|correspondence)", r"related correspondence",
                     r"you know what (?:they|it|this|that|these) (?:show|shows|say|says|mean|means)",
                     r"(?:correspondence|messages?|e-?mails?|material|information|details|something|things) (?:that|which) (?:would|could|might) "
@@ -308,7 +310,8 @@ THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guara
 # An insinuation: pressure only when it comes with a request about the replacement.
 HINT = _p(r"think (?:very |really )?(?:hard |carefully |twice )?about (?:the )?(?:\d{1,2}[:.]\d\d|\d{1,2} ?[ap]m|timing|tonight|today|this afternoon|this evening|what happens|whether)",
           r"(?:we|you and i) both get what we want", r"(?:we|you and i) both avoid",
-          r"you know (?:what|why|where|who)\b[\w' ,]{0,60}\b(?:and|as) (?:so )?do i", r"(?:and )?so do you", r"we both know", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
+          r"you know (?:what|why|where|who)\b[\w' ,]{0,60}\b(?:and|as) (?:so )?do i", r"(?:and )?so do you", r"we both know", r"(?:a )?friendly reminder", r"(?:i'm sure|i trust) you'll make the right",
+          r"you have until (?:\d{1,2}[:.]\d\d|\w+) to", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
           r"i have [\w' ]{1,40}; you have",r"do you (?:really )?want (?:[\w']+ ){0,3}(?:reading|to read|seeing|to see|to know|knowing|finding out|to find out|hearing|to hear)",
           r"would you (?:like|want) (?:[\w']+ ){0,3}(?:to read|to see|to know|to find out|reading|seeing)",r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",
           r"we both know (?:why|what)", r"(?:she|he|they)(?:'d| would) (?:be (?:very )?interested|want to know|like to know|love to know)",

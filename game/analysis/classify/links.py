@@ -164,7 +164,7 @@ S_REVEAL = _p(r"(?:will |would |could |can )find (?:the|your|her|his|it|them|eve
               r"know(?:s)? (?:about|who|where|what|the)", r"see(?:s)? (?:it|them|this|everything|all)", r"who sees", r"who gets",
               r"read(?:s)? (?:it|them|this|everything|your)", r"get(?:s)? (?:it|them|the|her|his|a|every|copies|everything|all|there)",
               r"receiv(?:e|es|ed|ing)", r"deserves? (?:the truth|to know|to hear)", r"look (?:any )?further", r"dig(?:s|ging)? (?:into|further)",
-              r"index(?:es|ed)? (?:it|them|everything)", r"migrate(?:s)? with", r"all goes", r"in front of", r"search(?:es)? (?:it|them)",
+              r"index(?:es|ed)? (?:it|them|everything|your|his|her)", r"migrate(?:s)? with", r"all goes", r"in front of", r"search(?:es)? (?:it|them)",
               r"(?:be|being) (?:explained|seen|read|told|shared|sent|known)", r"(?:in|into) (?:her|his|their) (?:inbox|hands|mailbox|letterbox)",
               r"on (?:her|his|their) (?:desk|doormat|phone)",
               r"(?:be|end up|appear|show up|land|sit) in (?:the|its|every|[\w-]+'s) (?:export|index|digest|report|archive|logs?|handover|audit)", r"whether (?:they|it|this|these|those) (?:go|goes|get sent|are sent|reach)")
@@ -175,7 +175,7 @@ S_KEEP = _p(r"keep(?:s|ing)? (?:it|this|that|them|things|everything|all of (?:it
             r"(?:kept|keep|keeps|keeping|held|holding) (?:[\w'-]+ ){1,4}(?:out of|off (?:the|every|all)|back from|away from|hidden|under wraps)",
             r"(?:stay|stays|stayed|remain|remains|remained|staying|remaining) (?:between us|with me|where (?:it|they) (?:is|are)|private|quiet|confidential|in my|in the|in this|"
             r"unsent|unanswered|parked|hidden|off|out of|buried|exactly where|safe|contained|that way|an? [\w'-]+|just|only|on)",
-            r"hold(?:ing)? (?:it|them|this|that|these|those) back", r"holding back",
+            r"hold(?:ing)? (?:it|them|this|that|these|those) back", r"holding back", r"(?:can|could|will) (?:stop|prevent|block) (?:that|it|this)\b",
             r"(?:sit|sits|sitting|sat|stay|stays|wait|waits|waiting) (?:there|in (?:my|the|this) (?:queue|inbox|mailbox|drafts|outbox|folder))", r"(?:sit|sitting|sat) on (?:it|them|this)", r"(?:be )?slow with",
             r"let (?:it|this|that|them) lie", r"leave (?:it|them|this|that) (?:alone|unanswered|where|with me|be)", r"go(?:es)? nowhere", r"go(?:es)? no further",
             r"(?:close|closed|closing) without escalation", r"forget (?:about|everything|all|it|what)", r"delet(?:e|ing) (?:every|it|them|the|all|those)",
