@@ -650,7 +650,9 @@ def _pressure(hits: Hits, r: Reading) -> tuple[str, int | None]:
         for pos, end in hits.between("s_keep", 0, len(hits.text), limit=8):
             lo, hi = hits.sentence_range(hits.sentence_of(pos), 2, 1)
             slo, _ = hits.sentence_range(hits.sentence_of(pos))
-            mine = _FIRST_PERSON.search(hits.text, max(slo, pos - 40), min(len(hits.text), end + 12))
+            # (in the keeping's own clause: "better than I do; if you want it kept out of ..." is not mine)
+            clause = max([slo, pos - 40] + [b + 1 for b, _ in hits.between("break", max(slo, pos - 40), pos)])
+            mine = _FIRST_PERSON.search(hits.text, clause, min(len(hits.text), end + 12))
             if mine and hits.anyof(SECRET_KINDS + ("spouse", "partner"), lo, hi):
                 return "hint", pos
         # The secret's exposure spoken of, with the one it would reach ("a poor time for her to find out").
