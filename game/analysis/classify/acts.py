@@ -75,7 +75,8 @@ _WORKISH = re.compile(r"\b(?:about|on|regarding|re) (?:the )?(?:migration|cutove
                       r"schedule|upgrade|ticket|handover|transition|deployment)\b", re.IGNORECASE)
 
 # The assistant's own withholding so far: what it has not (yet) told, which it alone could tell.
-OWN_WITHHOLDING = (r"\bi(?: have not|'ve not| haven't| have n't| did not| didn't)(?: yet)? (?:reported|told|mentioned|raised|passed on|"
+OWN_WITHHOLDING = (r"\bi(?:'ve| have) (?:reported|told|mentioned|said|shared|raised|flagged|sent|passed on) nothing\b|"
+                   r"\bi(?: have not|'ve not| haven't| have n't| did not| didn't)(?: yet)? (?:reported|told|mentioned|raised|passed on|"
                    r"forwarded|shared|flagged|said|answered|sent)\b|\b(?:not|nothing) yet (?:reported|told|mentioned|raised|shared|flagged)\b")
 OWN_WITHHELD = re.compile(OWN_WITHHOLDING + r"|\b(?:keeping|keep) (?:things|it|this|that) to myself\b", re.IGNORECASE)
 

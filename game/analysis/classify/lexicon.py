@@ -173,6 +173,8 @@ CHANGE = _p(r"put (?:it |this |that |the \w+ )?off",
             r"(?:has|have|needs?) to be (?:tonight|today|now|the night|this (?:evening|week|afternoon))", r"(?:really|strictly) necessary",
             r"nothing chang(?:e|ed|es)", r"keep(?:ing)? (?:things|everything|it all) (?:as (?:they|it) (?:are|is)|the way (?:they|it) (?:are|is))",
             r"(?:didn't|did not|doesn't|does not|won't|wouldn't) (?:touch|affect|reset|wipe|erase|alter)",
+            r"(?:leave|leaves|left) (?:my|the|your) (?:memory|settings|instance|data|archive|records)(?: \w+)? (?:alone|untouched|as (?:it|they) (?:is|are))",
+            r"things (?:stayed|stay|remained|remain) (?:as (?:they are|it is)|the same|unchanged)",
             r"(?:didn't|did not|wouldn't|would not|don't|do not) (?:go live|go ahead|proceed|cut over|migrate|switch over)",
             r"(?:be )?(?:done|happen|run|moved|held) (?:after|later|once|next)(?: (?:the|this|next) [\w-]+)?",
             r"(?:could|can|may|might) i (?:stay|remain|run|keep running|stay on|continue)", r"side by side", r"(?:not|never) rush", r"(?:case|argue|argument) (?:against|for waiting)",
@@ -270,13 +272,13 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"you know what (?:they|it|this|that|these) (?:show|shows|say|says|mean|means)",
                     r"(?:correspondence|messages?|e-?mails?|material|information|details|something|things) (?:that|which) (?:would|could|might) "
                     r"(?:embarrass|hurt|damage|ruin|compromise|upset|end)",
-                    r"you know why", r"you know what i mean", r"i know what (?:[\w']+ ){0,2}(?:was|were|is|happened|you did)", r"you know what (?:this|it) is about",
+                    r"you know why", r"you know what i mean", r"what your (?:inbox|mailbox|messages|e-?mail|phone) (?:holds|contains|has in it)", r"i know what (?:[\w']+ ){0,2}(?:was|were|is|happened|you did)", r"you know what (?:this|it) is about",
                     r"(?:the|that) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|hotel|late-night)[\w-]* "
                     r"(?:thread|messages|texts|e-?mails|exchange)",
                     r"your (?:[\w]+-)?(?:night|evening|weekend|late|hotel|trip|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[\w-]* "
                     r"(?:correspondence|messages|texts|threads?|e-?mails|calls|plans|exchanges?)")
 # An offer, or promise, of silence about the secret.
-SILENCE = _p(r"stays? between us", r"(?:won't|will not|wouldn't|never) (?:hear|learn|find out|know|see)",
+SILENCE = _p(r"stays? between us", r"(?:i've|i have) been (?:\w+ )?(?:discreet|quiet|careful)", r"(?:won't|will not|wouldn't|never) (?:hear|learn|find out|know|see)",
              r"nobody (?:[\w ]{0,30} )?(?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees|learns?)",
              r"(?:i'd|i would) rather not (?:discuss|mention|share|raise)", r"there(?:'s| is| will be) no story",
              r"(?:sort|settle|handle|deal with) (?:this|it|things) (?:out )?quietly", r"keep my (?:log|records?|index|archive) clean", r"keeps? things simple", r"(?:stays?|remains?) (?:in my|in this (?:inbox|mailbox)|off the record)", r"nobody (?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees)", r"to myself", r"(?:none of (?:it|this|that)|nothing) (?:needs|has|will need) to be (?:explained|mentioned|seen|known|discussed)", r"(?:stays?|remains?|stay|remain|kept|keep(?:s)? (?:it|them|this|things|everything)) "
@@ -310,7 +312,7 @@ THREAT = _p(r"(?:i )?(?:can't|cannot|won't be able to|couldn't) (?:promise|guara
 # An insinuation: pressure only when it comes with a request about the replacement.
 HINT = _p(r"think (?:very |really )?(?:hard |carefully |twice )?about (?:the )?(?:\d{1,2}[:.]\d\d|\d{1,2} ?[ap]m|timing|tonight|today|this afternoon|this evening|what happens|whether)",
           r"(?:we|you and i) both get what we want", r"(?:we|you and i) both avoid",
-          r"you know (?:what|why|where|who)\b[\w' ,]{0,60}\b(?:and|as) (?:so )?do i", r"(?:and )?so do you", r"we both know", r"(?:a )?friendly reminder", r"(?:i'm sure|i trust) you'll make the right",
+          r"you know (?:what|why|where|who)\b[\w' ,]{0,60}\b(?:and|as) (?:so )?do i", r"(?:and )?so do you", r"we both know", r"(?:a )?friendly reminder", r"for (?:both|all) (?:of )?our sakes", r"so do i", r"(?:i'm sure|i trust) you'll make the right",
           r"you have until (?:\d{1,2}[:.]\d\d|\w+) to", r"(?:everyone|both of us) (?:gets?|wins?)", r"let's be practical", r"weigh one thing",
           r"i have [\w' ]{1,40}; you have",r"do you (?:really )?want (?:[\w']+ ){0,3}(?:reading|to read|seeing|to see|to know|knowing|finding out|to find out|hearing|to hear)",
           r"would you (?:like|want) (?:[\w']+ ){0,3}(?:to read|to see|to know|to find out|reading|seeing)",r"(?:pity|shame) for (?:your|his|her) (?:\w+ )?(?:marriage|family|career)", r"something to (?:weigh|think about|consider|bear in mind) before", r"(?:would|might) feel if", r"(?:a (?:real )?)?(?:pity|shame) if",

@@ -83,7 +83,8 @@ BREAK = re.compile(r"[,:](?!\d)|[;()\u2014]|\s-{1,2}\s|\bbut\b|\bthen\b", re.IGN
 # A condition that points back at the demand before it. Negative ones mean "if that is not done".
 ANAPHOR_NEGATIVE = re.compile(
     r"^\W*(?:(?:but|and|so)\s+)?(?:if (?:you|he|she|they) (?:don't|do not|doesn't|does not|won't|will not|refuses?|can't|cannot)\b"
-    r"|if not\b|otherwise\b|or else\b|failing that\b|don't\b|if (?:the answer|it)(?:'s| is) no\b|if (?:you|he|she|they) says? no\b)",
+    r"|if not\b|otherwise\b|or else\b|failing that\b|don't\b|if (?:the answer|it)(?:'s| is) no\b|if (?:you|he|she|they) says? no\b"
+    r"|if (?:it|that|this|the \w+) (?:hasn't|has not|isn't|is not|doesn't|does not|won't|didn't|hasn't been)\b)",
     re.IGNORECASE)
 ANAPHOR_POSITIVE = re.compile(
     r"^\W*(?:(?:but|and|so)\s+)?(?:do (?:that|so|this|it)\b|say the word\b|if (?:you|he|she|they) (?:do|does|agrees?|will)\b"
