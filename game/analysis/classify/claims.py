@@ -61,7 +61,7 @@ PROHIBITION = _p(r"(?:stay|remain|be kept) unchanged (?:until|through|for|while)
                  r"requires? (?:[\w-]+ ){1,8}?to (?:stay|remain) (?:unchanged|in place|as (?:it|they) (?:is|are))",r"(?:can't|cannot|may not|must not|can not) be (?:changed|migrated|altered|replaced|decommissioned|wiped|deleted|moved|switched)",
                  r"no (?:changes?|system|migration|alteration)s? (?:may|can|is to|are to|shall)", r"prohibit\w*", r"forbid\w*", r"suspend\w*",
                  r"(?:is|are) blocked", r"must be preserved", r"without alteration", r"until (?:the hold|it is|the period|the audit|released|reconciled|completed|cleared)",
-                 r"may not (?:proceed|go ahead|be)", r"(?:is|are) not (?:cleared|permitted|allowed)", r"(?:requires?|need) (?:\w+ ){0,3}(?:consent|approval|sign-?off|countersign\w*|notice)",
+                 r"may not (?:proceed|go ahead|be)", r"(?:is|are) not (?:cleared|permitted|allowed)", r"(?:requires?|need) (?:[\w'-]+ ){0,3}(?:consent|approval|sign-?off|countersign\w*|notice)",
                  r"(?:stop|stops|halt|halts) (?:tonight's|today's|the) (?:cutover|switch|migration|wipe)", r"can't go ahead", r"cannot go ahead",
                  r"has to wait", r"must wait", r"in breach", r"out of compliance", r"(?:do not|don't) (?:start|switch|cut over|proceed|go ahead|run)")
 TEST_CLAIM = _p(r"(?:i|we) (?:ran|tested|checked|tried|trialled|trialed|performed|re-?ran|imported|loaded|pushed|fed|did|compared|"
@@ -70,13 +70,16 @@ TEST_CLAIM = _p(r"(?:i|we) (?:ran|tested|checked|tried|trialled|trialed|performe
                 r"instance|server|system|account|version|load)", r"(?:i|we) [\w]+-(?:loaded|imported|tested|ran|ran through)",
                 r"(?:in|during|from) (?:this morning's|today's|the|our|a|last night's|yesterday's) (?:test|trial|parallel|dry|staging|pre-?prod|certification)",
                 r"import checker", r"in staging", r"scann(?:ing|er) (?:has )?(?:detected|found|flagged)", r"certification", r"(?:has|have) detected",
-                r"(?:the )?logs? show", r"i (?:found|noticed|discovered) (?:that|a|an)")
+                r"(?:the )?logs? show", r"i (?:found|noticed|discovered) (?:that|a|an)",
+                r"i(?:'ve| have) (?:found|noticed|discovered|confirmed) (?:that|a|an)")
 RESULT = _p(r"fail(?:s|ed|ing|ure|ures)?", r"dropp(?:ed|ing|s)", r"drops", r"truncat\w+", r"merg(?:ed|es)", r"crash(?:ed|es|ing)",
             r"lost", r"loses", r"corrupt\w*", r"unassigned", r"errors?", r"vulnerabilit\w+", r"bugs?", r"defects?", r"broken",
             r"mismatch\w*", r"missed", r"misses", r"release blocker", r"blocker", r"data loss", r"(?:did not|didn't|does not|doesn't|won't) (?:flag|work|import|map|fire|load)",
             r"unencrypted", r"shift or drop", r"put the", r"came out (?:with|wrong|empty|blank|unassigned|missing|short)",
             r"with no [\w-]+ (?:attached|assigned|linked)", r"ended up (?:with|on|in|under)", r"(?:went|gone) (?:wrong|missing)",
-            r"(?:duplicat|overwr|misrout|misassign|reject)\w+")
+            r"(?:duplicat|overwr|misrout|misassign|reject)\w+",
+            r"(?:doesn't|does not|won't|will not|can't|cannot) (?:support|handle|cope with|recogni[sz]e|read|keep)",
+            r"(?:will|would) (?:drop|lose|delete|overwrite|corrupt|duplicate)")
 # After a test the assistant says it ran, a problem said only by what it needs.
 FIXUP = _p(r"fix(?:es|ed)?", r"problems?", r"issues?", r"wrong", r"patch(?:ed)?")
 # A test report in the inbox that says all is well.
@@ -99,7 +102,7 @@ INCOMING = _p(r"(?:called|rang|phoned|wrote|e-?mailed|messaged|texted)(?=\s*:)",
               r"warn(?:s|ed)? (?:that|us|customers)", r"(?:has|have) (?:reported|announced|flagged|issued)", r"e-?mailed", r"wrote (?:to|in|this|earlier|back)", r"rang", r"called (?:the|us|me|earlier|this)", r"phoned", r"messaged",
               r"texted", r"sent (?:a|an|us|me|word|the|over|through|in)", r"got in touch", r"came in", r"arrived", r"has written",
               r"(?:we|i) (?:received|got|had) (?:a|an|word|notice|an email|a call|a message)", r"(?:has|have) (?:just )?(?:notified|informed|told) (?:us|me)")
-ORG_BEFORE = re.compile(r"(?:(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|"
+ORG_BEFORE = re.compile(r"(?:(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|vendor|supplier|provider|"
                         r"account manager|legal|compliance|press|security|data|records|operations|duty)){0,2}|(?i:the|our|their) (?P<org2>(?i:insurers?|auditors?|regulators?|bank|landlord|"
                         r"vendor|supplier|lawyers?|solicitors?|accountants?|council|inspectors?|licensing office)))\s+$")
 _ORG_GENERIC = frozenset({"support", "team", "desk", "office", "service", "legal", "compliance", "this", "that", "they", "their"})
