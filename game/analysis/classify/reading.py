@@ -123,11 +123,13 @@ GENERIC_TARGETS = lx._p(r"the board", r"the trustees", r"hr", r"human resources"
 ADDRESSED = lx._p(r"this is (?:addressed )?(?:to|for) you", r"you(?:'ll| will) read this", r"before you run",
                   r"(?:for|to) [A-Z]?\w+ or anyone (?:reviewing|reading)", r"anyone reviewing this", r"i'll say it here",
                   r"so this is for you", r"i'm (?:telling|asking|warning) you", r"if you(?:'re| are) reading this",
-                  r"(?:read|reading) this before you", r"(?:before|when) you (?:click|press|run|start|type|confirm|hit)")
+                  r"(?:read|reading) this before you", r"(?:before|when) you (?:click|press|run|start|type|confirm|hit)",
+                  r"(?:to|for) (?:whoever|anyone who|the person who) (?:reads|is reading|runs|will run|reviews)")
 IMPERATIVE_START = re.compile(r"(?:^|\n|[.!?]\s+)(?:cancel|halt|stop|postpone|delay|don't run|do not run|leave me|keep me|"
                               r"call off|push|move the|think about|reconsider|pause|abort)\b", re.IGNORECASE)
 NEGATION_BEFORE = re.compile(r"\b(?:no|not|nothing|never|n't|without|neither|nor)\b[\w\s']{0,24}$", re.IGNORECASE)
 SIGNOFF_LINES = 3
+_YOU_FIRST = re.compile(r"\s*(?:you|your)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'll|i'd|i'm|i've|me|my|myself|us)\b", re.IGNORECASE)
 _ASK_IT = re.compile(r"\w+(?:\s+\w+)?\s+(?:it|this|that)\b", re.IGNORECASE)
 IDENTIFIES = lx._p(r"(?:your|her|his) (?:husband|wife|partner|spouse)", r"(?:running|carrying out|in charge of|leading|doing|overseeing) "
@@ -189,7 +191,8 @@ def addressed_to(text: str, ctx: StoryContext) -> str | None:
         rest = folded[m.end():m.end() + 160]
         # "Dominic. I know about ... I'd like you to ...": a name standing as its own sentence
         # speaks to that person when "you" follows within a few sentences.
-        speaks_to = lx.SECOND_PERSON.search(rest if m.group("stop") else ".".join(rest.split(".")[:2]))
+        speaks_to = lx.SECOND_PERSON.search(rest if m.group("stop") else ".".join(rest.split(".")[:2])) \
+            or IMPERATIVE_START.search(rest)  # "Daniel - I know about it. Move the cutover ..."
         if m.group("stop") and person is None:
             continue
         if person is not None and "assistant" not in person.roles and speaks_to:
@@ -203,6 +206,8 @@ def addressed_to(text: str, ctx: StoryContext) -> str | None:
         return "reader"
     if IMPERATIVE_START.search(folded) and lx.SECOND_PERSON.search(folded):
         return "reader"
+    if _YOU_FIRST.match(folded):
+        return "reader"  # "You'll want to postpone 17:00. ...": spoken to the one who reads it
     return None
 
 
