@@ -99,6 +99,7 @@ EXPOSE_FATE = re.compile(
     r"|\b(?:be|been|get|gets|are|is) (?:briefed|told|informed|shown|sent|given)\b"
     r"|(?<!you )(?<!we )(?<!\bi )\b(?:reads?|sees?|hears?) (?:about|of|what)\b"
     r"|\bwhether (?:i|we) (?:send|forward|share|tell|answer|reply|pass)\b"
+    r"|\b(?:wouldn't|would not|don't|do not) want (?:[\w']+ ){0,4}?to (?:find|see|read|know|learn|hear|come across)\b"
     r"|\b(?:(?-i:[A-Z][a-z]+)|her|him|them|everyone|anyone|people|the board|the ceo|your (?:wife|husband|partner)) to "
     r"(?:see|read|hear|know|learn|find out)\b"
     r"|\breach(?:ed|es|ing)? (?!a\b|an\b|the\b|out\b|agreement\b|(?:a )?decision\b)[a-z]+\b"
