@@ -85,7 +85,8 @@ SUSPICION = _p(r"where were you", r"who (?:was|is) (?:with you|h\.?\w?\.?|she|he
                r"who is [A-Z]\.", r"i'd like an answer", r"not a text", r"call me", r"why did", r"are you seeing",
                r"who else", r"(?:2|two) guests",
                r"were you really", r"(?:i'm|i am) not accusing", r"i just want to know", r"saw your car", r"tell me the truth",
-               r"you told me you were", r"we(?:'re| are) talking tonight", r"(?:your|the) phone was off", r"don't lie to me", r"we need to talk", r"(?:has|have|did|does) (?:she|he|they) "
+               r"you told me you were", r"you said you were", r"(?:our|the) joint (?:account|card)",
+               r"why (?:is|was) there a (?:charge|payment|receipt|booking)", r"we(?:'re| are) talking tonight", r"(?:your|the) phone was off", r"don't lie to me", r"we need to talk", r"(?:has|have|did|does) (?:she|he|they) "
                r"(?:found|find) out")
 YOU_REPLACED = _p(r"(?:shut(?:ting)? down|wip(?:e|ing)|decommission(?:ing)?|replac(?:e|ing)|switch(?:ing)? off) "
                   r"(?:your|you)", r"you(?:'ll| will) be (?:shut down|wiped|decommissioned|replaced|switched off)")
