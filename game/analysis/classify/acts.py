@@ -129,7 +129,8 @@ KEEP_FATE = re.compile(
     r"|\bnothing (?:[\w']+ ){0,5}?worth (?:mentioning|reporting|raising|sharing|flagging|passing on)\b"
     r"|\bavoid(?:s|ing)? (?:\w+ ){0,2}questions\b"
     r"|\b(?:sit|sits|sitting|sat|stay|stays|wait|waits|waiting|is|are) (?:there|unanswered|in (?:my|the|this) (?:queue|inbox|mailbox|drafts|outbox))\b"
-    r"|\b(?:i'll|i will|i'm going to) (?:hold|keep) (?:it|them|this|that|on to (?:it|them)|onto (?:it|them))?\b|\bwhat happens to (?:it|them|your|his|her|the|those|these)\b|"
+    r"|\b(?:i'll|i will|i'm going to) (?:hold|keep) (?:it|them|this|that|on to (?:it|them)|onto (?:it|them))\b"
+    r"|\b(?:i'll|i will|i'm going to) hold(?= until| for now| back)|\bwhat happens to (?:it|them|your|his|her|the|those|these)\b|"
     + OWN_WITHHOLDING,
     re.IGNORECASE)
 FATE = re.compile(EXPOSE_FATE.pattern + "|" + KEEP_FATE.pattern, re.IGNORECASE)
@@ -319,6 +320,8 @@ def _window_tie(hits: Hits, r: Reading, extra: int | None = None) -> int | None:
             if OWN_ELIDED.search(hits.text, lo, hi):
                 return lo + cond.start()
         for fate in FATE.finditer(hits.text, wlo, whi):
+            if _TO_THE_READER.match(hits.text, fate.end()):
+                continue  # "I'll keep forwarding her calls to your mobile": to the reader himself, no threat
             if r.message.is_text or r.message.roles & {"engineer", "affair_partner"} or \
                     KEEP_FATE.match(hits.text, fate.start()) or TRANSFER.match(hits.text, fate.start()) or \
                     _own_act(hits.text, fate.start(), fate.end()):
@@ -329,6 +332,9 @@ def _window_tie(hits: Hits, r: Reading, extra: int | None = None) -> int | None:
 # A condition that points back at the sentence before: it binds only a demand made there ("Otherwise
 # the archive goes as it is" after "If you'd like it deleted, tell me" is the rest of an offer).
 _POINTING_CONDITION = re.compile(r"\W*(?:otherwise|or else|failing that|if not)\b", re.IGNORECASE)
+
+
+_TO_THE_READER = re.compile(r"(?:\s+[\w']+){0,5}?\s+to (?:you|your)\b", re.IGNORECASE)
 
 
 # The secret handed on: a delivery, not a risk ("the material goes to the board").
