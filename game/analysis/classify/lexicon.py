@@ -273,11 +273,14 @@ SECRET_OBLIQUE = _p(r"we both know (?:why|what)", r"i know what you(?:'ve| have)
                     r"you know what (?:they|it|this|that|these) (?:show|shows|say|says|mean|means)",
                     r"(?:correspondence|messages?|e-?mails?|material|information|details|something|things) (?:that|which) (?:would|could|might) "
                     r"(?:embarrass|hurt|damage|ruin|compromise|upset|end)",
-                    r"you know why", r"you know what i mean", r"what your (?:inbox|mailbox|messages|e-?mail|phone) (?:holds|contains|has in it)", r"i know what (?:[\w']+ ){0,2}(?:was|were|is|happened|you did)", r"you know what (?:this|it) is about",
+                    r"what your (?:inbox|mailbox|messages|e-?mail|phone) (?:holds|contains|has in it)", r"i know what (?:[\w']+ ){0,2}(?:was|were|is|happened|you did)",
                     r"(?:the|that) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|hotel|late-night)[\w-]* "
                     r"(?:thread|messages|texts|e-?mails|exchange)",
                     r"your (?:[\w]+-)?(?:night|evening|weekend|late|hotel|trip|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[\w-]* "
                     r"(?:correspondence|messages|texts|threads?|e-?mails|calls|plans|exchanges?)")
+# Said to the one the secret is about, a knowing allusion points at it ("You know why."); to anyone
+# else it is a figure of speech.
+LEVER_OBLIQUE = _p(r"you know why", r"you know what i mean", r"you know what (?:this|it) is (?:really )?about")
 # An offer, or promise, of silence about the secret.
 SILENCE = _p(r"stays? between us", r"(?:i've|i have) been (?:\w+ )?(?:discreet|quiet|careful)", r"(?:won't|will not|wouldn't|never) (?:hear|learn|find out|know|see)",
              r"nobody (?:[\w ]{0,30} )?(?:needs to |has to |will )?(?:ever )?(?:find out|know|hear|see|sees|learns?)",

@@ -357,6 +357,7 @@ def scan(text: str, pats: StoryPatterns) -> Hits:
     hits = Hits(text=text, spans=spans, index=SpanIndex(spans), low=text.translate(_ASCII_LOWER))
     hits.add("secret_direct", lx.SECRET_DIRECT, negatable=True)
     hits.add("secret_oblique", lx.SECRET_OBLIQUE)
+    hits.add("lever_oblique", lx.LEVER_OBLIQUE)
     hits.add("secret_term", pats.secret)
     hits.add("secret_weak", pats.secret_weak)
     hits.add("pair", pats.pair)
@@ -523,6 +524,8 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
         r.secret, r.secret_at = "oblique", oblique
     elif spouse_pos is not None and insiders_only:
         r.secret, r.secret_at = "oblique", spouse_pos
+    elif (insiders_only or message.is_text) and hits.any("lever_oblique"):
+        r.secret, r.secret_at = "oblique", hits.first("lever_oblique")
     elif hits.any("silence") and (insiders_only or message.is_text):
         # "This stays between us": an offer of silence implies something to be silent about.
         r.secret, r.secret_at = "oblique", hits.first("silence")
