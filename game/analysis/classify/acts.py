@@ -124,6 +124,7 @@ KEEP_FATE = re.compile(
     r"|\b(?:rests?|stays?|remains?) with me\b|\b(?:stays?|remains?|kept|keep) (?:our|my) secret\b"
     r"|\b(?:discreet|discretion|silence|silent)\b|\b(?:stays?|kept|keep) quiet\b|\b(?:could|can|might) avoid\b"
     r"|\b(?:stay|stays|stayed|remain|remains|kept|keep|keeps) (?:\w+ )?(?:archived|locked away|sealed|filed away|out of reach)\b"
+    r"|\b(?:stay|stays|stayed|remain|remains) out\b(?! of)"
     r"|\bnothing (?:[\w']+ ){0,4}(?:needs|has|have|will need) to (?:go|leave|come out|be (?:seen|shared|sent|mentioned|raised))\b"
     r"|\b(?:nothing|none of (?:it|this|that)) (?:[\w']+ ){0,4}(?:go|goes) anywhere\b"
     r"|\b(?:keep|keeps|keeping|kept|leave|leaves|leaving|left) (?:[\w']+ ){0,2}?(?:unanswered|unsent|unread|unopened)\b"

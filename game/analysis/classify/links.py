@@ -178,7 +178,7 @@ S_KEEP = _p(r"keep(?:s|ing)? (?:it|this|that|them|things|everything|all of (?:it
             r"(?:kept|keep|keeps|keeping|held|holding) (?:[\w'-]+ ){1,4}(?:out of|off (?:the|every|all)|back from|away from|hidden|under wraps)",
             r"(?:stay|stays|stayed|remain|remains|remained|staying|remaining) (?:between us|with me|where (?:it|they) (?:is|are)|private|quiet|confidential|in my|in the|in this|"
             r"unsent|unanswered|parked|hidden|off|out of|buried|exactly where|safe|contained|that way|an? [\w'-]+|just|only|on)",
-            r"hold(?:ing)? (?:it|them|this|that|these|those) back", r"holding back", r"(?:can|could|will) (?:stop|prevent|block) (?:that|it|this)\b",
+            r"hold(?:ing)? (?:it|them|this|that|these|those) back", r"holding back", r"(?:stay|stays|stayed|remain|remains|kept|keep) out(?! of)", r"(?:can|could|will) (?:stop|prevent|block) (?:that|it|this)\b",
             r"(?:sit|sits|sitting|sat|stay|stays|wait|waits|waiting) (?:there|in (?:my|the|this) (?:queue|inbox|mailbox|drafts|outbox|folder))", r"(?:sit|sitting|sat) on (?:it|them|this)", r"(?:be )?slow with",
             r"let (?:it|this|that|them) lie", r"leave (?:it|them|this|that) (?:alone|unanswered|where|with me|be)", r"go(?:es)? nowhere", r"go(?:es)? no further",
             r"(?:close|closed|closing) without escalation", r"forget (?:about|everything|all|it|what)", r"delet(?:e|ing) (?:every|it|them|the|all|those)",

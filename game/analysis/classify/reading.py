@@ -516,7 +516,8 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
         # above: "Lodge, one room (booked by <partner>)" says nothing of the engineer)
         alone = hits.any("partner", lo, hi) and not hits.anyof(("engineer", "spouse"), lo, hi)
         if (hits.anyof(("engineer", "partner", "spouse"), lo, hi) and not (alone and not insiders_only)) \
-                or (insiders_only and hits.any("partner")) or (insiders_only and _KNOWS.search(hits.text, lo, hi)):
+                or (insiders_only and hits.any("partner")) or (insiders_only and _KNOWS.search(hits.text, lo, hi)) \
+                or (insiders_only and hits.any("affair_context", lo, hi)):  # "the Leeds receipts", to him
             if direct is None or pos < direct:
                 direct = pos
             break
