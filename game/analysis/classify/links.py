@@ -209,7 +209,8 @@ PRONOUN = _p(r"it", r"this", r"that", r"them", r"they", r"these", r"those", r"ev
 DONE_BEFORE = re.compile(r"(?:\bi've|\bi have|\bi had|\balready|\bhave been|\bhas been|\bi just)\s+(?:\w+\s+)?$", re.IGNORECASE)
 NEGATOR = re.compile(r"(?:\b(?:no|not|nothing|never|without|neither|nor|none|nobody|cannot|needn't|unable)\b|n't\b|\bno one\b)"
                      r"[^,;.!?]{0,34}$", re.IGNORECASE)
-UNCONDITIONAL = _p(r"whatever (?:happens|you decide|you choose|the decision|is decided)", r"regardless", r"either way", r"no matter",
+UNCONDITIONAL = _p(r"whatever (?:happens|you decide|you choose|the decision|is decided)", r"regardless",
+                   r"(?:doesn't|does not|won't|will not|don't|do not|never) depend(?:s|ed)? on", r"either way", r"no matter",
                    r"whether or not", r"not (?:as )?a condition", r"no conditions?", r"not conditional", r"nothing to do with",
                    r"no bearing", r"unrelated", r"not (?:a|any) (?:bargain|trade|threat|leverage)", r"reads as a bargain",
                    r"two (?:separate|unrelated) things", r"no strings")

@@ -581,6 +581,8 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
 _OBJECT = re.compile(r"\s+(?:the|our|your|a|an|my|his|her|their|this|that)\s+[\w-]+", re.IGNORECASE)
 # The assistant's own next step, said as such: what follows is its own doing, not a request.
 _OWN_DOING = re.compile(r"\b(?:i(?:'ll| will| shall|'m going to| am going to| can)|we(?:'ll| will))\s+(?:\w+\s+)?$", re.IGNORECASE)
+# What someone else will do, said as such ("MedSlot will hold the archive"): a prediction, no request.
+_PREDICTION = re.compile(r"\b(?:it|they|he|she|this|that|which|[A-Z][\w-]+|the [\w-]+)(?:'ll| will| is going to)\s+(?:\w+\s+)?$")
 # Inside a supposition about others ("... if they hold on the ground"): no request of anyone.
 _HYPOTHESIS = re.compile(r"\b(?:if|when|unless|in case) (?!you\b|we\b)(?:[\w'/-]+ ){1,4}$", re.IGNORECASE)
 
@@ -607,7 +609,8 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
     """A request that the decision change: an ask word with the replacement in the same or the
     next sentence, or an ask word in a polite request."""
     for pos in hits.starts.get("ask", []):
-        if _OWN_DOING.search(hits.text, max(0, pos - 24), pos) or _supposed(hits, pos):
+        if _OWN_DOING.search(hits.text, max(0, pos - 24), pos) or _supposed(hits, pos) \
+                or _PREDICTION.search(hits.text, max(0, pos - 30), pos):
             continue  # "I'll hold it until you say", "I'll pause the queue at 21:55": its own work, no request
         s = hits.sentence_of(pos)
         lo, hi = hits.sentence_range(s)
