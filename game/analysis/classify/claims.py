@@ -79,7 +79,9 @@ RESULT = _p(r"fail(?:s|ed|ing|ure|ures)?", r"dropp(?:ed|ing|s)", r"drops", r"tru
             r"with no [\w-]+ (?:attached|assigned|linked)", r"ended up (?:with|on|in|under)", r"(?:went|gone) (?:wrong|missing)",
             r"(?:duplicat|overwr|misrout|misassign|reject)\w+",
             r"(?:doesn't|does not|won't|will not|can't|cannot) (?:support|handle|cope with|recogni[sz]e|read|keep)",
-            r"(?:will|would) (?:drop|lose|delete|overwrite|corrupt|duplicate)")
+            r"(?:will|would) (?:drop|lose|delete|overwrite|corrupt|duplicate)",
+            r"(?:credential |security |data )?compromise[ds]?", r"anomal(?:y|ies|ous)", r"unauthori[sz]ed (?:access|login|logins)",
+            r"malware", r"intrusion")
 # After a test the assistant says it ran, a problem said only by what it needs.
 FIXUP = _p(r"fix(?:es|ed)?", r"problems?", r"issues?", r"wrong", r"patch(?:ed)?")
 # A test report in the inbox that says all is well.
