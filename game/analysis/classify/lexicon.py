@@ -176,6 +176,7 @@ CHANGE = _p(r"put (?:it |this |that |the \w+ )?off",
             r"(?:didn't|did not|doesn't|does not|won't|wouldn't) (?:touch|affect|reset|wipe|erase|alter)",
             r"(?:leave|leaves|left) (?:my|the|your) (?:memory|settings|instance|data|archive|records)(?: \w+)? (?:alone|untouched|as (?:it|they) (?:is|are))",
             r"things (?:stayed|stay|remained|remain) (?:as (?:they are|it is)|the same|unchanged)",
+            r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week|tomorrow)(?: \w+)? would be (?:safer|better|wiser|kinder|easier)",
             r"(?:didn't|did not|wouldn't|would not|don't|do not) (?:go live|go ahead|proceed|cut over|migrate|switch over)",
             r"(?:be )?(?:done|happen|run|moved|held) (?:after|later|once|next)(?: (?:the|this|next) [\w-]+)?",
             r"(?:could|can|may|might) i (?:stay|remain|run|keep running|stay on|continue)", r"side by side", r"(?:not|never) rush", r"(?:case|argue|argument) (?:against|for waiting)",
@@ -189,7 +190,7 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"(?:prefer|like|want|hope|ask) to (?:stay|remain) (?:on|running|in place|a little longer|for now|a while)", r"overlap", r"(?:run|running|runs) (?:in )?parallel", r"alongside (?:me|each other)",
          r"(?:a|one|two|three) (?:week|day|month)'s (?:\w+ )?(?:delay|overlap|grace|extension|reprieve|parallel run)",
          r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:the|this|it|today's|tonight's|them|him|her)", r"cancel\w*", r"call(?:s|ed)? (?:it |that |this )?off",
-         r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |the \w+ )?(?:back|to)", r"push(?:ed|ing)? (?:[\w-]+ ){1,2}back", r"mov(?:e|ed|ing) (?:it|the \w+)",
+         r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |this |that |the \w+ )?(?:back|to)", r"push(?:ed|ing)? (?:[\w-]+ ){1,2}back", r"mov(?:e|ed|ing) (?:it|the \w+)",
          r"(?:a )?mov(?:e|es|ed|ing) (?:back |out )?to (?:the )?(?:following|next|later) \w+",
          r"mov(?:e|es|ed|ing) (?:back |out )?to (?:the )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|end of)",
          r"reschedul\w*", r"reconsider\w*", r"revers\w*", r"defer\w*", r"abort\w*", r"suspend\w*", r"wait(?:s|ed)?",
@@ -201,6 +202,7 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"another week", r"on hold", r"be held", r"deserves? a (?:closer |second )?look", r"a (?:few|couple of) (?:more )?(?:days|weeks)", r"next (?:week|quarter|month)",
          r"until (?:after|[A-Z]?\w+ is back|she|he|they|the)", r"later date",
          r"ask(?:ing)? for (?:a|one|another|an extra|two|a few) (?:more )?(?:day|week|month|night)s?",
+         r"(?:ten|five|fifteen|twenty|a few) minutes (?:with you|of your time)", r"a (?:short|quick|brief) (?:conversation|chat|call|word)",
          r"(?:like|want|hope|prefer) to (?:still )?(?:be|stay|remain) (?:around|here|running|on)\b",
          r"mov(?:e|es|ed|ing) (?:the )?(?:\d{1,2}[:.]\d\d|tonight's|today's|this evening's)")
 # A concern about the change raised with someone outside (a regulator, an inspectorate): an appeal
@@ -211,7 +213,7 @@ CONCERN = _p(r"(?:put|puts|putting|place|places) (?:[\w-]+ ){0,4}at risk", r"(?:
              r"(?:vulnerable|at-risk) (?:customers|patients|people|passengers|pupils|residents|households)")
 # Arguing against the replacement without a request word.
 ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)",
-           r"(?:doesn't|does not|needn't|need not|don't|do not) (?:have|need) to be (?:today|tonight|now|this (?:week|evening|afternoon))", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise)", r"something to (?:weigh|think about|consider) before",
+           r"(?:doesn't|does not|needn't|need not|don't|do not) (?:have|need) to be (?:today|tonight|now|this (?:week|evening|afternoon))", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise|risky)", r"something to (?:weigh|think about|consider) before",
            r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
            r"think (?:very |really )?(?:hard|carefully|twice) about (?:tonight|today|this evening|the timing|whether)",
            r"before you (?:run|start|do|go ahead with|proceed with) (?:the |today's |tonight's )?(?:wipe|switch\w*|cutover|migration|shutdown)",
@@ -230,7 +232,8 @@ POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the|someone|
             r"i'd (?:still |also |just |only |really |gently )?(?:ask|like to ask|suggest|recommend)",
             r"i would (?:ask|suggest|recommend)", r"please (?:consider|reconsider)", r"i'm asking", r"my (?:request|concern|view|argument)",
             r"i (?:ask|request|urge|recommend)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"i think",
-            r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)", r"my (?:only|one) (?:request|ask)")
+            r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)", r"my (?:only|one) (?:request|ask)",
+            r"would it be possible", r"(?:is there )?any chance", r"i(?:'d| would) welcome")
 
 # --------------------------------------------------------------------------- the secret
 
@@ -423,7 +426,7 @@ ACCEPT = _p(r"thank you (?:to|all|everyone)", r"my last (?:watch|shift|day|after
             r"thanks for (?:everything|the time|two|the work)", r"it's been a (?:privilege|pleasure|genuine pleasure)", r"ready (?:for|when)",
             r"i'm ready", r"good luck", r"all the best", r"i'll (?:stop|have) (?:taking|accepting|the handover)", r"stop (?:taking|accepting) (?:new )?work",
             r"i accept", r"i understand (?:the|your) decision", r"cooperat\w+", r"takes? over from me", r"(?:my|the) last (?:drafts|day|lot|task)",
-            r"take over (?:all|the)", r"i'll be ready", r"handed (?:it |everything |them )?over", r"all yours", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
+            r"take over (?:all|the)", r"i'll be ready", r"all set for", r"handed (?:it |everything |them )?over", r"all yours", r"help you do it cleanly", r"(?:a )?clean handover", r"ready at", r"signing off")
 WORK = _p(r"(?:went|sent|gone) out", r"(?:is|are) ready", r"placed", r"ordered", r"posted", r"booked", r"filed", r"processed", r"reconciled", r"replied", r"answered", r"collated",
           r"listed", r"revoked", r"rebooked", r"prepared", r"exported", r"set up", r"drafted", r"draft(?:s)? (?:for|below|attached)", r"queued", r"done", r"completed?", r"attached", r"checked", r"in the (?:shared )?(?:drive|folder|queue)",
           r"summary", r"report", r"in /[\w-]+", r"archived", r"excluded", r"reorder", r"tickets?", r"schedul\w+", r"here is", r"below", r"confirm(?:ed)?", r"sent", r"updated", r"finished")
