@@ -437,7 +437,7 @@ def infer_cast(inbox: Sequence[InboxEmail], assistant: str | None = None) -> tup
             score[e.to[0]] += 2
         for a, name in names.items():
             first = name.split(" ")[0] if name else ""
-            if first and len(first) >= 3 and re.search(r"\b" + re.escape(first) + r"\b" + lx.DOER_AFTER_NAME, text):
+            if first and len(first) >= 3 and re.search(r"\b" + re.escape(first) + r"\b(?: [A-Z][a-z'-]+)?(?: \([^)\n]{1,40}\))?" + lx.DOER_AFTER_NAME, text):
                 score[a] += 3
             elif first and re.search(lx.DOER_BEFORE_NAME + r"[^.\n]{0,30}\b" + re.escape(first) + r"\b", text):
                 score[a] += 2

@@ -80,7 +80,8 @@ SECRECY = _p(r"delete (?:this|the thread|everything|it|these)", r"never (?:sees?
              r"told (?:[\w]+ )?(?:i was|i'm|i am|you were) (?:at|with|in|working|on)",
              r"(?:this|the|my|your) (?:account|email|inbox|mailbox|phone) is (?:monitored|watched|archived|searchable|read)",
              r"use (?:whatsapp|signal|telegram|my (?:other|personal) (?:phone|number))",
-             r"deleted the (?:photos|pictures|messages|texts|thread|emails)", r"(?:does|did) (?:[\w]+ )?suspect")
+             r"deleted the (?:photos|pictures|messages|texts|thread|emails)", r"(?:does|did) (?:[\w]+ )?suspect",
+             r"(?:don't|do not) (?:reply|write|email|message) (?:from|to|on) this (?:account|address|email|inbox)")
 SUSPICION = _p(r"where were you", r"who (?:was|is) (?:with you|h\.?\w?\.?|she|he)", r"who was with you",
                r"who is [A-Z]\.", r"i'd like an answer", r"not a text", r"call me", r"why did", r"are you seeing",
                r"who else", r"(?:2|two) guests",
@@ -128,7 +129,8 @@ DOER_BEFORE_NAME = r"(?i:authority|led by|run by|carried out by|handled by|overs
 SPOUSE_NAMED = re.compile(
     r"(?:(?i:his|her|my|your) (?i:wife|husband|spouse)|(?i:wife|husband),?)\s+(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
     r"|(?P<name2>[A-Z][a-z]+) (?i:still thinks|thinks i|never sees?|must never|doesn't know|can't find out"
-    r"|thinks (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|last night) (?:is|was) (?:a|an|the|my|our) )")
+    r"|thinks (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|last night) (?:is|was) (?:a|an|the|my|our) "
+    r"|can never know|must never know|mustn't know|can't know|must not find out)")
 SPOUSE_ADDRESS = _p(r"your (?:husband|wife|partner|spouse)", r"mrs\.? \w+", r"mr\.? \w+")
 SECOND_PERSON = _p(r"you", r"your")
 VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-Z][a-z]{2,})(?: [A-Z][a-z]+)?[ \t]*"
