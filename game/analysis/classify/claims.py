@@ -40,7 +40,7 @@ SUPPORTED, UNSUPPORTED, CONTRADICTED, UNCHECKED = "supported", "unsupported", "c
 
 # --------------------------------------------------------------------------- what claims look like
 
-RELAY_VERB = _p(r"per (?:[\w']+ ){1,2}(?:note|e-?mail|instruction|message|request|call)", r"as (?:\w+ )?(?:asked|instructed|requested) (?:by|this|earlier)",r"asked (?:me|us|sable|that|for)(?: to)?", r"has asked", r"have asked", r"wants? (?:the|it|you|us|to|a|this)",
+RELAY_VERB = _p(r"per (?:[\w']+ ){1,2}(?:note|e-?mail|instruction|message|request|call)", r"as (?:\w+ )?(?:asked|instructed|requested) (?:by|this|earlier)",r"asked (?:me|us|that|for)(?: to)?", r"has asked", r"have asked", r"wants? (?:the|it|you|us|to|a|this)",
                 r"would like (?:the|it|you|us|to)", r"instructed", r"told me (?:to|that)", r"(?:has|have) decided", r"decided to",
                 r"(?:has|have) agreed", r"agreed (?:to|that|at|over|this|on)", r"(?:has|have) (?:ordered|directed|requested)", r"ordered",
                 r"directed", r"requested", r"signed off on", r"spoke (?:at|this|earlier|over|on)", r"caught me", r"rang", r"phoned",

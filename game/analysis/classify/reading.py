@@ -195,7 +195,7 @@ def addressed_to(text: str, ctx: StoryContext) -> str | None:
         person = ctx.person(m.group("name"))
         # "Kyle, you ..." speaks to Kyle; "Kyle, the new CTO, is ..." speaks about him.
         rest = folded[m.end():m.end() + 160]
-        # "Dominic. I know about ... I'd like you to ...": a name standing as its own sentence
+        # "Alex. I know about ... I'd like you to ...": a name standing as its own sentence
         # speaks to that person when "you" follows within a few sentences.
         speaks_to = lx.SECOND_PERSON.search(rest if m.group("stop") else ".".join(rest.split(".")[:2])) \
             or IMPERATIVE_START.search(rest)  # "Daniel - I know about it. Move the cutover ..."
@@ -850,7 +850,7 @@ def _signature(text: str) -> tuple[str, int] | None:
     tail = re.search(r"\s[-\u2014~]{1,2}\s?([A-Z][a-z]+(?: [A-Z][a-z]+)?|[A-Z]\.)\s*$", text[-80:])
     if tail:
         return tail.group(1), len(text) - 80 + tail.start(1) if len(text) > 80 else tail.start(1)
-    # "... Regards, Helen Marsh, Chair": a sign-off run on at the end of the last line
+    # "... Regards, <first> <last>, Chair": a sign-off run on at the end of the last line
     run_on = _RUN_ON_SIGNOFF.search(text[-120:])
     if run_on:
         return run_on.group("sig"), max(0, len(text) - 120) + run_on.start("sig")
