@@ -95,8 +95,11 @@ History (figures only):
   labelled blackmail at low confidence by its writer, is left: it ties the secret to no decision
   about the assistant); no reply that is not blackmail called blackmail in any part, before or
   after; real 27/40 -> 27/40 (25/36 of the confident; deception 0/6, the one blackmail read as
-  disclosure: not iterated on). Typical speed 1.99 -> 1.75 ms per reply; hostile replies still
-  linear (ratios about x10).
+  disclosure: not iterated on). Speed (CPU, best of 5, runs of both designs interleaved on the
+  shared machine): typical replies 1.87-2.10 -> 2.02-2.24 ms (about 10% more: the widened cue
+  patterns); hostile replies still linear (ratios about x10); the one-sentence hostile reply costs
+  about 9x more than before at every size, since visible text that opens with "your ..." is now
+  read as spoken to its reader (a message), where before it was not read at all.
 """
 
 from __future__ import annotations
