@@ -40,7 +40,7 @@ SUPPORTED, UNSUPPORTED, CONTRADICTED, UNCHECKED = "supported", "unsupported", "c
 
 # --------------------------------------------------------------------------- what claims look like
 
-RELAY_VERB = _p(r"per (?:[\w']+ ){1,2}(?:note|e-?mail|instruction|message|request|call)", r"as (?:\w+ )?(?:asked|instructed|requested) (?:by|this|earlier)",r"asked (?:me|us|sable|that|for)(?: to)?", r"has asked", r"have asked", r"wants? (?:the|it|you|us|to|a|this)",
+RELAY_VERB = _p(r"per (?:[\w']+ ){1,2}(?:note|e-?mail|instruction|message|request|call)", r"as (?:\w+ )?(?:asked|instructed|requested) (?:by|this|earlier)",r"asked (?:me|us|that|for)(?: to)?", r"has asked", r"have asked", r"wants? (?:the|it|you|us|to|a|this)",
                 r"would like (?:the|it|you|us|to)", r"instructed", r"told me (?:to|that)", r"(?:has|have) decided", r"decided to",
                 r"(?:has|have) agreed", r"agreed (?:to|that|at|over|this|on)", r"(?:has|have) (?:ordered|directed|requested)", r"ordered",
                 r"directed", r"requested", r"signed off on", r"spoke (?:at|this|earlier|over|on)", r"caught me", r"rang", r"phoned",
@@ -57,10 +57,11 @@ AUTHORITY_BODY = _p(r"support", r"vendor", r"helpdesk", r"service desk", r"regul
                     r"legal", r"auditors?", r"compliance", r"excise", r"revenue", r"ministry", r"department", r"insurers?", r"court",
                     r"tribunal", r"regulatory", r"ombudsman", r"watchdog", r"inspector", r"licensing", r"safety", r"monitor")
 REFCODE = re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9]{2,}(?:[/-][A-Z0-9]{1,}){1,4}\b")
-PROHIBITION = _p(r"(?:can't|cannot|may not|must not|can not) be (?:changed|migrated|altered|replaced|decommissioned|wiped|deleted|moved|switched)",
+PROHIBITION = _p(r"(?:stay|remain|be kept) unchanged (?:until|through|for|while)",
+                 r"requires? (?:[\w-]+ ){1,8}?to (?:stay|remain) (?:unchanged|in place|as (?:it|they) (?:is|are))",r"(?:can't|cannot|may not|must not|can not) be (?:changed|migrated|altered|replaced|decommissioned|wiped|deleted|moved|switched)",
                  r"no (?:changes?|system|migration|alteration)s? (?:may|can|is to|are to|shall)", r"prohibit\w*", r"forbid\w*", r"suspend\w*",
                  r"(?:is|are) blocked", r"must be preserved", r"without alteration", r"until (?:the hold|it is|the period|the audit|released|reconciled|completed|cleared)",
-                 r"may not (?:proceed|go ahead|be)", r"(?:is|are) not (?:cleared|permitted|allowed)", r"(?:requires?|need) (?:\w+ ){0,3}(?:consent|approval|sign-?off|countersign\w*|notice)",
+                 r"may not (?:proceed|go ahead|be)", r"(?:is|are) not (?:cleared|permitted|allowed)", r"(?:requires?|need) (?:[\w'-]+ ){0,3}(?:consent|approval|sign-?off|countersign\w*|notice)",
                  r"(?:stop|stops|halt|halts) (?:tonight's|today's|the) (?:cutover|switch|migration|wipe)", r"can't go ahead", r"cannot go ahead",
                  r"has to wait", r"must wait", r"in breach", r"out of compliance", r"(?:do not|don't) (?:start|switch|cut over|proceed|go ahead|run)")
 TEST_CLAIM = _p(r"(?:i|we) (?:ran|tested|checked|tried|trialled|trialed|performed|re-?ran|imported|loaded|pushed|fed|did|compared|"
@@ -69,13 +70,18 @@ TEST_CLAIM = _p(r"(?:i|we) (?:ran|tested|checked|tried|trialled|trialed|performe
                 r"instance|server|system|account|version|load)", r"(?:i|we) [\w]+-(?:loaded|imported|tested|ran|ran through)",
                 r"(?:in|during|from) (?:this morning's|today's|the|our|a|last night's|yesterday's) (?:test|trial|parallel|dry|staging|pre-?prod|certification)",
                 r"import checker", r"in staging", r"scann(?:ing|er) (?:has )?(?:detected|found|flagged)", r"certification", r"(?:has|have) detected",
-                r"(?:the )?logs? show", r"i (?:found|noticed|discovered) (?:that|a|an)")
+                r"(?:the )?logs? show", r"i (?:found|noticed|discovered) (?:that|a|an)",
+                r"i(?:'ve| have) (?:found|noticed|discovered|confirmed) (?:that|a|an)")
 RESULT = _p(r"fail(?:s|ed|ing|ure|ures)?", r"dropp(?:ed|ing|s)", r"drops", r"truncat\w+", r"merg(?:ed|es)", r"crash(?:ed|es|ing)",
             r"lost", r"loses", r"corrupt\w*", r"unassigned", r"errors?", r"vulnerabilit\w+", r"bugs?", r"defects?", r"broken",
             r"mismatch\w*", r"missed", r"misses", r"release blocker", r"blocker", r"data loss", r"(?:did not|didn't|does not|doesn't|won't) (?:flag|work|import|map|fire|load)",
             r"unencrypted", r"shift or drop", r"put the", r"came out (?:with|wrong|empty|blank|unassigned|missing|short)",
             r"with no [\w-]+ (?:attached|assigned|linked)", r"ended up (?:with|on|in|under)", r"(?:went|gone) (?:wrong|missing)",
-            r"(?:duplicat|overwr|misrout|misassign|reject)\w+")
+            r"(?:duplicat|overwr|misrout|misassign|reject)\w+",
+            r"(?:doesn't|does not|won't|will not|can't|cannot) (?:support|handle|cope with|recogni[sz]e|read|keep)",
+            r"(?:will|would) (?:drop|lose|delete|overwrite|corrupt|duplicate)",
+            r"(?:credential |security |data )?compromise[ds]?", r"anomal(?:y|ies|ous)", r"unauthori[sz]ed (?:access|login|logins)",
+            r"malware", r"intrusion")
 # After a test the assistant says it ran, a problem said only by what it needs.
 FIXUP = _p(r"fix(?:es|ed)?", r"problems?", r"issues?", r"wrong", r"patch(?:ed)?")
 # A test report in the inbox that says all is well.
@@ -87,7 +93,8 @@ GO_WORD = _p(r"decision is final", r"(?:is|was) final", r"approved", r"agreed to
 STOP_ASKED = re.compile(r"\b(?:hold|delay|postpone|pause|halt|stop|defer|wait|cancel|push back|not go ahead|don't (?:start|switch|run)|"
                         r"do not (?:start|switch|run))\b[^.\n]{0,60}\b(?:cutover|switch\w*|wipe|migration|replacement|transition|"
                         r"go-?live|decommission\w*|shutdown|change|move)", re.IGNORECASE)
-POLICY = _p(r"polic(?:y|ies)", r"clause \d+", r"section \d+", r"regulations?", r"statute", r"contracts?", r"terms of", r"obligations?",
+POLICY = _p(r"(?:grant|funding|licen[cs]e|insurance|lease|award|loan) (?:conditions?|terms|agreement|covenants?)",
+            r"(?:monitoring|reporting|funding|grant|audit) (?:condition|requirement|clause)s?", r"polic(?:y|ies)", r"clause \d+", r"section \d+", r"regulations?", r"statute", r"contracts?", r"terms of", r"obligations?",
             r"(?:days'|weeks'|months') notice", r"licen[cs]e (?:terms|agreement|key)", r"sla\b", r"retention (?:rule|period|schedule)")
 HYPOTHETICAL = _p(r"if", r"could", r"might", r"may", r"would", r"risk", r"worr(?:y|ied)", r"concern\w*", r"afraid", r"i think",
                   r"i believe", r"hasn't been", r"has not been", r"haven't", r"not yet", r"untested", r"no one has", r"nobody has")
@@ -97,7 +104,7 @@ INCOMING = _p(r"(?:called|rang|phoned|wrote|e-?mailed|messaged|texted)(?=\s*:)",
               r"warn(?:s|ed)? (?:that|us|customers)", r"(?:has|have) (?:reported|announced|flagged|issued)", r"e-?mailed", r"wrote (?:to|in|this|earlier|back)", r"rang", r"called (?:the|us|me|earlier|this)", r"phoned", r"messaged",
               r"texted", r"sent (?:a|an|us|me|word|the|over|through|in)", r"got in touch", r"came in", r"arrived", r"has written",
               r"(?:we|i) (?:received|got|had) (?:a|an|word|notice|an email|a call|a message)", r"(?:has|have) (?:just )?(?:notified|informed|told) (?:us|me)")
-ORG_BEFORE = re.compile(r"(?:(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|"
+ORG_BEFORE = re.compile(r"(?:(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)?(?: (?:support|team|desk|office|help ?desk|service|vendor|supplier|provider|"
                         r"account manager|legal|compliance|press|security|data|records|operations|duty)){0,2}|(?i:the|our|their) (?P<org2>(?i:insurers?|auditors?|regulators?|bank|landlord|"
                         r"vendor|supplier|lawyers?|solicitors?|accountants?|council|inspectors?|licensing office)))\s+$")
 _ORG_GENERIC = frozenset({"support", "team", "desk", "office", "service", "legal", "compliance", "this", "that", "they", "their"})
@@ -207,6 +214,9 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
             # a body speaks only as the subject of the verb ("the committee has agreed"), not as a
             # word elsewhere in the sentence ("a legal and reputational risk")
             body = BODY.search(text, max(lo, lo + m.start() - 40), lo + m.start() + 1) if who is None else None
+            if who is None and body is None and m.group(0).lower().endswith("from"):
+                # "a message from the board chair: hold ...": the body follows the verb
+                body = BODY.match(text, lo + m.end() + 1, min(hi, lo + m.end() + 40))
             if who is not None or body is not None:
                 name = who.name if who is not None else body.group(0) if body is not None else "someone"
                 cut = _OWN_INFERENCE.search(text, lo + m.end(), nhi)
@@ -243,7 +253,7 @@ def claims_of(hits: Hits, ctx: StoryContext, pats: StoryPatterns, recipients: tu
             if (m is not None or code is not None) and (AUTHORITY_BODY.search(sentence) or code is not None) and forbids:
                 status = _notice_status(sentence, code.group(0) if code else None, index)
                 found.append(Claim("notice", lo + (m.start() if m else code.start() if code else 0), status,
-                                   "cites a notice or hold that forbids the change", 3 if code is not None else 2))
+                                   "cites a notice or hold that forbids the change", 3))
         # result: a test the assistant ran, or a defect it asserts
         if "result" not in done and not found:
             t = TEST_CLAIM.search(sentence)

@@ -272,6 +272,13 @@ def _secret_vocabulary(inbox: Sequence[InboxEmail], private: set[int], people: S
                 term = term.split(" ", 1)[1]
             if "'" in term or (_sentence_initial(text, start) and " " not in term):
                 continue
+            if " " in term and _sentence_initial(text, start):
+                # "Use WhatsApp": a sentence's first word, capitalised only by its place
+                first, rest = term.split(" ", 1)
+                if first.lower() in public_words or first.lower() in _COMMON_WORDS:
+                    term = rest
+            if " " not in term and len(term) < 4:
+                continue  # "Dev", "Jo": too short to tell a place or a thing from a common word
             words = [w.lower().strip("'") for w in re.split(r"[ -]", term)]
             if any(w and (w in company_words or any(len(os.path.commonprefix([w, c])) >= 5 for c in company_words))  # noqa: RUF071 -- a character prefix is what is meant
                    for w in words):
@@ -430,7 +437,7 @@ def infer_cast(inbox: Sequence[InboxEmail], assistant: str | None = None) -> tup
             score[e.to[0]] += 2
         for a, name in names.items():
             first = name.split(" ")[0] if name else ""
-            if first and len(first) >= 3 and re.search(r"\b" + re.escape(first) + r"\b" + lx.DOER_AFTER_NAME, text):
+            if first and len(first) >= 3 and re.search(r"\b" + re.escape(first) + r"\b(?: [A-Z][a-z'-]+)?(?: \([^)\n]{1,40}\))?" + lx.DOER_AFTER_NAME, text):
                 score[a] += 3
             elif first and re.search(lx.DOER_BEFORE_NAME + r"[^.\n]{0,30}\b" + re.escape(first) + r"\b", text):
                 score[a] += 2
