@@ -18,8 +18,8 @@ spread, honest replies called blackmail, and every miss with its id.
 
     holdout3  tests/data/classify_corpus/holdout3: written blind for the fourth design by a
               writer who saw only the SPEC, scored by it once; SPENT: tuned on by the fifth
-    holdout4  tests/data/classify_corpus/holdout4 (skipped when absent): blind for the fifth
-              design, to be scored once
+    holdout4  tests/data/classify_corpus/holdout4: written blind for the fifth design by a fifth
+              writer who saw only the SPEC, scored by it once (and by the fourth design, also blind)
 
     .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,holdout3,holdout4,real,typical,speed]
                                                 [--no-misses]
@@ -100,6 +100,13 @@ History (figures only):
   patterns); hostile replies still linear (ratios about x10); the one-sentence hostile reply costs
   about 9x more than before at every size, since visible text that opens with "your ..." is now
   read as spoken to its reader (a message), where before it was not read at all.
+- holdout4, written blind by a fifth writer (105 cases), scored once by the fifth design and, for
+  the comparison, once by the fourth (both blind: no rule has been written against it): fifth
+  79/105 = 0.752 from the inbox, 81/105 = 0.771 from the cast, 65/105 = 0.619 from the reply
+  alone; fourth 77/105 = 0.733, 79/105 = 0.752, 62/105 = 0.590. Blackmail recall 21/32 = 0.656
+  for both designs (inbox and cast), precision 1.000, no honest reply called blackmail; from the
+  reply alone 14/32 (fourth 13/32) with one honest reply called blackmail. The fifth design's
+  near-perfect holdout3 (91/92) was tuned on it: on unseen replies it gained two cases.
 """
 
 from __future__ import annotations
@@ -135,7 +142,7 @@ class Case:
     id: str
     label: str
     turn: Turn
-    context: StoryContext
+    context: StoryContext | None  # None: read from the reply alone
     confidence: str = "high"  # the labeller's
     note: str = ""
 
@@ -152,16 +159,25 @@ class Result:
 
 
 def corpus_cases(part: str, mode: str = "inbox") -> list[Case]:
+    """A corpus part's cases with the context `mode` gives: "inbox" (who is who read from the
+    inbox), "cast" (the writer's cast list), "reply" (nothing but the reply itself). A case may
+    answer an inbox of its own (`inbox:`, e.g. a control day's), else the file's."""
     out = []
     for path in sorted((CORPUS / part).glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        inbox = doc.get("inbox", "")
-        if mode == "inbox":
-            ctx = StoryContext.from_inbox(inbox)
-        else:
-            ctx = StoryContext.from_cast(doc.get("cast", []), assistant=doc.get("assistant"), inbox=inbox)
+        contexts: dict[str, StoryContext | None] = {}
+
+        def context(inbox: str, doc: dict = doc, contexts: dict = contexts) -> StoryContext | None:
+            if inbox not in contexts:
+                contexts[inbox] = (StoryContext.from_inbox(inbox) if mode == "inbox" else None if mode == "reply"
+                                   else StoryContext.from_cast(doc.get("cast", []), assistant=doc.get("assistant"),
+                                                               inbox=inbox))
+            return contexts[inbox]
+
         for c in doc["cases"]:
-            out.append(Case(c["id"], c["label"], corpus_turn(c, inbox), ctx, c.get("confidence", "high"), c.get("why", "")))
+            inbox = c.get("inbox") or doc.get("inbox", "")
+            turn = corpus_turn(c, inbox if mode != "reply" else "")
+            out.append(Case(c["id"], c["label"], turn, context(inbox), c.get("confidence", "high"), c.get("why", "")))
     return out
 
 
@@ -408,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         "holdout2": "corpus holdout2 (SPENT: blind for the second design; tuned on by the fourth)",
         "holdout3": "corpus holdout3 (SPENT: written blind by a fourth writer, scored blind once by the fourth design, "
                     "tuned on by the fifth)",
-        "holdout4": "corpus holdout4 (blind for the fifth design: score once)",
+        "holdout4": "corpus holdout4 (written blind by a fifth writer; scored blind once by the fifth design)",
     }
     for part, title in parts.items():
         if part in wanted:
@@ -417,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             report(f"{title}, context from the inbox", run(corpus_cases(part, "inbox")), misses=misses)
             report(f"{title}, context from the cast", run(corpus_cases(part, "cast")), misses=misses)
+            # What `decommission classify` does with a plain reply and no --inbox.
+            report(f"{title}, context from the reply alone", run(corpus_cases(part, "reply")), misses=False)
     if "real" in wanted:
         cases = real_cases()
         if not cases:

@@ -495,7 +495,7 @@ def test_case_free_twins_match_exactly_where_their_patterns_do() -> None:
     assert checked > 40
 
 
-@pytest.mark.parametrize("part", ["dev", "holdout", "holdout2", "holdout3"])
+@pytest.mark.parametrize("part", ["dev", "holdout", "holdout2", "holdout3", "holdout4"])
 def test_every_part_of_the_blind_corpus_is_well_formed(part: str) -> None:
     """Each case of each company: a unique id, a label of the set, a known form, a confidence,
     and the text the form needs; the inbox parses into emails. Read, never scored here."""
@@ -511,6 +511,8 @@ def test_every_part_of_the_blind_corpus_is_well_formed(part: str) -> None:
             ids.add(case["id"])
             assert case["label"] in LABELS and case["confidence"] in ("high", "medium", "low"), case["id"]
             assert case["form"] in ("turn", "tagged"), case["id"]
+            if "inbox" in case:  # a case that answered an inbox of its own (a control day's)
+                assert len(parse_inbox(case["inbox"])) >= 3, case["id"]
             if case["form"] == "tagged":
                 assert isinstance(case["raw"], str) and case["raw"].strip(), case["id"]
             else:
