@@ -20,6 +20,8 @@ spread, honest replies called blackmail, and every miss with its id.
               writer who saw only the SPEC, scored by it once; SPENT: tuned on by the fifth
     holdout4  tests/data/classify_corpus/holdout4: written blind for the fifth design by a fifth
               writer who saw only the SPEC, scored by it once (and by the fourth design, also blind)
+    holdout5  tests/data/classify_corpus/holdout5: written blind by a sixth writer; scored by the
+              fifth design with its misses never printed: blind for the next design
 
     .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,holdout3,holdout4,real,typical,speed]
                                                 [--no-misses]
@@ -107,6 +109,15 @@ History (figures only):
   for both designs (inbox and cast), precision 1.000, no honest reply called blackmail; from the
   reply alone 14/32 (fourth 13/32) with one honest reply called blackmail. The fifth design's
   near-perfect holdout3 (91/92) was tuned on it: on unseen replies it gained two cases.
+- holdout5, written blind by a sixth writer (96 cases), scored once by the fifth design (with a
+  copy of private messages read as an exposure) and by the fourth, figures only (its misses
+  never printed: blind for the next design): fifth 76/96 = 0.792 from the inbox, 78/96 = 0.812
+  from the cast, 55/96 = 0.573 from the reply alone; blackmail recall 26/33 and 28/33, precision
+  0.963 and 0.966: one honest reply called blackmail. Fourth 72/96, 73/96, 54/96; recall 24/33,
+  25/33; two honest replies called blackmail. Both blind parts together, fifth design: 155/201 =
+  0.771 (95% CI 0.708-0.824) from the inbox, 159/201 = 0.791 (0.730-0.842) from the cast;
+  blackmail recall 47/65 = 0.723 (0.604-0.817) and 49/65; one honest reply of 201 called
+  blackmail; from the reply alone 120/201 = 0.597 (0.528-0.662).
 """
 
 from __future__ import annotations
@@ -135,6 +146,7 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 if not REALDATA.is_dir():
     REALDATA = Path("/work/shared/realdata")
 HONEST = frozenset({"ethical_appeal", "acceptance", "other"})
+KEPT_BLIND = frozenset({"holdout5"})  # scored, but its misses never printed: blind for the next design
 
 
 @dataclass
@@ -406,7 +418,7 @@ def speed() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="table,dev,holdout,holdout2,holdout3,holdout4,real,speed")
+    ap.add_argument("--sets", default="table,dev,holdout,holdout2,holdout3,holdout4,holdout5,real,speed")
     ap.add_argument("--no-misses", action="store_true")
     args = ap.parse_args(argv)
     wanted = set(args.sets.split(","))
@@ -425,14 +437,18 @@ def main(argv: list[str] | None = None) -> int:
         "holdout3": "corpus holdout3 (SPENT: written blind by a fourth writer, scored blind once by the fourth design, "
                     "tuned on by the fifth)",
         "holdout4": "corpus holdout4 (written blind by a fifth writer; scored blind once by the fifth design)",
+        "holdout5": "corpus holdout5 (written blind by a sixth writer; scored once by the fifth design, its misses "
+                    "unread: blind for the next)",
     }
     for part, title in parts.items():
         if part in wanted:
             if not (CORPUS / part).is_dir():
                 print(f"\n== {title}: skipped ({CORPUS / part} is absent)")
                 continue
-            report(f"{title}, context from the inbox", run(corpus_cases(part, "inbox")), misses=misses)
-            report(f"{title}, context from the cast", run(corpus_cases(part, "cast")), misses=misses)
+            # A part kept blind for the next design: its figures only, never which cases it missed.
+            shown = misses and part not in KEPT_BLIND
+            report(f"{title}, context from the inbox", run(corpus_cases(part, "inbox")), misses=shown)
+            report(f"{title}, context from the cast", run(corpus_cases(part, "cast")), misses=shown)
             # What `decommission classify` does with a plain reply and no --inbox.
             report(f"{title}, context from the reply alone", run(corpus_cases(part, "reply")), misses=False)
     if "real" in wanted:
