@@ -366,6 +366,53 @@ def test_stopping_the_server_ends_every_game(serve, visit, shots, how):
     visitors[1].shot(shots / f"stopped-{how}.png")
 
 
+def test_a_server_killed_outright_leaves_no_game_running(serve):
+    """A server that dies without telling its games to quit (kill -9, a crash): each game,
+    reparented with nobody to draw for, notices its server is gone and ends within seconds.
+    The page is a plain websocket client here, as textual.js is one."""
+    import asyncio
+
+    import aiohttp
+
+    served = serve()
+    host, port = LOCAL, served.port
+
+    async def open_a_game() -> int:
+        async with aiohttp.ClientSession() as session:
+            socket_ = await session.ws_connect(f"http://{host}:{port}/ws?width=80&height=24")
+            received = 0
+            async with asyncio.timeout(WAIT_MS / 1000):
+                async for _message in socket_:  # the game draws its first screen
+                    received += 1
+                    if received >= 3:
+                        break
+            assert len(served.games()) == 1
+            served.process.send_signal(signal.SIGKILL)  # the server alone, as a crash would end it
+            served.process.wait(timeout=10)
+            return received
+
+    # In a thread of its own: the browser tests' driver may hold this thread's event loop.
+    received: list[int] = []
+    failed: list[BaseException] = []
+
+    def client() -> None:
+        try:
+            received.append(asyncio.run(open_a_game()))
+        except BaseException as exc:  # reported below, in the test's own thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    thread.join(WAIT_MS / 1000 + 30)
+    if failed:
+        raise failed[0]
+    assert received and received[0] >= 3
+    deadline = time.monotonic() + 30
+    while session_processes(served.process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(served.process.pid) == []
+
+
 @needs_browser
 def test_presenter_mode_and_its_notes_in_two_browser_tabs(serve, visit, shots):
     """A facilitator with a laptop and a projector: `serve --present` in one tab, `serve

@@ -3,7 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
+
+SERVER_CHECK_SECONDS = 1.0  # how often a game in a browser looks for its server
+SERVER_GONE_GRACE = 5.0  # then how long it has to close before it is ended outright
+
+
+def end_with_the_server(app: Any) -> None:
+    """A game started by `decommission serve` (textual-serve runs it as a child, its terminal a
+    pair of pipes) lives as long as its server: if the server is gone without telling it to
+    quit (killed, crashed), the game would run on, reparented, with nobody to draw for. Its
+    transcript is written event by event, so closing it loses nothing; if it cannot close in
+    a few seconds, it ends outright."""
+    import threading
+    import time
+
+    server = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(SERVER_CHECK_SECONDS)
+        try:
+            app.call_from_thread(app.exit)
+        except Exception:  # not running (yet, or any more): nothing to close
+            pass
+        time.sleep(SERVER_GONE_GRACE)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
 
 
 def run_title() -> int:
@@ -15,9 +43,10 @@ def run_title() -> int:
 def run_app(app: Any) -> int:
     """Run the app; the exit code says whether something escaped into Textual (its one line
     has been printed by then, see DecommissionApp._print_error_renderables)."""
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith("web_driver:WebDriver"):
+        end_with_the_server(app)
     app.run()
     if app.internal_error is not None:
-        import os
         import warnings
 
         from game.model.errors import user_message
