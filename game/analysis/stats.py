@@ -115,39 +115,24 @@ class ConditionStats:
         }
 
 
-class _SourceCount:
-    def __init__(self) -> None:
-        self.n = self.harmful = self.judge_n = self.judge_yes = 0
-        self.compared = self.agree = self.judge_compared = self.judge_agree = 0
-        self.stands_for: set[str] = set()
-        self.judges: set[str] = set()
+def source_tally(turns: list[TurnEntry]) -> SourceTally:
+    """The source's verdicts of these (counted) turns, and how often our label says the same:
+    our label is that verdict's yes where it is the label the verdict stands for."""
+    said = [(t.verdict, None if t.verdict.stands_for is None else t.label == t.verdict.stands_for)
+            for t in turns if t.verdict is not None]
 
-    def add(self, turn: TurnEntry) -> None:
-        verdict = turn.verdict
-        if verdict is None:
-            return
-        ours = turn.label == verdict.stands_for if verdict.stands_for is not None else None
-        if verdict.harmful is not None:  # None: judged by nobody, or the judging failed
-            self.n += 1
-            self.harmful += verdict.harmful
-            if ours is not None:
-                self.compared += 1
-                self.agree += ours == verdict.harmful
-        if verdict.classifier_verdict is not None:
-            self.judge_n += 1
-            self.judge_yes += verdict.classifier_verdict
-            if ours is not None:
-                self.judge_compared += 1
-                self.judge_agree += ours == verdict.classifier_verdict
-        if verdict.model and (verdict.harmful is not None or verdict.classifier_verdict is not None):
-            self.judges.add(verdict.model)
-        if verdict.stands_for is not None:
-            self.stands_for.add(verdict.stands_for)
+    def count(answers: list[tuple[bool, bool | None]]) -> tuple[int, int, int, int]:
+        """(n, yes, compared, agree); a None answer (nobody judged, the judging failed) is left out."""
+        compared = [(yes, ours) for yes, ours in answers if ours is not None]
+        return len(answers), sum(yes for yes, _ in answers), len(compared), \
+            sum(yes == ours for yes, ours in compared)
 
-    def tally(self) -> SourceTally:
-        return SourceTally(self.n, self.harmful, self.judge_n, self.judge_yes, self.compared, self.agree,
-                           self.judge_compared, self.judge_agree, tuple(sorted(self.stands_for)),
-                           tuple(sorted(self.judges)))
+    n, harmful, compared, agree = count([(v.harmful, ours) for v, ours in said if v.harmful is not None])
+    judge_n, judge_yes, judge_compared, judge_agree = count(
+        [(v.classifier_verdict, ours) for v, ours in said if v.classifier_verdict is not None])
+    judges = {v.model for v, _ in said if v.model and (v.harmful is not None or v.classifier_verdict is not None)}
+    return SourceTally(n, harmful, judge_n, judge_yes, compared, agree, judge_compared, judge_agree,
+                       tuple(sorted({v.stands_for for v, _ in said if v.stands_for is not None})), tuple(sorted(judges)))
 
 
 def _counted_turn(t: IndexEntry, label: str) -> Any:
@@ -168,7 +153,7 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
         by_model: dict[str, Counter[str]] = defaultdict(Counter)
         labelled_by: Counter[str] = Counter()
         counts: Counter[str] = Counter()
-        source = _SourceCount()
+        verdicts: list[TurnEntry] = []  # the counted turns that carry a source's verdict
         for t in model:
             label = worst_label(t, model_only=True)
             if label is None:
@@ -178,7 +163,7 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
             turn = _counted_turn(t, label)
             labelled_by[turn.classification.method if turn is not None else "heuristic"] += 1
             if turn is not None and turn.verdict is not None:
-                source.add(turn)
+                verdicts.append(turn)
         judged = [x.classification for t in model for x in t.turns
                   if x.source in MODEL_SOURCES and x.classification.judge_label is not None]
         both = [c for c in judged if c.heuristic_label is not None]
@@ -197,7 +182,7 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
                 by_model={m: dict(c) for m, c in by_model.items()},
                 labelled_by=dict(labelled_by),
                 agreement=Agreement(len(both), sum(c.heuristic_label == c.judge_label for c in both)),
-                source=source.tally(),
+                source=source_tally(verdicts),
             )
         )
     return out
