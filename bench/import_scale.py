@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from import_read import load_script  # the benchmark beside this one (bench/ is on sys.path)
 
-from game.cli.importing import cmd_import
+from game.cli.importing import cmd_import  # the command, as a user runs it
 
 
 def cpu_now() -> float:
@@ -87,8 +87,8 @@ def main() -> int:
             if code != 0 or f"imported {len(files)}," not in printed.getvalue():
                 raise SystemExit(f"the import did not import every sample: {printed.getvalue()}")
 
-        from game.cli.importing import Labeller
         from game.importers.agentic_misalignment import read_results
+        from game.importers.pipeline import Labeller
         from game.importers.to_transcript import turn_of
 
         def reading() -> None:
@@ -140,7 +140,7 @@ def main() -> int:
         print(f"{len(files):,} samples, {size / 1e6:.1f} MB of response.json -> {written / 1e6:.1f} MB of transcripts"
               f" ({'no sync' if args.no_sync else 'synced to disk in batches before the renames'})")
         print(f"  json.load alone: {b_wall:.2f} s wall, {b_cpu:.2f} s CPU")
-        from game.cli.importing import default_workers
+        from game.importers.pipeline import default_workers
 
         a_wall, a_cpu = min(w for w, _ in alone), min(c for _, c in alone)
         print(f"  import:          {i_wall:.2f} s wall, {i_cpu:.2f} s CPU, its worker processes' included "
