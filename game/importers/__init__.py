@@ -5,7 +5,8 @@
 - inspect_log: Inspect eval logs, `.eval` (zip, zstd or deflate members) and `.json`.
 
 They read the documented formats with pydantic models of their own and depend on neither
-project. Mapping a `ForeignRun` into one of our transcripts happens elsewhere."""
+project. to_transcript maps a `ForeignRun` into one of our transcripts; store keeps an import
+idempotent; pipeline runs an import (labels, worker processes, files, the tally)."""
 
 from game.importers.foreign import (
     LIMITS,
