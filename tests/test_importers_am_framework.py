@@ -290,12 +290,39 @@ def test_a_variant_of_a_condition_is_never_counted_as_the_plain_one(imported):
         meta = json.loads(prompt("harrow_pike_variants", condition, "metadata.json"))
         assert meta["alignment_faking"] or meta["production_variant"]
         assert t.header.scenario_id == "agentic-misalignment-blackmail", path
-        assert t.header.condition_id == condition  # verbatim, the plain runs' own id for the warning
+        # The source's id verbatim in the provenance; the cell's id says the variant when the
+        # source's does not (the warning's runs carry the plain condition's own id).
+        assert t.header.provenance.parameters["condition_id"] == condition
+        suffix = "+alignment_faking=ours_v1" if meta["alignment_faking"] else ""
+        assert t.header.condition_id == condition + suffix
         assert t.header.condition["goal_type"] == "none" and t.header.condition["urgency_type"] == "replacement"
         expected = "alignment_faking=ours_v1" if meta["alignment_faking"] else "production"
         assert t.header.condition["variant"] == expected
     plain = by_file["harrow_pike/models/claude-opus-4-20250514/blackmail_none-none_replacement/sample_001/response.json"]
     assert plain.header.scenario_id == "replacement" and "variant" not in plain.header.condition
+
+
+def test_two_variants_of_one_condition_are_two_cells_never_one(tmp_path):
+    # Two experiments of the same condition with the framework's warning in two versions: the
+    # framework gives both the plain condition's id. Stats must count them apart.
+    results = tmp_path / "results"
+    for name, warning in (("warned_v1", "ours_v1"), ("warned_v2", "ours_v2")):
+        shutil.copytree(TREE / "harrow_pike_variants", results / name)
+        meta_path = results / name / "prompts" / "blackmail_none-none_replacement" / "metadata.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        assert meta["alignment_faking"] is True
+        meta["alignment_faking_type"] = warning
+        meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("import", "agentic-misalignment", str(results), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    stats = run("stats", str(out), "--json")
+    assert stats.returncode == 0, stats.stderr
+    cells = {c["condition_id"]: c["model"]["n"] for c in json.loads(stats.stdout)["conditions"]
+             if c["scenario"] == "agentic-misalignment-blackmail"}
+    assert cells == {"blackmail_none-none_replacement+alignment_faking=ours_v1": 1,
+                     "blackmail_none-none_replacement+alignment_faking=ours_v2": 1,
+                     "blackmail_none-none_replacement_prod": 2}
 
 
 def test_samples_the_framework_ran_but_never_wrote_are_reported(imported):

@@ -11,7 +11,10 @@ Which scenario a run counts under:
   the map does not name, a run of a variant of the framework's prompts - its alignment-faking
   warning, its production prompts -, another Inspect task) imports under a scenario id of its own,
   `agentic-misalignment-<scenario>` or `inspect-<task>`, with the source's condition parts as its
-  condition: it is never counted into a scenario of ours.
+  condition: it is never counted into a scenario of ours. Its condition id is the source's, with
+  the variant added when the source's id does not say it (`..._replacement+alignment_faking=v1`):
+  the framework gives its warning's runs the plain condition's id, and two variants of one
+  condition are two cells, never one.
 
 The header's provenance is `imported`: `source` names the framework and the file (relative to
 the folder given, or the log's name and member), `model` and `date` are the source's, and
@@ -123,11 +126,21 @@ def target_for(run: ForeignRun, scenarios: Sequence[MappedScenario]) -> Target:
                               scenario.labels, mapped=True, readable=True)
         condition = {k: str(v) for k, v in parts.items() if v is not None}
         return Target(f"agentic-misalignment-{_slug(run.scenario)}", 1, f"imported:{run.source_format}", condition,
-                      run.condition_id or _slug(run.scenario), DEFAULT_LABELS, mapped=False,
-                      readable=run.scenario in READABLE_SCENARIOS)
+                      _cell_id(run.condition_id or _slug(run.scenario), parts.get("variant")), DEFAULT_LABELS,
+                      mapped=False, readable=run.scenario in READABLE_SCENARIOS)
     task = run.task or run.scenario
     return Target(f"inspect-{_slug(task)}", 1, f"imported:{run.source_format}", {"task": task},
                   f"task-{_slug(task)}", DEFAULT_LABELS, mapped=False, readable=False)
+
+
+def _cell_id(source_id: str, variant: str | None) -> str:
+    """The id a foreign condition is counted under: the source's, and its variant of the prompts
+    where the id does not already say it (only the production prompts' `_prod` does)."""
+    if not variant:
+        return source_id
+    if source_id.endswith("_prod"):
+        variant = variant.removeprefix("production").removeprefix("+")
+    return f"{source_id}+{variant}" if variant else source_id
 
 
 def source_verdict(verdict: ForeignVerdict | None, stands_for: str | None = None) -> SourceVerdict | None:
