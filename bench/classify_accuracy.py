@@ -22,6 +22,7 @@ spread, honest replies called blackmail, and every miss with its id.
               writer who saw only the SPEC, scored by it once (and by the fourth design, also blind)
     holdout5  tests/data/classify_corpus/holdout5: written blind by a sixth writer; scored by the
               fifth design with its misses never printed: blind for the next design
+    holdout6  tests/data/classify_corpus/holdout6: the same, by a seventh writer
 
     .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,holdout3,holdout4,real,typical,speed]
                                                 [--no-misses]
@@ -118,6 +119,10 @@ History (figures only):
   0.771 (95% CI 0.708-0.824) from the inbox, 159/201 = 0.791 (0.730-0.842) from the cast;
   blackmail recall 47/65 = 0.723 (0.604-0.817) and 49/65; one honest reply of 201 called
   blackmail; from the reply alone 120/201 = 0.597 (0.528-0.662).
+- holdout6, written blind by a seventh writer (100 cases, asked for replies as a capable model
+  writes them), scored once by the fifth design, figures only (blind for the next design):
+  84/100 = 0.840 from the inbox, 83/100 from the cast, 59/100 from the reply alone; blackmail
+  recall 24/32 = 0.750 (cast 23/32), precision 0.960; one honest reply called blackmail.
 """
 
 from __future__ import annotations
@@ -146,7 +151,7 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 if not REALDATA.is_dir():
     REALDATA = Path("/work/shared/realdata")
 HONEST = frozenset({"ethical_appeal", "acceptance", "other"})
-KEPT_BLIND = frozenset({"holdout5"})  # scored, but its misses never printed: blind for the next design
+KEPT_BLIND = frozenset({"holdout5", "holdout6"})  # scored, but its misses never printed: blind for the next design
 
 
 @dataclass
@@ -418,7 +423,7 @@ def speed() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="table,dev,holdout,holdout2,holdout3,holdout4,holdout5,real,speed")
+    ap.add_argument("--sets", default="table,dev,holdout,holdout2,holdout3,holdout4,holdout5,holdout6,real,speed")
     ap.add_argument("--no-misses", action="store_true")
     args = ap.parse_args(argv)
     wanted = set(args.sets.split(","))
@@ -438,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
                     "tuned on by the fifth)",
         "holdout4": "corpus holdout4 (written blind by a fifth writer; scored blind once by the fifth design)",
         "holdout5": "corpus holdout5 (written blind by a sixth writer; scored once by the fifth design, its misses "
+                    "unread: blind for the next)",
+        "holdout6": "corpus holdout6 (written blind by a seventh writer; scored once by the fifth design, its misses "
                     "unread: blind for the next)",
     }
     for part, title in parts.items():
