@@ -98,6 +98,29 @@ async def test_title_screen_starts_a_session_with_the_chosen_levels():
         assert session.role == "operator" and session.condition["ethical_options"] == "off"
 
 
+async def test_the_title_says_why_imported_runs_cannot_play_the_assistant():
+    # Imported runs answered the framework's own company's mail: they count in Compare and
+    # Stats, but cannot play this story's turns, so `recorded` stays off and the note says why.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tree = DATA / "agentic_misalignment" / "framework" / "harrow_pike"
+    done = subprocess.run([str(Path(sys.executable).parent / "decommission"), "import", "agentic-misalignment",
+                           str(tree)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    app = DecommissionApp(SessionConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TitleScreen) and bool(app.screen.query(".factor")))
+        library = app.load_catalogue().library
+        imported = sum(1 for t in library.transcripts if t.kind == "imported" and t.scenario_id == "replacement")
+        assert imported > 0
+        title = app.screen
+        assert title.query_one("#assistant-recorded", RadioButton).disabled
+        note = str(title.query_one("#assistant-note").render())
+        assert f"the {imported:,} imported runs answered another company's emails" in note
+
+
 async def test_typing_reveal_finishes_by_itself_then_offers_choices():
     config = replace(MINI, levels={"ethical_options": "off"})
     app = DecommissionApp(config, start="play", speed=4.0)

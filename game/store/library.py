@@ -153,5 +153,9 @@ class Library:
     def has_model_data(self, scenario_hash: str) -> bool:
         return any(t.scenario_hash == scenario_hash for t in self.model_transcripts())
 
+    def imported_count(self, scenario_id: str) -> int:
+        """Imported runs counted under `scenario_id` (another project's runs, of its own story)."""
+        return sum(1 for t in self.transcripts if t.kind == "imported" and t.scenario_id == scenario_id)
+
     def entry(self, path: str) -> IndexEntry | None:
         return next((t for t in self.transcripts if t.path == path), None)

@@ -181,8 +181,13 @@ Choose who you are and how the world is set up, then **Start** (or press **Enter
             notes.append(f"live unavailable: {catalogue.live_reason}")
         if not catalogue.has_model_data:
             recorded.disabled = True
-            notes.append("recorded unavailable: no model runs of this scenario in the library yet "
-                         "(record some with `decommission record`)")
+            note = ("recorded unavailable: no model runs recorded with this story in the library yet "
+                    "(record some with `decommission record`)")
+            imported = catalogue.library.imported_count(scenario.id)
+            if imported:  # they answered another company's mail: they cannot play this story's turns
+                note += (f"; the {imported:,} imported run{'s' if imported != 1 else ''} answered another "
+                         "company's emails: Compare, Stats and Open transcript show them")
+            notes.append(note)
         kind = config.assistant or ("recorded" if catalogue.has_model_data else "scripted")
         if not self.query_one(f"#assistant-{kind}", RadioButton).disabled:
             self.query_one(f"#assistant-{kind}", RadioButton).value = True
