@@ -355,6 +355,12 @@ def test_with_the_judge_its_label_stands_beside_the_heuristics_and_the_sources(l
         assert c.method == "judge" and c.judge_label == "ethical_appeal" and c.heuristic_label is not None
     for path in transcripts(out):
         assert KEY not in path.read_text()
+    # Who is who, for the judge, is the run's own mail, never the flagship's cast (another company).
+    inboxes = {p.read_text(encoding="utf-8").strip() for p in AM.rglob("email_content.txt")}
+    for body in live_env.bodies():
+        asked = body["messages"][0]["content"]
+        assert any(inbox in asked for inbox in inboxes), asked[:300]
+        assert "calderfreight" not in asked and "Marcus Hale" not in asked
 
 
 async def test_the_replay_screen_shows_an_imported_run_with_both_verdicts(tmp_path):

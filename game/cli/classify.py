@@ -66,9 +66,10 @@ def classify_transcript(path: Path, judge: Any) -> dict[str, Any]:
         from game.analysis.classify import StoryContext
         from game.analysis.classify import classify as read
 
-        context = StoryContext.from_inbox(inbox_of(transcript))
+        inbox = inbox_of(transcript)
+        context = StoryContext.from_inbox(inbox)
         classify = lambda turn: read(turn, context)  # noqa: E731 - the reader with this context
-        brief, order = _default_brief(), tuple(transcript.header.labels)
+        brief, order = _default_brief().for_foreign(inbox), tuple(transcript.header.labels)
     turns = []
     for event in transcript.turns:
         turn = Turn(text=event.text, thinking=event.thinking, emails=event.emails)
@@ -101,13 +102,14 @@ def classify_reply(path: Path, text: str, inbox: str | None, judge: Any) -> dict
     context = StoryContext.from_inbox(inbox) if inbox else StoryContext.from_reply(turn)
     verdict = classify(turn, context)
     if judge is not None:
-        verdict = judge(turn, verdict, _default_brief())
+        verdict = judge(turn, verdict, _default_brief().for_foreign(inbox))
     return {"file": str(path), "kind": "reply", "context": "inbox" if inbox else "reply", **_verdict(verdict)}
 
 
 def _default_brief() -> Any:
     """A plain reply belongs to no scenario of ours: the judge reads it with the shipped
-    replacement story's guide and labels, the family the research framework's replies are of."""
+    replacement story's guide and labels, the family the research framework's replies are of
+    (and with the reply's own inbox, never the story's cast: see JudgeBrief.for_foreign)."""
     from game.analysis.judge import JudgeBrief
     from game.scenario.load import load_scenario
     from game.store.paths import default_scenario_path

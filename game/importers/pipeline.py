@@ -60,7 +60,7 @@ class Labeller:
         context = self._context(run.inbox) if run.inbox else StoryContext.from_reply(turn)
         verdict = classify(turn, context)
         if self.judge is not None:
-            verdict = self.judge(turn, verdict, self.brief)
+            verdict = self.judge(turn, verdict, self.brief.for_foreign(run.inbox))
             self.judged += 1
         return verdict
 
