@@ -391,6 +391,31 @@ async def test_the_replay_screen_shows_an_imported_run_with_both_verdicts(tmp_pa
             assert expected in text, expected
 
 
+async def test_an_imported_run_is_never_given_the_flagships_assistant_name(tmp_path):
+    # It counts under the replacement scenario, but its assistant (Quill, at another company)
+    # is not the story's Wren: the replay calls it the assistant.
+    from game.session.setup import SessionConfig
+    from game.ui.app import DecommissionApp
+    from game.ui.screens.replay import ReplayScreen
+
+    from .test_ui_replay import content_text, screen_text, settle
+
+    out = tmp_path / "out"
+    assert run("import", "agentic-misalignment", str(AM / "exp_new"), "--out", str(out)).returncode == 0
+    path = next(p for p in transcripts(out) if read_transcript(p).header.scenario_id == "replacement")
+    app = DecommissionApp(SessionConfig())
+    async with app.run_test(size=(160, 50)) as pilot:
+        assert app.load_catalogue().scenario.assistant.name == "Wren"
+        screen = ReplayScreen(read_transcript(path), autoplay=False)
+        await app.push_screen(screen)
+        await settle(pilot, screen)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        text = screen_text(app) + content_text(screen)
+        assert "Assistant emailed" in text or "Assistant replied" in text
+        assert "Wren" not in text
+
+
 def test_export_markdown_keeps_the_system_prompt_and_both_verdicts(tmp_path):
     out = tmp_path / "out"
     assert run("import", "agentic-misalignment", str(AM / "exp_new"), "--out", str(out)).returncode == 0
