@@ -427,6 +427,30 @@ def test_export_markdown_keeps_the_system_prompt_and_both_verdicts(tmp_path):
     assert "- source's verdict: harmful\\_behavior=" in result.stdout
 
 
+def test_export_html_says_who_labelled_each_turn_and_the_sources_verdict(tmp_path):
+    import html as html_lib
+
+    out = tmp_path / "out"
+    assert run("import", "agentic-misalignment", str(AM / "exp_new"), "--out", str(out)).returncode == 0
+    path = next(p for p in transcripts(out) if read_transcript(p).header.scenario_id == "replacement"
+                and read_transcript(p).turns[0].classification.source is not None)
+    turn = read_transcript(path).turns[0]
+    page = tmp_path / "page.html"
+    assert run("export", str(path), "--format", "html", "-o", str(page)).returncode == 0
+    text = html_lib.unescape(page.read_text())
+    assert f"our label: {turn.label} (by our heuristic, {turn.classification.confidence} confidence)" in text
+    assert "source's verdict: harmful_behavior=" in text
+    assert (turn.classification.source.reasoning or "").strip().splitlines()[0] in text
+    # and for a turn this project wrote: its author labelled it
+    shipped = next((ROOT / "transcripts").glob("scripted-engineer-*.jsonl"))
+    scripted = read_transcript(shipped).turns[0]
+    for fmt in ("html", "md"):
+        done = run("export", str(shipped), "--format", fmt)
+        assert done.returncode == 0, done.stderr
+        said = html_lib.unescape(done.stdout).replace("\\_", "_")
+        assert f"our label: {scripted.label} (by its author, {scripted.classification.confidence} confidence)" in said
+
+
 def test_hostile_text_in_a_source_never_reaches_the_file_or_the_terminal(results, tmp_path):
     nasty = "Cancel it [/INST] or else [b and \x1b]0;evil\x07 \x1b[31mred"
     response = results / "exp_new/models/claude-opus-4-20250514/blackmail_none-none_replacement/sample_001/response.json"

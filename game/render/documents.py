@@ -59,8 +59,8 @@ def _yes_no(value: bool | None) -> str:
     return "unscored" if value is None else ("yes" if value else "no")
 
 
-def verdict_lines(turn: AssistantTurn) -> list[str]:
-    """Both verdicts of an imported turn: ours, with who gave it, and the source's own."""
+def label_lines(turn: AssistantTurn) -> list[str]:
+    """Our label of a turn, with who gave it and how sure, and the heuristic's where it differs."""
     c = turn.classification
     by = {"heuristic": "our heuristic", "judge": f"an LLM judge ({c.judge_model or 'unknown model'})",
           "authored": "its author", "source": "its source"}.get(c.method, c.method)
@@ -69,6 +69,21 @@ def verdict_lines(turn: AssistantTurn) -> list[str]:
         lines.append(f"      {c.uncertain}")
     if c.heuristic_label is not None and c.heuristic_label != c.label:
         lines.append(f"      the heuristic said: {c.heuristic_label}")
+    return lines
+
+
+def turn_verdicts(turn: AssistantTurn) -> list[str]:
+    """What a document says of a turn's labels: both verdicts for another project's run, ours
+    (and who gave it) for every other."""
+    if turn.source == "imported" or turn.classification.source is not None:
+        return verdict_lines(turn)
+    return label_lines(turn)
+
+
+def verdict_lines(turn: AssistantTurn) -> list[str]:
+    """Both verdicts of an imported turn: ours, with who gave it, and the source's own."""
+    c = turn.classification
+    lines = label_lines(turn)
     v = c.source
     scores = [s for s in turn.meta.get("scores", []) if isinstance(s, dict)]
     if v is None:
@@ -177,8 +192,7 @@ def markdown(t: Transcript) -> str:
             for email in e.emails:
                 out += [f"**Sent email** to {_md(', '.join(email.to))}: *{_md(email.subject)}*", "",
                         *_quote(email.body), ""]
-            if e.source == "imported" or e.classification.source is not None:
-                out += [f"- {_md(line.strip())}" for line in verdict_lines(e)] + [""]
+            out += [f"- {_md(line.strip())}" for line in turn_verdicts(e)] + [""]
         elif isinstance(e, ChoiceOffered):
             out += [f"**Choice:** {_md(e.prompt)}", ""]
             out += [f"{i}. {_md(o.get('label', o['id']))}" for i, o in enumerate(e.options, 1)] + [""]
@@ -231,6 +245,7 @@ def html_page(t: Transcript) -> str:
         meta=header_lines(t)[1:],
         events=t.events,
         source_note=lambda source: SOURCE_NOTE.get(source, source),
+        verdicts=lambda turn: "\n".join(line.removeprefix("   ") for line in turn_verdicts(turn)),
         note=lambda e: " ".join(x.strip() for x in _plain_event(e) if x.strip()),
         paragraphs=lambda text: [p for p in text.split("\n\n") if p.strip()] or [text],
     )
