@@ -19,10 +19,14 @@ import argparse
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from game.importers.pipeline import Labeller, Tally, import_runs
 from game.model.errors import EXIT_OK, EXIT_USAGE
+
+# The pipeline (and the readers' pydantic models under it) is imported when an import runs:
+# `decommission` builds this command's arguments on every start.
+if TYPE_CHECKING:
+    from game.importers.pipeline import Labeller
 
 
 def add_arguments(p: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -51,6 +55,8 @@ def _workers(text: str) -> int:
 
 
 def _labeller(judge_wanted: bool) -> Labeller:
+    from game.importers.pipeline import Labeller
+
     judge = brief = None
     if judge_wanted:
         from game.analysis.judge import JudgeBrief, cli_judge
@@ -76,6 +82,8 @@ def _inspect_items(logs: list[Any]) -> Iterator[Any]:
 
 
 def cmd_import(args: argparse.Namespace, *, sync: bool = True) -> int:
+    from game.importers.pipeline import Tally, import_runs
+
     labeller = _labeller(args.judge)
     out = _out(args)
     tally = Tally(lambda line: print(line, file=sys.stderr))
