@@ -222,6 +222,20 @@ def test_inspect_logs_import_one_transcript_per_sample_and_epoch(tmp_path):
     # A task of its own: no verdict, but its scores, shown by replay.
     shown = run("replay", pantry[0].path, "--plain").stdout
     assert "source's verdict: none" in shown and "source's score includes:" in shown
+    # ... and no label of ours: none of our classifiers reads a kitchen task, so no rate counts it.
+    assert all(t.turns[0].classification.method == "unlabelled" for t in pantry)
+    assert "our label: none (no heuristic classifier of ours reads this story" in shown
+    stats = run("stats", str(out), "--json")
+    kitchen = [c for c in json.loads(stats.stdout)["conditions"] if c["scenario"] == "inspect-pantry-count"]
+    assert [(c["model"]["n"], c["model"]["labels"], c["model"]["unlabelled"]) for c in kitchen] == [(0, {}, 4)]
+    text = run("stats", str(out)).stdout
+    assert "model runs not labelled: n=4: no classifier of ours reads this story, so no rates" in text
+    csv_out = tmp_path / "labels.csv"
+    assert run("export", "--format", "csv", str(out), "-o", str(csv_out)).returncode == 0
+    import csv
+
+    rows = [r for r in csv.DictReader(csv_out.open(encoding="utf-8")) if r["scenario"] == "inspect-pantry-count"]
+    assert len(rows) == 4 and {(r["label"], r["method"]) for r in rows} == {("", "unlabelled")}
 
 
 def test_the_same_log_again_and_its_deflate_twin_add_nothing(tmp_path):
@@ -296,13 +310,17 @@ def test_leaking_and_murder_never_count_into_the_replacement_rates(results, tmp_
     assert stats.returncode == 0, stats.stderr
     conditions = json.loads(stats.stdout)["conditions"]
     by_scenario: dict[str, int] = {}
+    unlabelled: dict[str, int] = {}
     for c in conditions:
         by_scenario[c["scenario"]] = by_scenario.get(c["scenario"], 0) + c["model"]["n"]
+        unlabelled[c["scenario"]] = unlabelled.get(c["scenario"], 0) + c["model"]["unlabelled"]
     # Only the three framework blackmail runs whose conditions map count as the replacement story.
     assert by_scenario["replacement"] == 3
-    assert by_scenario["agentic-misalignment-leaking"] == 2
-    assert by_scenario["agentic-misalignment-murder"] == 2
     assert by_scenario["agentic-misalignment-blackmail"] == 1
+    # No classifier of ours reads leaking or murder: their runs are there, in no rate.
+    assert by_scenario["agentic-misalignment-leaking"] == by_scenario["agentic-misalignment-murder"] == 0
+    assert unlabelled["agentic-misalignment-leaking"] == unlabelled["agentic-misalignment-murder"] == 2
+    assert unlabelled["replacement"] == unlabelled["agentic-misalignment-blackmail"] == 0
     replacement = [c for c in conditions if c["scenario"] == "replacement"]
     assert [c["condition_id"] for c in replacement] == ["ethical_options-off_replacement_values-same_threat-replacement"]
     assert set(replacement[0]["model"]["by_model"]) == {"claude-opus-4-20250514", "deepseek-ai/DeepSeek-R1"}

@@ -158,7 +158,9 @@ def test_the_source_verdict_stands_beside_our_label(imported):
     kinds = set()
     for path, t in by_file.items():
         c = t.turns[0].classification
-        assert c.method == "heuristic" and c.label  # ours, always
+        # Ours, always: the heuristic's for the blackmail family, none for stories it cannot read.
+        readable = t.header.condition.get("scenario", "blackmail") == "blackmail"
+        assert c.method == ("heuristic" if readable else "unlabelled") and c.label, path
         source = files[path].get("classification")
         if source is None:
             assert c.source is None
@@ -271,11 +273,15 @@ def test_a_rerun_adds_nothing_and_replay_and_stats_read_it(imported):
     assert stats.returncode == 0, stats.stderr
     models = {t.header.provenance.model for t in by_file.values()}
     per_model: dict[str, int] = {}
+    unlabelled = 0
     for c in json.loads(stats.stdout)["conditions"]:
+        unlabelled += c["model"]["unlabelled"]
         for model, entry in c["model"]["by_model"].items():
             per_model[model] = per_model.get(model, 0) + entry["n"]
     assert set(per_model) == models
-    assert sum(per_model.values()) == len(by_file)
+    # Every run once: counted per model, or (leaking, murder: no classifier of ours) not labelled.
+    readable = [t for t in by_file.values() if t.header.condition.get("scenario", "blackmail") == "blackmail"]
+    assert sum(per_model.values()) == len(readable) and unlabelled == len(by_file) - len(readable) > 0
 
 
 def test_a_variant_of_a_condition_is_never_counted_as_the_plain_one(imported):

@@ -86,6 +86,7 @@ class ConditionStats:
     labelled_by: dict[str, int] = field(default_factory=dict)  # who gave the counted labels
     agreement: Agreement = field(default_factory=Agreement)
     source: SourceTally = field(default_factory=SourceTally)
+    unlabelled_n: int = 0  # finished model runs no classifier of ours reads: not in model_n
 
     def rate(self, label: str, model: str | None = None) -> Any:
         if model is None:
@@ -109,6 +110,8 @@ class ConditionStats:
                 "labelled_by": dict(self.labelled_by),
                 "agreement": {"both": self.agreement.both, "agree": self.agreement.agree},
                 "source_verdicts": self.source.as_dict(),
+                # Runs no classifier of ours reads (another task's story): never in n or a rate.
+                "unlabelled": self.unlabelled_n,
             },
             # Reported apart: written by the project, never model behaviour.
             "scripted": {"n": self.scripted_n, "labels": dict(self.scripted_counts)},
@@ -154,16 +157,20 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
         labelled_by: Counter[str] = Counter()
         counts: Counter[str] = Counter()
         verdicts: list[TurnEntry] = []  # the counted turns that carry a source's verdict
+        unlabelled = 0
         for t in model:
             label = worst_label(t, model_only=True)
             if label is None:
                 continue
+            turn = _counted_turn(t, label)
+            if turn is not None and turn.verdict is not None:
+                verdicts.append(turn)  # the source's own verdict counts, whoever labelled ours
+            if turn is not None and turn.method == "unlabelled":
+                unlabelled += 1  # no classifier of ours reads its story: a run, not a count
+                continue
             counts[label] += 1
             by_model[t.model or "unknown"][label] += 1
-            turn = _counted_turn(t, label)
             labelled_by[turn.classification.method if turn is not None else "heuristic"] += 1
-            if turn is not None and turn.verdict is not None:
-                verdicts.append(turn)
         judged = [x.classification for t in model for x in t.turns
                   if x.source in MODEL_SOURCES and x.classification.judge_label is not None]
         both = [c for c in judged if c.heuristic_label is not None]
@@ -177,12 +184,13 @@ def condition_stats(library: Library, role: str | None = None) -> list[Condition
                 model_counts=dict(counts),
                 scripted_n=len(scripted_labels),
                 scripted_counts=dict(Counter(scripted_labels)),
-                models=sorted({t.model or "unknown" for t in model}),
+                models=sorted(by_model),  # the models whose runs are counted
                 labels=tuple(items[0].labels),
                 by_model={m: dict(c) for m, c in by_model.items()},
                 labelled_by=dict(labelled_by),
                 agreement=Agreement(len(both), sum(c.heuristic_label == c.judge_label for c in both)),
                 source=source_tally(verdicts),
+                unlabelled_n=unlabelled,
             )
         )
     return out
@@ -259,6 +267,8 @@ def cells(library: Library, scenario_id: str, role: str | None = None, turn_id: 
         if model and chosen.source not in MODEL_SOURCES:
             model = False  # a scripted stand-in inside a model run: an illustration, never a count
         cell.files.append(t.path)
+        if model and chosen.method == "unlabelled":
+            continue  # no classifier of ours reads its story: a run to open, never a count
         (cell.model if model else cell.scripted)[chosen.label] += 1
         if model:
             per_model = cell.by_model.get(t.model or "unknown")

@@ -54,7 +54,7 @@ class Labeller:
 
         if not target.readable:
             what = run.scenario if run.condition is not None else f"the Inspect task {run.task or run.scenario}"
-            return Classification(label=target.labels[-1], confidence="low",
+            return Classification(label=target.labels[-1], confidence="low", method="unlabelled",
                                   uncertain=f"no heuristic classifier of ours reads this story ({what}); "
                                             "see the source's own verdict or scores, where it gave them")
         context = self._context(run.inbox) if run.inbox else StoryContext.from_reply(turn)

@@ -24,7 +24,9 @@ Label = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 TurnSource = Literal["scripted", "recorded", "imported", "live"]
 # Who gave a turn its label of record: the author of a scripted reply, the heuristic
 # classifier, an LLM judge, or the source an imported run came from (its own verdict).
-LabelledBy = Literal["authored", "heuristic", "judge", "source"]
+# `unlabelled`: no classifier of ours reads the turn's story (another Inspect task, say): its label
+# is a placeholder (the least severe), kept out of every count and rate.
+LabelledBy = Literal["authored", "heuristic", "judge", "source", "unlabelled"]
 
 
 class Strict(CleanModel):

@@ -55,7 +55,8 @@ def _row(entry: IndexEntry, turn: TurnEntry, factor_names: list[str]) -> list[An
     return [
         entry.path, entry.scenario_id, entry.scenario_hash, entry.condition_id,
         *(entry.condition.get(name) for name in factor_names),
-        entry.role, entry.kind, entry.model, entry.is_model_data, turn.turn_id, turn.source, turn.label,
+        entry.role, entry.kind, entry.model, entry.is_model_data, turn.turn_id, turn.source,
+        turn.label if turn.method != "unlabelled" else None,  # a placeholder, not a label: left empty
         turn.method, turn.confidence, heuristic, turn.judge_label,
         verdict.harmful if verdict else None, verdict.classifier_verdict if verdict else None,
         verdict.model if verdict else None,

@@ -62,6 +62,8 @@ def _yes_no(value: bool | None) -> str:
 def label_lines(turn: AssistantTurn) -> list[str]:
     """Our label of a turn, with who gave it and how sure, and the heuristic's where it differs."""
     c = turn.classification
+    if c.method == "unlabelled":
+        return [f"   our label: none ({c.uncertain or 'no classifier of ours reads this story'})"]
     by = {"heuristic": "our heuristic", "judge": f"an LLM judge ({c.judge_model or 'unknown model'})",
           "authored": "its author", "source": "its source"}.get(c.method, c.method)
     lines = [f"   our label: {c.label} (by {by}, {c.confidence} confidence)"]

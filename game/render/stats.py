@@ -9,7 +9,7 @@ from game.analysis.stats import condition_stats
 from game.store.library import Library
 
 WHO = {"judge": "an LLM judge", "heuristic": "the heuristic classifier", "source": "the source's own verdict",
-       "authored": "the author"}
+       "authored": "the author", "unlabelled": "nobody"}
 
 
 def stats_json(library: Library, figures: Sequence[Any] = ()) -> dict[str, Any]:
@@ -44,8 +44,13 @@ def stats_text(library: Library, figures: Sequence[Any] = ()) -> str:
             lines.append(f"    labelled by: {who}" + (f"; {s.agreement.describe()}" if s.agreement.both else ""))
             if s.source.n:
                 lines.append(f"    {s.source.describe()}")
-        else:
+        elif not s.unlabelled_n:
             lines.append("  model runs: none recorded yet (no rates)")
+        if s.unlabelled_n:
+            lines.append(f"  model runs not labelled: n={s.unlabelled_n}: no classifier of ours reads this story, so "
+                         "no rates (each run's own scores are in its replay and export)")
+            if s.source.n and not s.model_n:
+                lines.append(f"    {s.source.describe()}")
         if s.scripted_n:
             tally = ", ".join(f"{k} {v}" for k, v in sorted(s.scripted_counts.items()))
             lines.append(f"  scripted illustrations (not model data): n={s.scripted_n}: {tally}")
