@@ -116,6 +116,8 @@ async def test_the_title_says_why_imported_runs_cannot_play_the_assistant():
         imported = sum(1 for t in library.transcripts if t.kind == "imported" and t.scenario_id == "replacement")
         assert imported > 0
         title = app.screen
+        # The controls are set up after the factors are mounted: wait for the note.
+        await wait_for(pilot, lambda: "imported" in str(title.query_one("#assistant-note").render()))
         assert title.query_one("#assistant-recorded", RadioButton).disabled
         note = str(title.query_one("#assistant-note").render())
         assert f"the {imported:,} imported runs answered another company's emails" in note
