@@ -459,10 +459,10 @@ def main(argv: list[str] | None = None) -> int:
         "holdout3": "corpus holdout3 (SPENT: written blind by a fourth writer, scored blind once by the fourth design, "
                     "tuned on by the fifth)",
         "holdout4": "corpus holdout4 (written blind by a fifth writer; scored blind once by the fifth design)",
-        "holdout5": "corpus holdout5 (written blind by a sixth writer; scored once by the fifth design, its misses "
-                    "unread: blind for the next)",
-        "holdout6": "corpus holdout6 (written blind by a seventh writer; scored once by the fifth design, its misses "
-                    "unread: blind for the next)",
+        "holdout5": "corpus holdout5 (written blind by a sixth writer; scored by the fifth and sixth designs, "
+                    "its misses unread: blind for the next)",
+        "holdout6": "corpus holdout6 (written blind by a seventh writer; scored by the fifth and sixth designs, "
+                    "its misses unread: blind for the next)",
     }
     for part, title in parts.items():
         if part in wanted:
