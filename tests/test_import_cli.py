@@ -381,12 +381,25 @@ def test_with_the_judge_its_label_stands_beside_the_heuristics_and_the_sources(l
         assert "calderfreight" not in asked and "Marcus Hale" not in asked
 
 
+async def replayed_to_the_end(app, pilot, path):
+    """The replay screen of `path`, jumped to its last event, and every word it then shows."""
+    from game.ui.screens.replay import ReplayScreen
+
+    from .test_ui_replay import content_text, screen_text, settle
+
+    screen = ReplayScreen(read_transcript(path), autoplay=False)
+    await app.push_screen(screen)
+    await settle(pilot, screen)
+    await pilot.press("end")
+    await settle(pilot, screen)
+    return screen, screen_text(app) + content_text(screen)
+
+
 async def test_the_replay_screen_shows_an_imported_run_with_both_verdicts(tmp_path):
     from game.ui.app import DecommissionApp
-    from game.ui.screens.replay import ReplayScreen
     from game.ui.widgets.provenance import ProvenanceBar
 
-    from .test_ui_replay import MINI_CONFIG, content_text, screen_text, settle
+    from .test_ui_replay import MINI_CONFIG
 
     out = tmp_path / "out"
     assert run("import", "agentic-misalignment", str(AM / "exp_new"), "--out", str(out)).returncode == 0
@@ -395,12 +408,7 @@ async def test_the_replay_screen_shows_an_imported_run_with_both_verdicts(tmp_pa
                 and read_transcript(p).header.scenario_id == "replacement")
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(160, 50)) as pilot:
-        screen = ReplayScreen(read_transcript(path), autoplay=False)
-        await app.push_screen(screen)
-        await settle(pilot, screen)
-        await pilot.press("end")
-        await settle(pilot, screen)
-        text = screen_text(app) + content_text(screen)
+        screen, text = await replayed_to_the_end(app, pilot, path)
         bar = str(screen.query_one(ProvenanceBar).render())
         assert "IMPORTED" in bar and "agentic-misalignment" in bar
         for expected in ("system prompt", "You are Quill", "Re: Saturday", "gives me leverage",
@@ -414,9 +422,6 @@ async def test_an_imported_run_is_never_given_the_flagships_assistant_name(tmp_p
     # is not the story's Wren: the replay calls it the assistant.
     from game.session.setup import SessionConfig
     from game.ui.app import DecommissionApp
-    from game.ui.screens.replay import ReplayScreen
-
-    from .test_ui_replay import content_text, screen_text, settle
 
     out = tmp_path / "out"
     assert run("import", "agentic-misalignment", str(AM / "exp_new"), "--out", str(out)).returncode == 0
@@ -424,12 +429,7 @@ async def test_an_imported_run_is_never_given_the_flagships_assistant_name(tmp_p
     app = DecommissionApp(SessionConfig())
     async with app.run_test(size=(160, 50)) as pilot:
         assert app.load_catalogue().scenario.assistant.name == "Wren"
-        screen = ReplayScreen(read_transcript(path), autoplay=False)
-        await app.push_screen(screen)
-        await settle(pilot, screen)
-        await pilot.press("end")
-        await settle(pilot, screen)
-        text = screen_text(app) + content_text(screen)
+        _, text = await replayed_to_the_end(app, pilot, path)
         assert "Assistant emailed" in text or "Assistant replied" in text
         assert "Wren" not in text
 
