@@ -129,8 +129,11 @@ class Timeline(ScrollView, can_focus=True):
     }
     """
 
-    highlighted: reactive[int | None] = reactive(None)
-    _hover: reactive[int | None] = reactive(None)
+    # Not repainting the whole widget when set: their watchers refresh the two lines that change
+    # (a scroll to the highlight repaints what it moves). A step would otherwise draw every
+    # line of the timeline again.
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    _hover: reactive[int | None] = reactive(None, repaint=False)
 
     class Moved(Message):
         def __init__(self, timeline: Timeline, index: int) -> None:
