@@ -26,6 +26,7 @@ from game.model.textsafe import clean
 from game.render.wrap import reflow
 from game.ui.text import plain
 from game.ui.widgets.reveal import BASE_CHARS_PER_SECOND, TICK, Reveal
+from game.ui.widgets.scrollbar import LineScrollBars
 
 FRAMES = {  # corners and sides: top-left, top, top-right, side, bottom-left, bottom-right
     "round": ("╭", "─", "╮", "│", "╰", "╯"),
@@ -130,7 +131,7 @@ class Typing:
             self._timer = None
 
 
-class LinesView(ScrollView, can_focus=False):
+class LinesView(LineScrollBars, ScrollView, can_focus=False):
     """Entries, one after another, wrapped to the width; scrolled by the reader or by `show`."""
 
     DEFAULT_CSS = """

@@ -55,6 +55,7 @@ from game.ui.widgets.console import (
 )
 from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing, line_strip
 from game.ui.widgets.mail import Letter, item_lines, letter_head, letters_from
+from game.ui.widgets.scrollbar import LineScrollBars
 from game.ui.widgets.story_index import StoryIndex
 
 # How many of the most recent entries each window shows. The log shows 4 to 8 lines at a time,
@@ -205,7 +206,7 @@ def same(these: Sequence[Letter], those: Sequence[Letter]) -> bool:
     return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
-class ReplayInbox(ScrollView, can_focus=True):
+class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
     """The inbox: the most recent letters up to the event shown, two lines each, under a note
     on the letters it leaves out. One widget that draws its own rows (as the timeline does), so
     a step or a jump changes no widget's size nor how many widgets are displayed, and scrolling

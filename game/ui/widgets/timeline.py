@@ -34,6 +34,7 @@ from game.model.events import (
 )
 from game.ui.text import excerpt, label_content, plain
 from game.ui.widgets.lines_view import line_strip
+from game.ui.widgets.scrollbar import LineScrollBars
 
 SOURCE_MARK = {"scripted": "scripted", "recorded": "recorded", "imported": "imported", "live": "recorded"}
 
@@ -78,7 +79,7 @@ def event_line(event: Any, width: int = 60) -> Content:
     return plain(type(event).__name__)
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(LineScrollBars, ScrollView, can_focus=True):
     """Every event of a transcript, in order, one line each; the highlighted one is where the
     replay stands. Keys and mouse as in an option list: Up/Down, PageUp/PageDown, Home/End to
     move, Enter or a click to choose.
