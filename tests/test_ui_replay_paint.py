@@ -123,3 +123,30 @@ async def test_what_the_terminal_shows_after_each_key_is_a_full_repaint(role):
             await settle(pilot, screen)
             await pilot.pause()
             await same_as_repainted(app, glass, f"key {n + 1} ({' '.join(keys[: n + 1])})")
+
+
+async def test_a_step_draws_again_only_the_two_timeline_lines_it_moves_between(monkeypatch):
+    """The highlight moves from one line to the next: those two are drawn again, not every
+    line of the timeline (setting the highlight repainted the whole widget)."""
+    from game.ui.widgets.timeline import Timeline
+
+    path = write_long("long", 600)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        await pilot.pause()
+        glass = watch(app)
+        app.screen.refresh()
+        await pilot.pause()
+        drawn: list[int] = []
+        render_line = Timeline.render_line
+        monkeypatch.setattr(Timeline, "render_line", lambda self, y: drawn.append(y) or render_line(self, y))
+        for key in ("left", "left", "right"):
+            await pilot.press(key)
+            await settle(pilot, screen)
+            await pilot.pause()
+        assert len(drawn) == 6, drawn
+        await same_as_repainted(app, glass, "three steps")
