@@ -980,3 +980,24 @@ def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
         turn = whole.turns.last(position)
         if turn is not None:
             assert pieces.decision(turn, position) == whole.decision(turn, position)
+
+
+async def test_the_rest_of_the_transcript_is_indexed_while_the_reader_looks_at_the_first_event():
+    """The first paint indexes event 0 only; the rest is indexed after it, while the screen is
+    idle, so that the first End does not pay for it."""
+    from game.ui.widgets.story_index import StoryIndex
+
+    path = write_long("long", 3 * StoryIndex.CHUNK + 50)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        for _ in range(200):
+            if screen.index._done == len(screen.events):
+                break
+            await pilot.pause(0.02)
+        assert screen.index._done == len(screen.events) and screen.shown == 0
+        whole = StoryIndex(screen.events, screen.index.view, "engineer")
+        whole.reach(len(screen.events) - 1)
+        assert screen.index.log.events == whole.log.events and screen.index.letters.tail(10**6, 5) == \
+            whole.letters.tail(10**6, 5)
