@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual._styles_cache import StylesCache
 from textual.strip import Strip
 from textual.widget import Widget
 
 from game.ui.app import DecommissionApp
+from game.ui.widgets.scrollbar import LineScrollBar
 
 from .test_ui_replay import MINI_CONFIG, open_replay, settle, write_long
 
@@ -79,18 +81,24 @@ def watch(app: DecommissionApp) -> Glass:
 
 
 def repainted(app: DecommissionApp) -> Glass:
-    """The whole screen drawn again from nothing: every widget's cached lines thrown away."""
+    """The whole screen drawn again from nothing: every widget's lines finished by a new styles
+    cache of Textual's own (not the ones the widgets keep), the scrollbars' kept lines thrown
+    away; then the widgets get their caches back, none the wiser (nothing is marked to repaint)."""
     screen = app.screen
     widgets: list[Widget] = [screen, *screen.walk_children(Widget)]
     for widget in list(widgets):
         widgets += [bar for bar in (widget._vertical_scrollbar, widget._horizontal_scrollbar) if bar is not None]
+    caches = [widget._styles_cache for widget in widgets]
+    LineScrollBar._drawn.clear()
     for widget in widgets:
-        widget._styles_cache.clear()
-        widget._set_dirty()
-        widget._layout_cache.clear()
-    glass = Glass(*app.size)
-    for y, strip in enumerate(screen._compositor.render_strips()):
-        glass.write(0, y, strip)
+        widget._styles_cache = StylesCache()
+    try:
+        glass = Glass(*app.size)
+        for y, strip in enumerate(screen._compositor.render_strips()):
+            glass.write(0, y, strip)
+    finally:
+        for widget, cache in zip(widgets, caches, strict=True):
+            widget._styles_cache = cache
     return glass
 
 

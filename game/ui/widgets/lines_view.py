@@ -25,6 +25,7 @@ from textual.widget import Widget
 from game.model.textsafe import clean
 from game.render.wrap import reflow
 from game.ui.text import plain
+from game.ui.widgets.kept_lines import KeptLines
 from game.ui.widgets.reveal import BASE_CHARS_PER_SECOND, TICK, Reveal
 from game.ui.widgets.scrollbar import LineScrollBars
 
@@ -145,6 +146,7 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._styles_cache = KeptLines()  # a step finishes only the lines it has not finished before
         self.keys: list[Hashable] = []
         self.typing: dict[Hashable, Typing] = {}
         self._drawn: dict[Hashable, tuple[Hashable, Content, Look, list[Strip]]] = {}  # key -> version, ...

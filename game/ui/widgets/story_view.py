@@ -53,6 +53,7 @@ from game.ui.widgets.console import (
     reply_lines,
     seen_lines,
 )
+from game.ui.widgets.kept_lines import KeptLines
 from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing, line_strip
 from game.ui.widgets.mail import Letter, item_lines, letter_head, letters_from
 from game.ui.widgets.scrollbar import LineScrollBars
@@ -277,6 +278,7 @@ class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._styles_cache = KeptLines()  # a scroll finishes only the rows it has not finished before
         self.letters: list[Letter] = []
         self.keys: list[Hashable] = []  # the letter each row shows, in order
         self.left_out = 0

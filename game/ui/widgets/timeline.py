@@ -33,6 +33,7 @@ from game.model.events import (
     SystemPrompt,
 )
 from game.ui.text import excerpt, label_content, plain
+from game.ui.widgets.kept_lines import KeptLines
 from game.ui.widgets.lines_view import line_strip
 from game.ui.widgets.scrollbar import LineScrollBars
 
@@ -155,6 +156,7 @@ class Timeline(LineScrollBars, ScrollView, can_focus=True):
 
     def __init__(self, events: list[Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._styles_cache = KeptLines()  # a scroll finishes only the lines it has not finished before
         self.events = events
         self._lines: LRUCache[tuple[int, Any, int], Strip] = LRUCache(maxsize=1024)
         self._content: LRUCache[int, Content] = LRUCache(maxsize=1024)
