@@ -158,3 +158,44 @@ async def test_a_step_draws_again_only_the_two_timeline_lines_it_moves_between(m
             await pilot.pause()
         assert len(drawn) == 6, drawn
         await same_as_repainted(app, glass, "three steps")
+
+
+async def test_the_mouse_finds_the_event_and_the_letter_under_it():
+    """The timeline's and the inbox's lines carry no meta for the mouse (it made every line's
+    styles unique, and every cache after it miss): where the mouse is says which line it is
+    on, under the border, scrolled or not, and nothing on the border or past the last line."""
+    from game.ui.widgets.story_view import ReplayInbox
+    from game.ui.widgets.timeline import Timeline
+
+    path = write_long("long", 600)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        glass = watch(app)
+        app.screen.refresh()
+        await pilot.pause()
+        timeline = screen.query_one(Timeline)
+        top = timeline.content_region.y - timeline.region.y  # the border's rows above the first line
+        await pilot.hover(Timeline, offset=(6, top + 3))
+        await pilot.pause()
+        assert timeline._hover == 3
+        await same_as_repainted(app, glass, "hovering over event 4")
+        await pilot.hover(Timeline, offset=(6, 0))  # the border
+        await pilot.pause()
+        assert timeline._hover is None
+        await pilot.press("end")
+        await settle(pilot, screen)
+        await pilot.hover(Timeline, offset=(6, top + 2))
+        await pilot.pause()
+        assert timeline._hover == timeline.scroll_offset.y + 2 > 500
+        await pilot.click(Timeline, offset=(6, top + 2))
+        await settle(pilot, screen)
+        assert screen.shown == timeline.scroll_offset.y + 2
+        inbox = screen.query_one(ReplayInbox)
+        inbox_top = inbox.content_region.y - inbox.region.y
+        row = (inbox.scroll_offset.y + 5 - inbox._note_height) // 2
+        await pilot.hover(ReplayInbox, offset=(4, inbox_top + 5))
+        await pilot.pause()
+        assert inbox._hover == row
+        await same_as_repainted(app, glass, "hovering over a letter")

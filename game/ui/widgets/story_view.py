@@ -374,17 +374,17 @@ class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
         cached = self._rows.get(cache_key)
         if cached is not None and cached[0] is letter:
             return cached[1]
-        strips = [self._line(self._line_content(top + n), width, style, {"letter": row}) for n in range(2)]
+        head, subject = item_lines(letter)  # the two lines _line_content gives, made once
+        strips = [self._line(head, width, style), self._line(subject.stylize("dim"), width, style)]
         self._rows[cache_key] = (letter, strips)
         return strips
 
-    def _line(self, content: Content, width: int, style: VisualStyle, meta: dict[str, Any] | None = None) -> Strip:
+    def _line(self, content: Content, width: int, style: VisualStyle) -> Strip:
         # One line with a cell of padding each side, cut with an ellipsis, as a ListItem draws it.
+        # No meta for the mouse: where it is says which letter (see _row_at).
         pad = Strip.blank(1, style.rich_style) if width > 2 else None
         strip = line_strip(content, width - 2, style) if pad else line_strip(content, width, style)
-        if pad:
-            strip = Strip.join([pad, strip, pad])
-        return strip.apply_meta(meta) if meta else strip
+        return Strip.join([pad, strip, pad]) if pad else strip
 
     def _line_content(self, line: int) -> Content:
         """What line `line` of the inbox says: the note's two, then each letter's two."""
@@ -433,8 +433,11 @@ class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
             self.post_message(self.Opened(self, self.letters[self.highlighted]))
 
     def _row_at(self, event: events.MouseEvent) -> int | None:
-        row = event.style.meta.get("letter") if event.style else None
-        return row if isinstance(row, int) and 0 <= row < len(self.letters) else None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        line = self.scroll_offset.y + offset.y - self._note_height
+        return line // 2 if 0 <= line < 2 * len(self.letters) else None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         row = self._row_at(event)

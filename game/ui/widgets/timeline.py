@@ -206,8 +206,8 @@ class Timeline(LineScrollBars, ScrollView, can_focus=True):
         key = (index, style, width)
         strip = self._lines.get(key)
         if strip is None:
-            strip = line_strip(self.line_content(index), width, style)  # a quarter of Visual.to_strips
-            strip = strip.apply_meta({"event": index})
+            # A quarter of Visual.to_strips. No meta for the mouse: where it is says which event.
+            strip = line_strip(self.line_content(index), width, style)
             self._lines[key] = strip
         return strip
 
@@ -254,8 +254,11 @@ class Timeline(LineScrollBars, ScrollView, can_focus=True):
 
     # -- the mouse -------------------------------------------------------------------------
     def _event_at(self, event: events.MouseEvent) -> int | None:
-        index = event.style.meta.get("event") if event.style else None
-        return index if isinstance(index, int) else None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        index = self.scroll_offset.y + offset.y
+        return index if 0 <= index < len(self.events) else None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         self._hover = self._event_at(event)
