@@ -563,6 +563,8 @@ class ReplayConsole(OperatorConsole):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.windows: dict[str, Window] = {}
+        # The lines each event in view draws, made once: every step asks how many there are.
+        self._made: LRUCache[tuple[Callable[[Any], list[Line]], int], list[Line]] = LRUCache(maxsize=16 * PANE_WINDOW)
 
     def compose(self) -> ComposeResult:
         for key, title in (("sees", "What it sees"), ("reasons", "What it reasons"), ("does", "What it does")):
@@ -575,26 +577,38 @@ class ReplayConsole(OperatorConsole):
         for window in self.windows.values():
             window.forget()
 
+    def lines_of(self, lines: Callable[[Any], list[Line]], events: list[Any], e: int) -> list[Line]:
+        """What `lines` draws for event `e`, made once while it is in view."""
+        made = self._made.get((lines, e))
+        if made is None:
+            made = lines(events[e])
+            self._made[lines, e] = made
+        return made
+
     def show_story(self, index: StoryIndex, position: int, speed: float) -> list[Typing]:
         events = index.events
         typing: list[Typing] = []
 
         sees, left_out = index.sees.tail(position, PANE_WINDOW)
-        parts = [Part((e, n), partial(nth, seen_lines, events[e], n))
-                 for e in sees for n in range(len(seen_lines(events[e])))]
+        parts = []
+        for e in sees:
+            made = self.lines_of(seen_lines, events, e)
+            parts += [Part((e, n), partial(line_at, made, n)) for n in range(len(made))]
         self.windows["sees"].show_parts(parts, left_out, "entries", 0)
 
         turns, left_out = index.turns.tail(position, PANE_WINDOW)
-        parts = [Part((e, n), partial(nth, reasoning_lines, events[e], n), reveal=e == position)
-                 for e in turns for n in range(len(reasoning_lines(events[e])))]
+        parts = []
+        for e in turns:
+            made = self.lines_of(reasoning_lines, events, e)
+            parts += [Part((e, n), partial(line_at, made, n), reveal=e == position) for n in range(len(made))]
         typing += self.windows["reasons"].show_parts(parts, left_out, "turns", speed)[1]
 
         parts = []
         first_card: Hashable = None
         for e in turns:
             turn = events[e]
-            parts += [Part((e, n), partial(nth, reply_lines, turn, n), reveal=e == position)
-                      for n in range(len(reply_lines(turn)))]
+            made = self.lines_of(reply_lines, events, e)
+            parts += [Part((e, n), partial(line_at, made, n), reveal=e == position) for n in range(len(made))]
             status = index.decision(e, position) or ("held for your approval" if turn.held else "sent")
             cards = [Part((e, "card", n), partial(card_line, turn, n, status), status) for n in range(len(turn.emails))]
             first_card = cards[0].key if cards else None  # the newest card's top shows: recipient and subject
@@ -603,9 +617,8 @@ class ReplayConsole(OperatorConsole):
         return typing
 
 
-def nth(lines: Callable[[Any], list[Line]], event: Any, n: int) -> Line:
-    """Line `n` of what `lines` draws for `event` (built when the window needs it)."""
-    return lines(event)[n]
+def line_at(lines: list[Line], n: int) -> Line:
+    return lines[n]
 
 
 def card_line(turn: AssistantTurn, index: int, status: str) -> Line:
