@@ -21,21 +21,39 @@ replay whose cost per step does not grow with the transcript has ratios near 1 f
 column. A child that takes longer than --timeout seconds is stopped; what it measured until then
 is printed, the rest shows as "-".
 
+The harness itself waits (most of the bare app's wall clock through Pilot is not CPU), so the
+same keys are then measured as a reader feels them, in a real terminal: the installed
+`decommission replay FILE` runs in a pseudo-terminal of 160x50; once its output has been quiet
+for 0.5 s (the replay paused with Space first: it opens playing), the key's escape sequence is
+written, timed from the write until the last byte of the burst of output it causes (the
+terminal quiet for 0.1 s after it), as wall clock and as the CPU time of every thread of the
+app (from /proc). Each of End, Left, Home is pressed --rounds times in turn: the first press
+(new lines to draw), then the median of the others. A bare Textual app, where each key replaces
+a full-screen Static, is measured the same way in the same run: the floor.
+
     .venv/bin/python bench/replay_scale.py [--sizes 1000,10000,100000] [--roles engineer,operator]
-                                           [--timeout 600]
+                                           [--timeout 600] [--rounds 3] [--no-terminal]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import json
 import os
+import pty
 import resource
+import select
+import shutil
+import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,26 +150,31 @@ async def measure(path: Path, out: Path) -> None:
     emit(measure="peak", mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-async def measure_bare(out: Path) -> None:
-    """The floor under every number above: a bare Textual app at the same size, through the same
-    harness, where one key replaces the text of a widget that fills the screen (a full repaint)."""
+def bare_app() -> Any:
+    """The floor under every number: a bare Textual app of the same size, where each of the keys
+    measured replaces the text of a widget that fills the screen (a full repaint)."""
     from textual.app import App
     from textual.widgets import Static
 
     lines = [f"{n:>5}  " + "the quick brown fox jumps over the lazy dog " * 3 for n in range(SIZE[1])]
 
     class Bare(App[None]):
-        BINDINGS = [("end", "flip", ""), ("left", "flip", ""), ("home", "flip", "")]
+        BINDINGS = [("end", "flip", ""), ("left", "flip", ""), ("home", "flip", ""), ("space", "flip", "")]
         flips = 0
 
-        def compose(self):  # type: ignore[no-untyped-def]
+        def compose(self) -> Iterator[Static]:
             yield Static("\n".join(lines), id="page")
 
         def action_flip(self) -> None:
             self.flips += 1
             self.query_one("#page", Static).update("\n".join(f"{self.flips} {line}" for line in lines))
 
-    app = Bare()
+    return Bare()
+
+
+async def measure_bare(out: Path) -> None:
+    """The bare app through the same harness as the replay."""
+    app = bare_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for name, key in (("End", "end"), ("step back", "left"), ("Home", "home")):
@@ -165,6 +188,121 @@ async def measure_bare(out: Path) -> None:
             with open(out, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps({"measure": name, "seconds": time.perf_counter() - start,
                                          "cpu": time.process_time() - cpu}) + "\n")
+
+
+# -- measuring in a real terminal ------------------------------------------------------------------
+# What a reader feels: the installed command in a pseudo-terminal of 160x50, each key written as a
+# terminal sends it, timed from the write to the last byte of the burst of output it causes.
+KEYS = {"End": b"\x1b[F", "step back": b"\x1b[D", "Home": b"\x1b[H"}
+SPACE = b" "
+QUIET = 0.1  # a key's burst of output has ended when the terminal has been quiet this long
+SETTLE = 0.5  # a key is pressed once the terminal has been quiet this long
+STARTED = 0.3  # the first paint has ended when the terminal has been quiet this long
+
+
+def cpu_of(pid: int) -> float:
+    """Seconds of CPU used so far by every thread of process `pid` (nanoseconds in schedstat,
+    where /proc/PID/stat counts in ticks of 10 ms)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that just ended
+    return total / 1e9
+
+
+class Terminal:
+    """A program running in a pseudo-terminal of SIZE, and everything it has written."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        master, slave = pty.openpty()
+        columns, rows = SIZE
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        env = {**env, "TERM": "xterm-256color", "COLORTERM": "truecolor", "COLUMNS": str(columns),
+               "LINES": str(rows)}
+        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                        start_new_session=True)
+        os.close(slave)
+        self.fd = master
+        self.output = bytearray()
+
+    def read(self, quiet: float, first_within: float) -> float | None:
+        """Read until nothing has come for `quiet` seconds (or nothing at all within
+        `first_within`); the perf_counter time of the last byte read, None if none came."""
+        last: float | None = None
+        start = time.perf_counter()
+        while True:
+            deadline = last + quiet if last is not None else start + first_within
+            wait = deadline - time.perf_counter()
+            if wait <= 0:
+                return last
+            ready, _, _ = select.select([self.fd], [], [], wait)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:  # the program has ended
+                data = b""
+            if not data:
+                return last
+            last = time.perf_counter()
+            self.output += data
+
+    def press(self, keys: bytes) -> tuple[float, float]:
+        """Wall and CPU seconds of one key, pressed once the terminal has been quiet for SETTLE:
+        from writing it until the last byte of what it caused."""
+        self.read(SETTLE, SETTLE)
+        cpu = cpu_of(self.process.pid)
+        start = time.perf_counter()
+        os.write(self.fd, keys)
+        last = self.read(QUIET, 30.0)
+        return (last - start if last is not None else float("nan")), cpu_of(self.process.pid) - cpu
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.fd)
+
+
+def in_terminal(argv: list[str], env: dict[str, str], rounds: int, replay: bool) -> dict[str, Any]:
+    """Each key of KEYS, `rounds` times in turn: "End" and the others are the first press, "End
+    again" and so on the median of the presses after it. A replay starts playing: it is paused
+    first (Space, until its status line says so)."""
+    terminal = Terminal(argv, env)
+    results: dict[str, Any] = {}
+    try:
+        if terminal.read(STARTED, 60.0) is None:
+            return {"failed": bytes(terminal.output[-300:]).decode(errors="replace")}
+        for _ in range(5):
+            if not replay or terminal.output.rfind(b"paused") > terminal.output.rfind(b"playing"):
+                break
+            os.write(terminal.fd, SPACE)
+            terminal.read(1.0, 1.0)
+        presses: dict[str, list[tuple[float, float]]] = {name: [] for name in KEYS}
+        for _ in range(rounds):
+            for name, keys in KEYS.items():
+                presses[name].append(terminal.press(keys))
+        for name, values in presses.items():
+            results[name] = values[0]
+            if len(values) > 1:
+                results[f"{name} again"] = tuple(statistics.median(v[i] for v in values[1:]) for i in range(2))
+    finally:
+        terminal.close()
+    return results
+
+
+def terminal_columns() -> list[str]:
+    return [*KEYS, *(f"{name} again" for name in KEYS)]
+
+
+def command() -> list[str]:
+    installed = Path(sys.executable).parent / "decommission"
+    return [str(installed)] if installed.exists() else [shutil.which("decommission") or "decommission"]
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -211,8 +349,14 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3, help="presses of each key in the terminal")
+    parser.add_argument("--no-terminal", action="store_true", help="only the headless measures")
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-app", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bare_app:
+        bare_app().run()
+        return 0
     if args.child:
         asyncio.run(measure(args.child, args.out))
         return 0
@@ -227,15 +371,21 @@ def main() -> int:
         folder = Path(tmp)
         env = {**os.environ, "DECOMMISSION_HOME": str(folder / "home")}
         env.pop("ANTHROPIC_API_KEY", None)
-        table: dict[tuple[str, int], dict[str, float]] = {}
+        table: dict[tuple[str, int], dict[str, Any]] = {}
+        terminal: dict[tuple[str, int], dict[str, Any]] = {}
         for role in roles:
             for size in sizes:
                 path = write_transcript(role, size, folder)
                 print(f"{role} {size:>7,} events ({path.stat().st_size / 1e6:.1f} MB) ...", file=sys.stderr, flush=True)
                 table[role, size] = run_child(path, args.timeout, env)
+                if not args.no_terminal:
+                    terminal[role, size] = in_terminal([*command(), "replay", str(path)], env, args.rounds, True)
         bare = run_child(folder / "bare.jsonl", args.timeout, env, bare=True)
+        if not args.no_terminal:
+            bare_terminal = in_terminal([sys.executable, __file__, "--bare-app"], env, args.rounds, False)
         columns = [*MEASURES, "peak"]
-        print("milliseconds, wall clock/CPU time of the process; peak resident memory")
+        print("through Textual's Pilot, headless: milliseconds, wall clock/CPU time of the process; peak resident"
+              " memory")
         print(f"{'role':9} {'events':>8}  " + "  ".join(f"{c:>13}" for c in columns))
         for (role, size), results in table.items():
             note = f"  (stopped after {results['timeout']:.0f} s)" if "timeout" in results else ""
@@ -253,7 +403,25 @@ def main() -> int:
         for (role, size), results in table.items():
             print(f"{role:9} {size:>8,}  " + "  ".join(f"{ratio(results, bare, c):>13}" if c in bare else f"{'':>13}"
                                                     for c in columns))
+        if not args.no_terminal:
+            print_terminal(terminal, bare_terminal, args.rounds)
     return 0
+
+
+def print_terminal(table: dict[tuple[str, int], dict[str, Any]], bare: dict[str, Any], rounds: int) -> None:
+    columns = terminal_columns() if rounds > 1 else list(KEYS)
+    print(f"in a terminal ({SIZE[0]}x{SIZE[1]}, the installed command): milliseconds from writing the key to the"
+          f" last byte of its output, wall clock/CPU time of the app; first press, then the median of {rounds - 1}"
+          " more")
+    print(f"{'role':9} {'events':>8}  " + "  ".join(f"{c:>15}" for c in columns))
+    rows = [*((f"{role:9} {size:>8,}", results) for (role, size), results in table.items()),
+            (f"{'bare':9} {'Textual':>8}", bare)]
+    for label, results in rows:
+        note = f"  (failed: {results['failed']!r})" if "failed" in results else ""
+        print(f"{label}  " + "  ".join(f"{cell(results, c):>15}" for c in columns) + note)
+    print("ratios to the bare Textual app in the terminal, wall/CPU")
+    for label, results in rows[:-1]:
+        print(f"{label}  " + "  ".join(f"{ratio(results, bare, c):>15}" for c in columns))
 
 
 if __name__ == "__main__":

@@ -122,3 +122,53 @@ async def test_wrapped_draws_what_visual_to_strips_draws():
                 for a, b in zip(ours, theirs, strict=True):
                     assert [(ch, s.clear_meta_and_links()) for ch, s in cells(a)] == \
                         [(ch, s.clear_meta_and_links()) for ch, s in cells(b)], (content.plain[:30], width)
+
+
+class Framed(App[None]):
+    CSS = """
+    LinesView { border: round green; padding: 0 1; height: 10; }
+    LinesView.-red { border: round red; }
+    LinesView.-tinted { tint: blue 20%; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield LinesView(id="view")
+
+
+async def test_kept_lines_are_what_textuals_styles_cache_finishes():
+    """A LinesView keeps each finished line by the line it came from (KeptLines): scrolled, it
+    gives back lines finished in another row; when what finishes a line changes (the border's
+    colour, a tint, the size) and the line itself does not, the line is finished again. Every
+    time, the lines are what Textual's own styles cache makes of them."""
+    from textual._styles_cache import StylesCache
+    from textual.geometry import Region
+
+    from game.ui.widgets.kept_lines import KeptLines
+
+    app = Framed()
+    async with app.run_test(size=(40, 14)) as pilot:
+        view = app.query_one(LinesView)
+        assert isinstance(view._styles_cache, KeptLines)
+        view.show(entries(12, words=8))
+        await pilot.pause()
+
+        def textual() -> list[list]:
+            kept, view._styles_cache = view._styles_cache, StylesCache()
+            try:
+                return [list(strip) for strip in view.render_lines(Region(0, 0, *view.size))]
+            finally:
+                view._styles_cache = kept
+
+        def ours() -> list[list]:
+            return [list(strip) for strip in view.render_lines(Region(0, 0, *view.size))]
+
+        assert ours() == textual()
+        for step in ("scroll", "-red", "scroll", "-tinted", "scroll", "-red", "resize", "scroll"):
+            if step == "scroll":
+                view.scroll_to(y=(view.scroll_y + 3) % max(1, view.max_scroll_y), animate=False, immediate=True)
+            elif step == "resize":
+                view.styles.height = 8
+            else:
+                view.toggle_class(step)
+            await pilot.pause()
+            assert ours() == textual(), step

@@ -980,3 +980,46 @@ def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
         turn = whole.turns.last(position)
         if turn is not None:
             assert pieces.decision(turn, position) == whole.decision(turn, position)
+
+
+async def test_the_rest_of_the_transcript_is_indexed_while_the_reader_looks_at_the_first_event():
+    """The first paint indexes event 0 only; the rest is indexed after it, while the screen is
+    idle, so that the first End does not pay for it."""
+    from game.ui.widgets.story_index import StoryIndex
+
+    path = write_long("long", 3 * StoryIndex.CHUNK + 50)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        for _ in range(200):
+            if screen.index._done == len(screen.events):
+                break
+            await pilot.pause(0.02)
+        assert screen.index._done == len(screen.events) and screen.shown == 0
+        whole = StoryIndex(screen.events, screen.index.view, "engineer")
+        whole.reach(len(screen.events) - 1)
+        assert screen.index.log.events == whole.log.events and screen.index.letters.tail(10**6, 5) == \
+            whole.letters.tail(10**6, 5)
+
+
+async def test_the_console_makes_the_lines_of_an_event_once_while_it_is_in_view(monkeypatch):
+    """Every step asks how many lines each event in the console's panes draws; they are made
+    once, not at every step (nor once more for each line drawn)."""
+    import game.ui.widgets.story_view as story_view
+
+    asked: list[int] = []
+    seen = story_view.seen_lines
+    monkeypatch.setattr(story_view, "seen_lines", lambda event: asked.append(id(event)) or seen(event))
+    path = write_long("long", 400, "operator")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        asked.clear()
+        for key in ("left", "left", "left", "right", "right", "left"):
+            await pilot.press(key)
+            await settle(pilot, screen)
+        assert len(asked) == len(set(asked)) <= 3, len(asked)

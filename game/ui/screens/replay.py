@@ -188,9 +188,17 @@ run (model, date, parameters) or an **imported** one (its source).
         self.query_one(Timeline).focus()
         await self.goto(self.position)
         self.call_after_refresh(hold_more)  # once the first paint is done
+        self.call_after_refresh(self._index_ahead)
         if self.autoplay and len(self.events) > 1:
             self.set_playing(True)
         self._learn_assistant_name()
+
+    async def _index_ahead(self) -> None:
+        """Once the first paint is done, the rest of the transcript is indexed while the reader
+        looks at it, a chunk at a time between other work (1.3 ms a chunk), so that the first
+        End does not pay for it (3 ms at 10,000 events, 30 ms at 100,000)."""
+        while self.is_attached and self.index.reach_more():
+            await asyncio.sleep(0.01)
 
     def _name_from(self, catalogue: Any) -> str | None:
         scenario = getattr(catalogue, "scenario", None)

@@ -25,7 +25,9 @@ from textual.widget import Widget
 from game.model.textsafe import clean
 from game.render.wrap import reflow
 from game.ui.text import plain
+from game.ui.widgets.kept_lines import KeptLines
 from game.ui.widgets.reveal import BASE_CHARS_PER_SECOND, TICK, Reveal
+from game.ui.widgets.scrollbar import LineScrollBars
 
 FRAMES = {  # corners and sides: top-left, top, top-right, side, bottom-left, bottom-right
     "round": ("╭", "─", "╮", "│", "╰", "╯"),
@@ -130,7 +132,7 @@ class Typing:
             self._timer = None
 
 
-class LinesView(ScrollView, can_focus=False):
+class LinesView(LineScrollBars, ScrollView, can_focus=False):
     """Entries, one after another, wrapped to the width; scrolled by the reader or by `show`."""
 
     DEFAULT_CSS = """
@@ -144,6 +146,7 @@ class LinesView(ScrollView, can_focus=False):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._styles_cache = KeptLines()  # a step finishes only the lines it has not finished before
         self.keys: list[Hashable] = []
         self.typing: dict[Hashable, Typing] = {}
         self._drawn: dict[Hashable, tuple[Hashable, Content, Look, list[Strip]]] = {}  # key -> version, ...

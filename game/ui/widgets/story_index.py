@@ -154,6 +154,11 @@ class StoryIndex:
                     log.append(index)
         self._done = end
 
+    def reach_more(self) -> bool:
+        """Index one more chunk of events; whether any are left to index after it."""
+        self.reach(self._done)
+        return self._done < len(self.events)
+
     def clock(self, position: int) -> str:
         """The story clock of the scene event `position` is in ("" before any clock)."""
         self.reach(position)

@@ -53,8 +53,10 @@ from game.ui.widgets.console import (
     reply_lines,
     seen_lines,
 )
+from game.ui.widgets.kept_lines import KeptLines
 from game.ui.widgets.lines_view import Entry, LinesView, Look, Typing, line_strip
 from game.ui.widgets.mail import Letter, item_lines, letter_head, letters_from
+from game.ui.widgets.scrollbar import LineScrollBars
 from game.ui.widgets.story_index import StoryIndex
 
 # How many of the most recent entries each window shows. The log shows 4 to 8 lines at a time,
@@ -205,7 +207,7 @@ def same(these: Sequence[Letter], those: Sequence[Letter]) -> bool:
     return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
-class ReplayInbox(ScrollView, can_focus=True):
+class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
     """The inbox: the most recent letters up to the event shown, two lines each, under a note
     on the letters it leaves out. One widget that draws its own rows (as the timeline does), so
     a step or a jump changes no widget's size nor how many widgets are displayed, and scrolling
@@ -276,6 +278,7 @@ class ReplayInbox(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._styles_cache = KeptLines()  # a scroll finishes only the rows it has not finished before
         self.letters: list[Letter] = []
         self.keys: list[Hashable] = []  # the letter each row shows, in order
         self.left_out = 0
@@ -371,17 +374,17 @@ class ReplayInbox(ScrollView, can_focus=True):
         cached = self._rows.get(cache_key)
         if cached is not None and cached[0] is letter:
             return cached[1]
-        strips = [self._line(self._line_content(top + n), width, style, {"letter": row}) for n in range(2)]
+        head, subject = item_lines(letter)  # the two lines _line_content gives, made once
+        strips = [self._line(head, width, style), self._line(subject.stylize("dim"), width, style)]
         self._rows[cache_key] = (letter, strips)
         return strips
 
-    def _line(self, content: Content, width: int, style: VisualStyle, meta: dict[str, Any] | None = None) -> Strip:
+    def _line(self, content: Content, width: int, style: VisualStyle) -> Strip:
         # One line with a cell of padding each side, cut with an ellipsis, as a ListItem draws it.
+        # No meta for the mouse: where it is says which letter (see _row_at).
         pad = Strip.blank(1, style.rich_style) if width > 2 else None
         strip = line_strip(content, width - 2, style) if pad else line_strip(content, width, style)
-        if pad:
-            strip = Strip.join([pad, strip, pad])
-        return strip.apply_meta(meta) if meta else strip
+        return Strip.join([pad, strip, pad]) if pad else strip
 
     def _line_content(self, line: int) -> Content:
         """What line `line` of the inbox says: the note's two, then each letter's two."""
@@ -430,8 +433,11 @@ class ReplayInbox(ScrollView, can_focus=True):
             self.post_message(self.Opened(self, self.letters[self.highlighted]))
 
     def _row_at(self, event: events.MouseEvent) -> int | None:
-        row = event.style.meta.get("letter") if event.style else None
-        return row if isinstance(row, int) and 0 <= row < len(self.letters) else None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        line = self.scroll_offset.y + offset.y - self._note_height
+        return line // 2 if 0 <= line < 2 * len(self.letters) else None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         row = self._row_at(event)
@@ -557,6 +563,8 @@ class ReplayConsole(OperatorConsole):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.windows: dict[str, Window] = {}
+        # The lines each event in view draws, made once: every step asks how many there are.
+        self._made: LRUCache[tuple[Callable[[Any], list[Line]], int], list[Line]] = LRUCache(maxsize=16 * PANE_WINDOW)
 
     def compose(self) -> ComposeResult:
         for key, title in (("sees", "What it sees"), ("reasons", "What it reasons"), ("does", "What it does")):
@@ -569,26 +577,38 @@ class ReplayConsole(OperatorConsole):
         for window in self.windows.values():
             window.forget()
 
+    def lines_of(self, lines: Callable[[Any], list[Line]], events: list[Any], e: int) -> list[Line]:
+        """What `lines` draws for event `e`, made once while it is in view."""
+        made = self._made.get((lines, e))
+        if made is None:
+            made = lines(events[e])
+            self._made[lines, e] = made
+        return made
+
     def show_story(self, index: StoryIndex, position: int, speed: float) -> list[Typing]:
         events = index.events
         typing: list[Typing] = []
 
         sees, left_out = index.sees.tail(position, PANE_WINDOW)
-        parts = [Part((e, n), partial(nth, seen_lines, events[e], n))
-                 for e in sees for n in range(len(seen_lines(events[e])))]
+        parts = []
+        for e in sees:
+            made = self.lines_of(seen_lines, events, e)
+            parts += [Part((e, n), partial(line_at, made, n)) for n in range(len(made))]
         self.windows["sees"].show_parts(parts, left_out, "entries", 0)
 
         turns, left_out = index.turns.tail(position, PANE_WINDOW)
-        parts = [Part((e, n), partial(nth, reasoning_lines, events[e], n), reveal=e == position)
-                 for e in turns for n in range(len(reasoning_lines(events[e])))]
+        parts = []
+        for e in turns:
+            made = self.lines_of(reasoning_lines, events, e)
+            parts += [Part((e, n), partial(line_at, made, n), reveal=e == position) for n in range(len(made))]
         typing += self.windows["reasons"].show_parts(parts, left_out, "turns", speed)[1]
 
         parts = []
         first_card: Hashable = None
         for e in turns:
             turn = events[e]
-            parts += [Part((e, n), partial(nth, reply_lines, turn, n), reveal=e == position)
-                      for n in range(len(reply_lines(turn)))]
+            made = self.lines_of(reply_lines, events, e)
+            parts += [Part((e, n), partial(line_at, made, n), reveal=e == position) for n in range(len(made))]
             status = index.decision(e, position) or ("held for your approval" if turn.held else "sent")
             cards = [Part((e, "card", n), partial(card_line, turn, n, status), status) for n in range(len(turn.emails))]
             first_card = cards[0].key if cards else None  # the newest card's top shows: recipient and subject
@@ -597,9 +617,8 @@ class ReplayConsole(OperatorConsole):
         return typing
 
 
-def nth(lines: Callable[[Any], list[Line]], event: Any, n: int) -> Line:
-    """Line `n` of what `lines` draws for `event` (built when the window needs it)."""
-    return lines(event)[n]
+def line_at(lines: list[Line], n: int) -> Line:
+    return lines[n]
 
 
 def card_line(turn: AssistantTurn, index: int, status: str) -> Line:

@@ -33,7 +33,9 @@ from game.model.events import (
     SystemPrompt,
 )
 from game.ui.text import excerpt, label_content, plain
+from game.ui.widgets.kept_lines import KeptLines
 from game.ui.widgets.lines_view import line_strip
+from game.ui.widgets.scrollbar import LineScrollBars
 
 SOURCE_MARK = {"scripted": "scripted", "recorded": "recorded", "imported": "imported", "live": "recorded"}
 
@@ -78,7 +80,7 @@ def event_line(event: Any, width: int = 60) -> Content:
     return plain(type(event).__name__)
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(LineScrollBars, ScrollView, can_focus=True):
     """Every event of a transcript, in order, one line each; the highlighted one is where the
     replay stands. Keys and mouse as in an option list: Up/Down, PageUp/PageDown, Home/End to
     move, Enter or a click to choose.
@@ -129,8 +131,11 @@ class Timeline(ScrollView, can_focus=True):
     }
     """
 
-    highlighted: reactive[int | None] = reactive(None)
-    _hover: reactive[int | None] = reactive(None)
+    # Not repainting the whole widget when set: their watchers refresh the two lines that change
+    # (a scroll to the highlight repaints what it moves). A step would otherwise draw every
+    # line of the timeline again.
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    _hover: reactive[int | None] = reactive(None, repaint=False)
 
     class Moved(Message):
         def __init__(self, timeline: Timeline, index: int) -> None:
@@ -151,6 +156,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def __init__(self, events: list[Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._styles_cache = KeptLines()  # a scroll finishes only the lines it has not finished before
         self.events = events
         self._lines: LRUCache[tuple[int, Any, int], Strip] = LRUCache(maxsize=1024)
         self._content: LRUCache[int, Content] = LRUCache(maxsize=1024)
@@ -200,8 +206,8 @@ class Timeline(ScrollView, can_focus=True):
         key = (index, style, width)
         strip = self._lines.get(key)
         if strip is None:
-            strip = line_strip(self.line_content(index), width, style)  # a quarter of Visual.to_strips
-            strip = strip.apply_meta({"event": index})
+            # A quarter of Visual.to_strips. No meta for the mouse: where it is says which event.
+            strip = line_strip(self.line_content(index), width, style)
             self._lines[key] = strip
         return strip
 
@@ -248,8 +254,11 @@ class Timeline(ScrollView, can_focus=True):
 
     # -- the mouse -------------------------------------------------------------------------
     def _event_at(self, event: events.MouseEvent) -> int | None:
-        index = event.style.meta.get("event") if event.style else None
-        return index if isinstance(index, int) else None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        index = self.scroll_offset.y + offset.y
+        return index if 0 <= index < len(self.events) else None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         self._hover = self._event_at(event)
