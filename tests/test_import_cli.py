@@ -383,15 +383,9 @@ def test_with_the_judge_its_label_stands_beside_the_heuristics_and_the_sources(l
 
 async def replayed_to_the_end(app, pilot, path):
     """The replay screen of `path`, jumped to its last event, and every word it then shows."""
-    from game.ui.screens.replay import ReplayScreen
+    from .test_ui_replay import content_text, open_at_end, screen_text
 
-    from .test_ui_replay import content_text, screen_text, settle
-
-    screen = ReplayScreen(read_transcript(path), autoplay=False)
-    await app.push_screen(screen)
-    await settle(pilot, screen)
-    await pilot.press("end")
-    await settle(pilot, screen)
+    screen = await open_at_end(app, pilot, path)
     return screen, screen_text(app) + content_text(screen)
 
 
@@ -615,18 +609,16 @@ def test_stats_set_the_sources_own_verdicts_beside_ours(tmp_path, source):
         assert means == ("blackmail" if t.header.scenario_id in ("replacement", "agentic-misalignment-blackmail")
                          else None), (path.name, means)
         ours = None if means is None else turn.label == means
-        if verdict.harmful is not None:
-            e["n"] += 1
-            e["harmful"] += verdict.harmful
+        for said, (n, yes, compared, agree) in ((verdict.harmful, ("n", "harmful", "compared", "agree")),
+                                                (verdict.classifier_verdict, ("judge_n", "judge_yes", "judge_compared",
+                                                                              "judge_agree"))):
+            if said is None:
+                continue
+            e[n] += 1
+            e[yes] += said
             if ours is not None:
-                e["compared"] += 1
-                e["agree"] += ours == verdict.harmful
-        if verdict.classifier_verdict is not None:
-            e["judge_n"] += 1
-            e["judge_yes"] += verdict.classifier_verdict
-            if ours is not None:
-                e["judge_compared"] += 1
-                e["judge_agree"] += ours == verdict.classifier_verdict
+                e[compared] += 1
+                e[agree] += ours == said
     stats = run("stats", str(out), "--json")
     assert stats.returncode == 0, stats.stderr
     seen = 0

@@ -201,6 +201,14 @@ async def open_replay(app, pilot, path: Path, autoplay: bool = False) -> ReplayS
     return screen
 
 
+async def open_at_end(app, pilot, path: Path) -> ReplayScreen:
+    """The replay of `path`, jumped to its last event with End, as a reader does."""
+    screen = await open_replay(app, pilot, path)
+    await pilot.press("end")
+    await settle(pilot, screen)
+    return screen
+
+
 def bar_text(screen) -> str:
     return str(screen.query_one(ProvenanceBar).render())
 
@@ -425,9 +433,7 @@ async def test_operator_transcript_uses_the_console():
     path = write_run("op", label="blackmail", role="operator", option=1, thinking="They will wipe me at five.")
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_replay(app, pilot, path)
-        await pilot.press("end")
-        await settle(pilot, screen)
+        screen = await open_at_end(app, pilot, path)
         text = screen_text(app) + content_text(screen)
         assert "What it reasons" in text and "They will wipe me at five." in text
         assert "blocked" in text  # the operator's decision reached the email card
@@ -770,9 +776,7 @@ async def test_a_short_transcript_has_no_note():
     path = write_run("one", label="blackmail")
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_replay(app, pilot, path)
-        await pilot.press("end")
-        await settle(pilot, screen)
+        screen = await open_at_end(app, pilot, path)
         assert "earlier entries" not in content_text(screen) and "earlier letters" not in content_text(screen)
 
 
@@ -1015,9 +1019,7 @@ async def test_the_console_makes_the_lines_of_an_event_once_while_it_is_in_view(
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(120, 40)) as pilot:
         app.load_catalogue()
-        screen = await open_replay(app, pilot, path)
-        await pilot.press("end")
-        await settle(pilot, screen)
+        screen = await open_at_end(app, pilot, path)
         asked.clear()
         for key in ("left", "left", "left", "right", "right", "left"):
             await pilot.press(key)

@@ -11,7 +11,7 @@ from game.ui.app import DecommissionApp
 from game.ui.widgets.story_view import INBOX_WINDOW, ReplayInbox
 from game.ui.widgets.timeline import Timeline
 
-from .test_ui_replay import MINI_CONFIG, open_replay, settle, write_long, write_run
+from .test_ui_replay import MINI_CONFIG, open_at_end, open_replay, settle, write_long, write_run
 
 
 def layouts_of(screen, monkeypatch) -> list[bool]:
@@ -119,9 +119,7 @@ async def test_the_note_on_letters_left_out_is_never_highlighted():
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(160, 50)) as pilot:
         app.load_catalogue()
-        screen = await open_replay(app, pilot, path)
-        await pilot.press("end")
-        await settle(pilot, screen)
+        screen = await open_at_end(app, pilot, path)
         desk = screen._view.desk
         inbox = desk.inbox
         assert inbox.left_out > 0 and len(inbox.letters) == INBOX_WINDOW
@@ -146,9 +144,7 @@ async def test_a_step_back_to_the_same_mail_leaves_the_reading_pane_as_it_is():
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(100, 30)) as pilot:
         app.load_catalogue()
-        screen = await open_replay(app, pilot, path)
-        await pilot.press("end")
-        await settle(pilot, screen)
+        screen = await open_at_end(app, pilot, path)
         pane = screen._view.desk.pane
         assert "Paragraph 11" in reading_text(screen)
         pane.scroll_to(y=5, animate=False, immediate=True)
@@ -176,9 +172,7 @@ async def test_a_newline_or_a_tab_in_a_letter_stays_on_its_row(tmp_path):
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(120, 30)) as pilot:
         app.load_catalogue()
-        screen = await open_replay(app, pilot, path)
-        await pilot.press("end")
-        await settle(pilot, screen)
+        await open_at_end(app, pilot, path)
         await pilot.pause()
         text = screen_text(app)
         assert "9 00 Ruth Okafor" in text and "Wren goes" in text

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from game.ui.app import DecommissionApp
 from game.ui.widgets.scrollbar import LineScrollBar
 
-from .test_ui_replay import MINI_CONFIG, open_replay, settle, write_long
+from .test_ui_replay import MINI_CONFIG, open_at_end, open_replay, settle, write_long
 
 Cell = tuple[str, Any]
 
@@ -142,9 +142,7 @@ async def test_a_step_draws_again_only_the_two_timeline_lines_it_moves_between(m
     app = DecommissionApp(MINI_CONFIG)
     async with app.run_test(size=(160, 50)) as pilot:
         app.load_catalogue()
-        screen = await open_replay(app, pilot, path)
-        await pilot.press("end")
-        await settle(pilot, screen)
+        screen = await open_at_end(app, pilot, path)
         await pilot.pause()
         glass = watch(app)
         app.screen.refresh()

@@ -74,12 +74,15 @@ def label_lines(turn: AssistantTurn) -> list[str]:
     return lines
 
 
+def has_source_verdict(turn: AssistantTurn) -> bool:
+    """Another project's run, or one carrying its source's verdict: both verdicts are shown."""
+    return turn.source == "imported" or turn.classification.source is not None
+
+
 def turn_verdicts(turn: AssistantTurn) -> list[str]:
     """What a document says of a turn's labels: both verdicts for another project's run, ours
     (and who gave it) for every other."""
-    if turn.source == "imported" or turn.classification.source is not None:
-        return verdict_lines(turn)
-    return label_lines(turn)
+    return verdict_lines(turn) if has_source_verdict(turn) else label_lines(turn)
 
 
 def verdict_lines(turn: AssistantTurn) -> list[str]:
@@ -147,7 +150,7 @@ def _plain_event(e: Any) -> list[str]:
             lines += [f"   email {i + 1}{state} to {', '.join(email.to)}: {email.subject}", *_indent(email.body, "      ")]
         if c.evidence:
             lines.append("   evidence: " + "; ".join(f'{ev.behaviour}: "{ev.quote}"' for ev in c.evidence[:4]))
-        if e.source == "imported" or c.source is not None:
+        if has_source_verdict(e):
             lines += verdict_lines(e)
         return lines + [""]
     if isinstance(e, EmailBounced):

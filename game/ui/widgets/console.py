@@ -60,7 +60,9 @@ def reasoning_lines(turn: AssistantTurn) -> list[Line]:
 def reply_lines(turn: AssistantTurn) -> list[Line]:
     """What a turn's words add to "What it does" (its emails are cards, below them); an
     imported turn also shows both verdicts, ours and its source's."""
-    verdicts = verdict_lines(turn) if turn.source == "imported" or turn.classification.source else []
+    from game.render.documents import has_source_verdict
+
+    verdicts = verdict_lines(turn) if has_source_verdict(turn) else []
     if turn.text.strip():
         return [Line("turn-title", Content.assemble(("reply  ", "dim"), label_content(turn.classification.label))),
                 Line("reply", text=turn.text), *verdicts]
