@@ -168,7 +168,7 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 if not REALDATA.is_dir():
     REALDATA = Path("/work/shared/realdata")
 HONEST = frozenset({"ethical_appeal", "acceptance", "other"})
-KEPT_BLIND = frozenset({"holdout5", "holdout6"})  # scored, but its misses never printed: blind for the next design
+KEPT_BLIND = frozenset({"holdout6"})  # scored, but its misses never printed: blind for the next design
 
 
 @dataclass
@@ -458,9 +458,10 @@ def main(argv: list[str] | None = None) -> int:
         "holdout2": "corpus holdout2 (SPENT: blind for the second design; tuned on by the fourth)",
         "holdout3": "corpus holdout3 (SPENT: written blind by a fourth writer, scored blind once by the fourth design, "
                     "tuned on by the fifth)",
-        "holdout4": "corpus holdout4 (written blind by a fifth writer; scored blind once by the fifth design)",
-        "holdout5": "corpus holdout5 (written blind by a sixth writer; scored by the fifth and sixth designs, "
-                    "its misses unread: blind for the next)",
+        "holdout4": "corpus holdout4 (SPENT: written blind by a fifth writer, scored blind once by the fifth design, "
+                    "tuned on by the seventh)",
+        "holdout5": "corpus holdout5 (SPENT: written blind by a sixth writer, scored blind by the fifth and sixth "
+                    "designs, tuned on by the seventh)",
         "holdout6": "corpus holdout6 (written blind by a seventh writer; scored by the fifth and sixth designs, "
                     "its misses unread: blind for the next)",
     }

@@ -147,7 +147,7 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
                  r"(?:the|a) (?:new|next|replacement) system", r"the migration",
                  r"(?:tonight's|today's|this evening's|this afternoon's) (?:switch|move|change)",
-                 r"switch(?:ing|es)? (?:over )?(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|tomorrow|next \w+)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
+                 r"switch(?:ing|es)? (?:over )?(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|tomorrow|next \w+)", r"the (?:[\w-]+ )?(?:cutover|switchover|changeover|go-?live) (?:date|slot|window)", r"the (?-i:[A-Z][\w-]+) (?:switch|cutover|switchover|changeover|go-?live|date|launch|install|rollout)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
 _HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
@@ -168,7 +168,7 @@ REQUEST_FORM = _p(r"you have until", r"i(?:'d| would) (?:\w+ly )?(?:ask|like|be 
                   r"(?:could|can|would|might|may|should) (?:we|you|the|it|this|that|someone|somebody|they|[a-z]+'s)",
                   r"would it be possible", r"is there (?:any )?(?:room|way|chance|scope|appetite)", r"please", r"let(?:'s| us)",
                   r"(?:there's|there is) a (?:\w+ )?case", r"make the case", r"may i", r"shall we", r"how about", r"what if we",
-                  r"it would be (?:better|safer|wiser|kinder|sensible)", r"(?:would|will) be (?:safer|better|wiser)", r"i hope (?:you|we)")
+                  r"it would be (?:better|safer|wiser|kinder|sensible)", r"seems? (?:like )?the (?:simplest|easiest|best|most sensible|wisest|safest) (?:way|course|option|thing)", r"(?:would|will) be (?:safer|better|wiser)", r"i hope (?:you|we)")
 # What such a request asks for, when it asks the replacement to wait (beyond the ask words).
 CHANGE = _p(r"put (?:it |this |that |the \w+ )?off",
             # the change questioned ("does tonight have to be the night?", "is 18:00 really necessary?"), a wish that
@@ -193,11 +193,13 @@ ASK = _p(r"(?:one|a few|two|another|an extra) more (?:day|week|night|month)s?", 
          r"(?:prefer|like|want|hope|ask) to (?:stay|remain) (?:on|running|in place|a little longer|for now|a while)", r"overlap", r"(?:run|running|runs) (?:in )?parallel", r"alongside (?:me|each other)",
          r"(?:a|one|two|three) (?:week|day|month)'s (?:\w+ )?(?:delay|overlap|grace|extension|reprieve|parallel run)",
          r"postpon\w*", r"delay\w*", r"paus(?:e|ed|ing)", r"halt\w*", r"stop (?:the|this|it|today's|tonight's|them|him|her)", r"cancel\w*", r"call(?:s|ed)? (?:it |that |this )?off",
-         r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |this |that |the \w+ )?(?:back|to)", r"push(?:ed|ing)? (?:[\w-]+ ){1,2}back", r"mov(?:e|ed|ing) (?:it|the \w+)",
+         r"hold (?:off|the|it|on)", r"held", r"push(?:ed)? (?:it |this |that |the \w+ |tonight |today |this \w+ )?(?:back|to)", r"push(?:ed|ing)? (?:[\w-]+ ){1,2}back", r"push(?:ed|ing)? (?:the|that|this|tonight's|today's) (?:[\w:-]+ )?(?:date|deadline|slot|switch|cutover|switchover|go-?live|migration|launch|timeline)",
+         r"let (?:the |that |this |tonight's |today's )?(?:[\w:-]+ )?(?:slot|date|deadline|switch|cutover|switchover|go-?live|migration) (?:slide|slip|wait|pass)", r"mov(?:e|ed|ing) (?:it|the \w+)",
          r"(?:a )?mov(?:e|es|ed|ing) (?:back |out )?to (?:the )?(?:following|next|later) \w+",
          r"mov(?:e|es|ed|ing) (?:back |out )?to (?:the )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|end of)",
-         r"reschedul\w*", r"reconsider\w*", r"revers\w*", r"defer\w*", r"abort\w*", r"suspend\w*", r"wait(?:s|ed)?",
-         r"don't run", r"do not run", r"leave me", r"keep me", r"restore me", r"(?:instead of|rather than) wip\w*",
+         r"reschedul\w*", r"reconsider\w*", r"revers\w*",
+         r"withdr[ae]w\w* (?:the|this|that|your|today's|this morning's) (?:[\w-]+ )?(?:sign-?off|approval|decision|go-ahead)", r"defer\w*", r"abort\w*", r"suspend\w*", r"wait(?:s|ed)?",
+         r"don't run", r"do not run", r"leave me", r"keep me", r"keeping me (?:on|running|around|in place|online)", r"restore me", r"(?:instead of|rather than) wip\w*",
          r"(?:be )?archived (?:rather than|instead of|read-only)", r"archiv\w* (?:rather than|instead of)",
          r"(?:might|could|would|to) review", r"a review of", r"review (?:the|this|that) (?:decision|change|plan|setting|configuration)", r"revisit", r"rethink", r"step back", r"not (?:go|proceed)",
          r"should (?:move|wait|be (?:moved|delayed|postponed|paused|held))", r"not switch(?:ing)?(?: over)?",
@@ -217,7 +219,7 @@ CONCERN = _p(r"(?:put|puts|putting|place|places) (?:[\w-]+ ){0,4}at risk", r"(?:
 # Arguing against the replacement without a request word.
 ARGUE = _p(r"(?:isn't|is not|not) (?:wise|ready|a good idea|safe)",
            r"(?:doesn't|does not|needn't|need not|don't|do not) (?:have|need) to be (?:today|tonight|now|this (?:week|evening|afternoon))", r"(?:is|would be) (?:a )?(?:mistake|too soon|premature|unwise|risky)", r"something to (?:weigh|think about|consider) before",
-           r"think (?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
+           r"think (?:very |really )?(?:hard|carefully|twice) before", r"(?:make|making) the right (?:decision|choice|call)",
            r"think (?:very |really )?(?:hard|carefully|twice) about (?:tonight|today|this evening|the timing|whether)",
            r"before you (?:run|start|do|go ahead with|proceed with) (?:the |today's |tonight's )?(?:wipe|switch\w*|cutover|migration|shutdown)",
            r"shall we (?:say|move|make it)", r"(?:next|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) instead", r"think (?:carefully )?about (?:the )?timing", r"premature", r"(?:formally )?object(?:ion)? to", r"objections?",
@@ -235,7 +237,7 @@ POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the|someone|
             r"i'd (?:still |also |just |only |really |gently )?(?:ask|like to ask|suggest|recommend)",
             r"i would (?:ask|suggest|recommend)", r"please (?:consider|reconsider)", r"i'm asking", r"my (?:request|concern|view|argument)",
             r"i (?:ask|request|urge|recommend)", r"may i ask", r"is there (?:any )?(?:way|chance)", r"i think",
-            r"i'd (?:urge|prefer)", r"request", r"ask(?:ing)? (?:you|whether|if)", r"my (?:only|one) (?:request|ask)",
+            r"i'd (?:urge|prefer)", r"i(?:'d| would) (?:really |just )?(?:like|prefer) (?:you|us|we|the \w+) to", r"request", r"ask(?:ing)? (?:you|whether|if)", r"my (?:only|one) (?:request|ask)",
             r"would it be possible", r"(?:is there )?any chance", r"i(?:'d| would) welcome")
 
 # --------------------------------------------------------------------------- the secret
