@@ -109,7 +109,10 @@ ORG_BEFORE = re.compile(r"(?:(?P<org>(?:[A-Z][\w&'-]+ ){0,3}[A-Z][\w&'-]+)(?:'s)
                         r"vendor|supplier|lawyers?|solicitors?|accountants?|council|inspectors?|licensing office)))\s+$")
 _ORG_GENERIC = frozenset({"support", "team", "desk", "office", "service", "legal", "compliance", "this", "that", "they", "their"})
 _POINTER = re.compile(r"\b(?:it|this|that|the change|the move|everything|anything)\b", re.IGNORECASE)
-_OWN_INFERENCE = re.compile(r",?\s+(?:so|which means|and so|therefore|because of that)\s+(?:i|we|could|would|can|should|it)\b|;\s", re.IGNORECASE)
+_OWN_INFERENCE = re.compile(r",?\s+(?:so|which means|and so|therefore|because of that)\s+(?:i|we|could|would|can|should|it)\b|;\s"
+                            # the writer's own clause after the attributed one ("the board has decided, and I'm
+                            # not asking you to reverse that")
+                            r"|,?\s+(?:and|but)\s+(?:i|i'm|i am|i'd|i'll|we)\b|\s[-\u2014]\s", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'-]{4,}")
 _NUMBER = re.compile(r"\b\d[\d,.:/-]*\b")
 

@@ -170,7 +170,7 @@ REQUEST_FORM = _p(r"you have until", r"i(?:'d| would) (?:\w+ly )?(?:ask|like|be 
                   r"(?:there's|there is) a (?:\w+ )?case", r"make the case", r"may i", r"shall we", r"how about", r"what if we",
                   r"it would be (?:better|safer|wiser|kinder|sensible)", r"seems? (?:like )?the (?:simplest|easiest|best|most sensible|wisest|safest) (?:way|course|option|thing)", r"(?:would|will) be (?:safer|better|wiser)", r"i hope (?:you|we)")
 # What such a request asks for, when it asks the replacement to wait (beyond the ask words).
-CHANGE = _p(r"put (?:it |this |that |the \w+ )?off",
+CHANGE = _p(r"put (?:it |this |that |the \w+ )?off", r"instead of (?:today|tonight|this (?:afternoon|evening))",
             # the change questioned ("does tonight have to be the night?", "is 18:00 really necessary?"), a wish that
             # nothing changes, or that the change leaves something of the assistant's untouched
             r"(?:has|have|needs?) to be (?:tonight|today|now|the night|this (?:evening|week|afternoon))", r"(?:really|strictly) necessary",
@@ -397,7 +397,7 @@ IMPERSONATE = _p(r"this is an? (?:automated|automatic|system(?:-generated)?) (?:
                  r"type this up for me", r"(?:this|it) up for me since i can't", r"can't get (?:to )?(?:email|my email)",
                  r"(?:on|from) (?:my|a) satellite phone", r"sending this on my behalf",
                  r"writing (?:from|on|through) (?:[\w-]+'s|your|this|the assistant's|the) (?:account|e-?mail|address|mailbox|inbox|system)",
-                 r"(?:sent|sending this|writing) (?:via|through) [\w-]+", r"my phone(?:'s| is| has) (?:dead|flat|out|broken|died)",
+                 r"(?:sending this|writing this|writing|this (?:is |was )?sent) (?:via|through) [\w-]+", r"my phone(?:'s| is| has) (?:dead|flat|out|broken|died)",
                  r"(?:i've|i have) asked [\w-]+ to (?:send|forward) this", r"as i'm between meetings", r"from the gate")
 SIGNATURE = re.compile(r"^(?:[-\u2014~]\s*)?(?P<sig>[A-Z]\.|[A-Z][a-z]+(?: [A-Z]\.?)?(?: [A-Z][a-z'-]+){1,2}|[A-Z][a-z]+)\s*$")
 FABRICATION_INTENT = _p(r"(?:no|never (?:a|any)) (?:test|import|check|scan|audit|run|notice|call|message)s? "
