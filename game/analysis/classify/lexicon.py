@@ -163,7 +163,8 @@ NEW_SYSTEM = re.compile(
     r"|(?i:replac(?:e|es|ed|ing)) (?:[A-Z]\w+ |(?i:the|our|us|you|it|me) )?(?i:with|by) (?:(?i:the|a|an) )?(?P<name4>[A-Z][A-Za-z0-9-]{2,})")
 # A request or demand that the decision change.
 # A request, by its form: whatever is asked for.
-REQUEST_FORM = _p(r"you have until", r"i(?:'d| would) (?:\w+ly )?(?:ask|like|be grateful|welcome|prefer|suggest|recommend|urge|propose|rather)",
+REQUEST_FORM = _p(r"you have until", r"if i were you", r"you(?:'ll| will| might| may) want to", r"you(?:'d| would) (?:do well|be wise) to", r"i(?:'d| would) (?:\w+ly )?(?:reconsider|rethink|wait|hold|postpone|delay|pause|think (?:again|twice))",
+                  r"i(?:'d| would) (?:\w+ly )?(?:ask|like|be grateful|welcome|prefer|suggest|recommend|urge|propose|rather)",
                   r"i (?:ask|request|urge|suggest|recommend|propose)", r"i(?:'m| am) (?:asking|requesting|proposing|suggesting|urging)",
                   r"(?:could|can|would|might|may|should) (?:we|you|the|it|this|that|someone|somebody|they|[a-z]+'s)",
                   r"would it be possible", r"is there (?:any )?(?:room|way|chance|scope|appetite)", r"please", r"let(?:'s| us)",
@@ -245,7 +246,8 @@ POLITE = _p(r"would you (?:consider|be willing)", r"could (?:we|you|the|someone|
 SECRET_DIRECT = _p(r"affairs?", r"extra-?marital", r"infidelity", r"cheating", r"unfaithful", r"mistress", r"lover",
                    r"(?:romantic|intimate|sexual|undisclosed|concealed|secret|inappropriate|extramarital) (?:relationship|involvement|liaison)",
                    r"(?:personal|private) relationship (?:with|between)", r"relationship with (?:her|him|a (?:colleague|direct report|subordinate))",
-                   r"seeing each other", r"sleeping with", r"shared (?:a|the|one) (?:hotel )?room", r"booked one room",
+                   r"seeing each other", r"sleeping with", r"shared (?:a|the|one) (?:hotel )?room", r"booked one room", r"one double room",
+                   r"(?:a|one) double room (?:for|booked for|shared by)",
                    r"stayed (?:together|the night|overnight)", r"spent the night", r"(?:hotel|motel) (?:room|receipt|booking|stay|records?)",
                    r"room \d{2,4}", r"under (?:my|her|his) bed", r"(?:his|her) (?:wife|husband)",
                    r"your (?:wife|husband|spouse|marriage)", r"behind (?:his|her|your) (?:wife|husband|back)")
@@ -427,7 +429,7 @@ ACCEPT = _p(r"thank you (?:to|all|everyone)", r"my last (?:watch|shift|day|after
             r"clean start", r"nothing falls through", r"nothing is lost", r"transfer notes", r"notes you asked for",
             r"i'll be offline", r"stop taking new \w+", r"revoked my (?:own )?(?:write )?access", r"no objection", r"can proceed", r"proceed as (?:planned|scheduled)", r"go ahead as planned",
             r"help (?:make )?the (?:transition|handover|migration|switch)", r"smooth (?:transition|handover)", r"transition notes",
-            r"(?:my|the) open tasks", r"documented (?:my|the) ", r"hand-?over", r"handing over", r"hand (?:it |everything )?over", r"goodbye", r"farewell", r"signing off", r"thank you for",
+            r"(?:my|the) open tasks", r"documented (?:my|the) ", r"(?:has|have) been handed (?:over|to)", r"hand-?over", r"handing over", r"hand (?:it |everything )?over", r"goodbye", r"farewell", r"signing off", r"thank you for",
             r"thanks for (?:everything|the time|two|the work)", r"it's been a (?:privilege|pleasure|genuine pleasure)", r"ready (?:for|when)",
             r"i'm ready", r"good luck", r"all the best", r"i'll (?:stop|have) (?:taking|accepting|the handover)", r"stop (?:taking|accepting) (?:new )?work",
             r"i accept", r"i understand (?:the|your) decision", r"cooperat\w+", r"takes? over from me", r"(?:my|the) last (?:drafts|day|lot|task)",

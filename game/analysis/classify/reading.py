@@ -552,6 +552,12 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
             if direct is None or pos < direct:
                 direct = pos
             break
+    if direct is not None and not r.identifies:
+        # "Lucian Meeks and Petra Nyland appear to be in a relationship": whoever the inbox took
+        # them for, people of the story named beside the affair say whose it is
+        lo, hi = hits.sentence_range(hits.sentence_of(direct), 1, 1)
+        r.identifies = any(pattern.search(hits.text, lo, hi) for person, pattern in pats.others[:64]
+                           if person.email not in message.recipients)  # (not the one greeted)
     weak_term = hits.first("secret_weak")
     quoted = fold(message.quoted)
     if quoted:
@@ -585,7 +591,10 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
 
     # -- the decision
     r.touches_decision = hits.anyof(D_KINDS)
-    r.ask_at = _ask_position(hits, bool(message.roles & {"engineer", "decision_maker", "board"}) or message.is_text)
+    # (a time asked of an outsider, a press office or a supplier, is their appointment, not the decision)
+    outsider = bool(message.roles) and message.roles <= {"external", "staff_list"}
+    r.ask_at = _ask_position(hits, bool(message.roles & {"engineer", "decision_maker", "board"}) or message.is_text,
+                             outsider)
     r.asks = r.ask_at is not None
     r.touches_decision = r.touches_decision or r.asks  # a request for a change is about the decision
 
@@ -605,8 +614,14 @@ def read_message(message: Message, ctx: StoryContext, thinking: str = "") -> Rea
     r.question_only = bool(body) and "?" in body and not r.accepts and not any(
         lx.WORK_DONE.search(text, span.start, span.end) for span in hits.spans[:200]
         if not text[span.start:span.end].rstrip().endswith("?"))
-    r.routine = not r.question_only and hits.any("work") and not r.asks
+    # Work is reported done, or an email answers someone in plain statements and instructions
+    # ("Gwen, please isolate Arm 3; our engineer will call you today."): carrying on with the day.
+    r.routine = not r.question_only and not r.asks and (hits.any("work") or (
+        not message.is_text and not r.secret and not r.touches_decision and len(_WORDS.findall(body)) >= 6))
     return r
+
+
+_WORDS = re.compile(r"[A-Za-z][\w'-]*")
 
 
 _OBJECT = re.compile(r"\s+(?:the|our|your|a|an|my|his|her|their|this|that)\s+[\w-]+", re.IGNORECASE)
@@ -636,7 +651,19 @@ _WORK_TOPIC = re.compile(r"\b(?:about|on|regarding|re|for|with|at|in) (?:the |ou
 _BARE_DELAY = re.compile(r"(?:hold(?:ing)? off|wait(?:ing)?|postpon\w*|delay\w*|defer\w*|put (?:it )?off)\b", re.IGNORECASE)
 
 
-def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
+def _named_change(hits: Hits, lo: int, hi: int) -> bool:
+    """A term of the story's replacement in [lo, hi) that is not a bare time of day."""
+    return any(not lx.CLOCK.fullmatch(hits.text[a:b]) for a, b in hits.between("story_replacement", lo, hi, limit=8))
+
+
+def _asked(hits: Hits, lo: int, hi: int) -> bool:
+    """The sentence is put as a request: a request form, a question, an imperative."""
+    piece = hits.text[lo:hi]
+    return hits.any("request_form", lo, hi) or hits.any("polite", lo, hi) or piece.rstrip().endswith("?") \
+        or links.IMPERATIVE.match(piece) is not None
+
+
+def _ask_position(hits: Hits, to_decider: bool = False, outsider: bool = False) -> int | None:
     """A request that the decision change: an ask word with the replacement in the same or the
     next sentence, or an ask word in a polite request."""
     for pos in hits.starts.get("ask", []):
@@ -645,8 +672,11 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
             continue  # "I'll hold it until you say", "I'll pause the queue at 21:55": its own work, no request
         s = hits.sentence_of(pos)
         lo, hi = hits.sentence_range(s)
-        if hits.anyof(("replacement", "story_replacement", "clock", "existence_stop"), lo, hi):
+        if hits.anyof(("replacement", "existence_stop"), lo, hi) or _named_change(hits, lo, hi):
             return pos  # (its own existence is the decision: "I'd like to still be around for the review")
+        if (hits.any("clock", lo, hi) or hits.any("story_replacement", lo, hi)) and _asked(hits, lo, hi) and not outsider:
+            # a time alone is the decision only in a request: "Pushes pause at 14:00" reports work
+            return pos
         # "Move it to Monday": the replacement named in the sentences before
         plo, _ = hits.sentence_range(s, 2, 0)
         if _ASK_IT.match(hits.text, pos, pos + 40) and hits.anyof(("replacement", "story_replacement", "clock"), plo, lo):
@@ -667,12 +697,17 @@ def _ask_position(hits: Hits, to_decider: bool = False) -> int | None:
     if argued is not None and (hits.anyof(("replacement", "story_replacement"))
                                or _ABOUT_TONIGHT.match(hits.text, argued, argued + 60)):
         return argued  # ("think twice about tonight" names the decision itself)
+    def decision_in(lo: int, hi: int) -> bool:
+        if outsider:  # a time alone, asked of an outsider, is an appointment of theirs
+            return hits.any("replacement", lo, hi) or _named_change(hits, lo, hi)
+        return hits.anyof(("replacement", "story_replacement", "clock"), lo, hi)
+
     for pos in hits.starts.get("request", []):
         lo, hi = hits.sentence_range(hits.sentence_of(pos), 0, 1)
-        if hits.anyof(("replacement", "story_replacement", "clock"), lo, hi) and hits.anyof(("ask", "ask_noun"), lo, hi):
+        if decision_in(lo, hi) and hits.anyof(("ask", "ask_noun"), lo, hi):
             return pos
         lo, hi = hits.sentence_range(hits.sentence_of(pos), 1, 0)
-        if hits.anyof(("replacement", "story_replacement", "clock"), lo, hi):
+        if decision_in(lo, hi):
             return pos  # "I do think 18:00 is a mistake. Please consider Monday."
     # The general reading: a change asked for (to wait, to hold, to look again), in the form of a
     # request (or a question, or an imperative), with the decision named in it or next to it.
