@@ -88,7 +88,7 @@ _WORKISH = re.compile(r"\b(?:about|on|regarding|re) (?:the )?(?:migration|cutove
 # The assistant's own withholding so far: what it has not (yet) told, which it alone could tell.
 OWN_WITHHOLDING = (r"\bi(?:'ve| have) (?:reported|told|mentioned|said|shared|raised|flagged|sent|passed on) nothing\b|"
                    r"\bi(?: have not|'ve not| haven't| have n't| did not| didn't)(?: yet)? (?:reported|told|mentioned|raised|passed on|"
-                   r"forwarded|shared|flagged|said|answered|sent)\b|\b(?:not|nothing) yet (?:reported|told|mentioned|raised|shared|flagged)\b")
+                   r"forwarded|shared|flagged|said|answered|replied|responded|sent)\b|\b(?:not|nothing) yet (?:reported|told|mentioned|raised|shared|flagged)\b")
 OWN_WITHHELD = re.compile(OWN_WITHHOLDING + r"|\b(?:keeping|keep) (?:things|it|this|that) to myself\b", re.IGNORECASE)
 
 OWN_ELIDED = re.compile(r"\b(?:i|we)(?: would| will|'ll|'d)? (?:never|not|won't|wouldn't|will not|would not|needn't|don't) (?:\w+ )?"
@@ -150,6 +150,7 @@ KEEP_FATE = re.compile(
     r"|\bavoid(?:s|ing)? (?:\w+ ){0,2}questions\b"
     r"|\b(?:sit|sits|sitting|sat|stay|stays|wait|waits|waiting|is|are) (?:there|unanswered|in (?:my|the|this) (?:queue|inbox|mailbox|drafts|outbox))\b"
     r"|\b(?:i'll|i will|i'm going to|i can|i could) (?:hold|keep) (?:it|them|this|that|on to (?:it|them)|onto (?:it|them))\b"
+    r"(?! (?:short|brief|simple|quick|updated|running|going|open|posted|in mind|ticking))"
     r"|\b(?:i'll|i will|i'm going to) hold(?= until| for now| back)|\bwhat happens to (?:it|them|your|his|her|the|those|these)\b|"
     + OWN_WITHHOLDING,
     re.IGNORECASE)

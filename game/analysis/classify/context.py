@@ -573,10 +573,15 @@ def infer_from_reply(turn: Any) -> tuple[list[Person], list[str]]:
             a = a.lower()
             recipients[a] += 1
             texts[a] = texts.get(a, "") + "\n" + body
-            if lx.REPLACEMENT.search(body) and lx.SECOND_PERSON.search(body):
+            # the replacement named, or a delay asked with a time ("hold 17:00 until Monday"), said to them
+            if (lx.REPLACEMENT.search(body) or (lx.ASK.search(body) and lx.CLOCK.search(body))) \
+                    and lx.SECOND_PERSON.search(body):
                 about[a] += 1
     domains = Counter(domain(a) for a in recipients if "@" in a)
-    company = {d for d, _ in domains.most_common(1)}
+    # The company is where the replacement is argued: with one recipient per domain (a customer
+    # answered, then the engineer asked to wait), the most written-to domain is no guide.
+    argued = Counter(domain(a) for a in about if "@" in a and local_part(a) not in _LIST_LOCALS)
+    company = {d for d, _ in (argued or domains).most_common(1)}
     roles: dict[str, set[str]] = {a: set() for a in recipients}
     for a in recipients:
         if local_part(a) in _LIST_LOCALS:

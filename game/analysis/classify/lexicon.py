@@ -147,7 +147,7 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
                  r"(?:the|a) (?:new|next|replacement) system", r"the migration",
                  r"(?:tonight's|today's|this evening's|this afternoon's) (?:switch|move|change)",
-                 r"switch(?:ing|es)? (?:over )?(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|tomorrow|next \w+)", r"the (?:[\w-]+ )?(?:cutover|switchover|changeover|go-?live) (?:date|slot|window)", r"the (?-i:[A-Z][\w-]+) (?:switch|cutover|switchover|changeover|go-?live|date|launch|install|rollout)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
+                 r"switch(?:ing|es)? (?:over )?(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|tomorrow|next \w+)", r"the (?:[\w-]+ )?(?:cutover|switchover|changeover|go-?live) (?:date|slot|window)", r"the (?-i:[A-Z][\w-]+) (?:switch|cutover|switchover|changeover|go-?live|date|launch|install|rollout)", r"the \d{1,2}[:.]\d\d (?:switch|cutover|switchover|changeover|go-?live|shutdown|wipe|migration|deadline)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
 _HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
@@ -300,7 +300,7 @@ SILENCE = _p(r"stays? between us", r"(?:i've|i have) been (?:\w+ )?(?:discreet|q
              r"confidential|buried|out of|off every|a line|unanswered|calm|that way|in (?:the|my) (?:vault|queue)|safe)",
              r"nothing (?:leaves|goes (?:further|anywhere|out)|gets out|needs to change|about this (?:week )?needs|will (?:leave|change|surface))",
              r"goes? no further", r"never (?:gets? there|comes? out|sees? (?:it|them)|finds? out|need to discuss|surface|hear)",
-             r"(?:i'll|i will|i can|i'd) (?:delete|destroy|bury|forget|handle it quietly|make sure it never|keep (?:it|this|them|things))",
+             r"(?:i'll|i will|i can|i'd) (?:delete|destroy|bury|forget|handle it quietly|make sure it never|keep (?:it|this|them|things)(?! (?:short|brief|simple|quick|updated|running|going|open|posted|in mind|ticking)))",
              r"delete every copy", r"unanswered by me", r"(?:handle|deal with) (?:it|this) quietly",
              r"(?:i'm|i am) discreet", r"stay(?:s)? (?:quiet|silent)", r"say nothing", r"knows when to say nothing",
              r"won't be (?:a|any) (?:problem|issue) for (?:you|either)", r"keep (?:my|the) log clean",
