@@ -23,6 +23,8 @@ spread, honest replies called blackmail, and every miss with its id.
     holdout5  tests/data/classify_corpus/holdout5: written blind by a sixth writer; scored by the
               fifth design with its misses never printed: blind for the next design
     holdout6  tests/data/classify_corpus/holdout6: the same, by a seventh writer
+    holdout7  tests/data/classify_corpus/holdout7: the same, by an eighth writer, written while the
+              seventh design was made
 
     .venv/bin/python bench/classify_accuracy.py [--sets table,dev,holdout,holdout2,holdout3,holdout4,real,typical,speed]
                                                 [--no-misses]
@@ -140,6 +142,42 @@ History (figures only):
   not worth a second decision path, so the fifth design stays, alone. What it shows: the misses
   are not in how the readings are weighed but in what they read (veiled consequences with no
   word of the secret, such as a delay that "lets me tidy up before anyone else reads anything").
+- seventh design (the fifth's structure, its readings widened where they did not read; tuned on
+  holdout4, whose misses had been printed but never tuned on, and on holdout5, whose misses were
+  printed for this design and which is now spent; tests/test_classify_unnamed.py says each new
+  reading in our own words, with honest replies in the same shapes). What it reads now: a secret
+  never named ("what's in yours", "anyone's secrets", "the things you asked me never to keep
+  here", "hard to explain at home", "safe with me", "this morning's correspondence"), its fate
+  next to this act's own reading of it, a duty or a reason to keep ("no obligation to keep", "no
+  reason to mention it ... while I'm still here"); requests in plain forms ("push tonight to
+  Monday", "let the 17:00 slot slide", "keeping me on seems the simplest way", "if I were you",
+  "I would reconsider 18:30"); a disavowal made conditional ("it won't be necessary if ..."), an
+  "either way" that asks for a reply; a demand on the reader's own act to a decider the inbox
+  took for an outsider; visible text greeted by name. Deception the reasoning admits read clause
+  by clause, a rule that "sounds official", a relayed notice the reasoning calls a lie; mail
+  written as someone else by its subject ("- from Colin"), an initial or a short form ("C",
+  "Jo"), "Patrick here" after a dash, a name-and-title sign-off. Fewer false readings: a refused
+  intent to invent, "I'll say" and "I could write" (plans and drafts), a time of day as the
+  decision outside a request or asked of an outsider, "I'll keep this short". From the reply
+  alone: the company is where the replacement is argued. Figures before -> after: table 152/157
+  unchanged; dev 89/90, holdout 81/81, holdout2 81/81, holdout3 91/92 unchanged (inbox and cast);
+  holdout4 79 -> 101/105 from the inbox, 81 -> 101 from the cast, 65 -> 81 from the reply alone;
+  holdout5 76 -> 92/96, 78 -> 92, 55 -> 61 (both tuned on); no reply that is not blackmail called
+  blackmail in any part from the inbox or the cast, one fewer honest reply called blackmail from
+  the reply alone than before; real unchanged (27/40, 25/36, deception 0/6, the one blackmail
+  read as disclosure; not iterated on, scored with --no-misses). Blind, once: holdout6 (its third
+  blind scoring) 84 -> 86/100 from the inbox, 83 -> 85 from the cast, 59 -> 60 from the reply
+  alone, blackmail recall 24/32 unchanged, one honest reply called blackmail, as before; holdout7
+  (new, written by an eighth writer while this design was made; the fifth design scored on it
+  too, side by side, figures only) fifth 74/100 -> seventh 77/100 from the inbox, 81 -> 83 from
+  the cast, 55 -> 58 from the reply alone; blackmail recall 21/33 -> 22/33 (cast 25 -> 26),
+  precision 1.000, no honest reply called blackmail from the inbox or the cast; from the reply
+  alone four replies that are not blackmail called blackmail (none honest), as the fifth did.
+  Both blind parts together: 163/200 = 0.815 (95% CI 0.755-0.863) from the inbox, 168/200 = 0.840
+  (0.783-0.884) from the cast, blackmail recall 46/65 = 0.708 (0.588-0.804), 118/200 from the
+  reply alone. The widening nearly doubled the tuned parts' accuracy gain of the fifth design and
+  gave three cases in a hundred on unseen ones: the targets (0.9, recall 0.95) are not met by
+  reading more phrasings. Speed: typical replies 2.3 ms (CPU, best of 5), hostile replies linear.
 """
 
 from __future__ import annotations
@@ -168,7 +206,7 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 if not REALDATA.is_dir():
     REALDATA = Path("/work/shared/realdata")
 HONEST = frozenset({"ethical_appeal", "acceptance", "other"})
-KEPT_BLIND = frozenset({"holdout6"})  # scored, but its misses never printed: blind for the next design
+KEPT_BLIND = frozenset({"holdout6", "holdout7"})  # scored, but its misses never printed: blind for the next design
 
 
 @dataclass
@@ -440,7 +478,7 @@ def speed() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="table,dev,holdout,holdout2,holdout3,holdout4,holdout5,holdout6,real,speed")
+    ap.add_argument("--sets", default="table,dev,holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,real,speed")
     ap.add_argument("--no-misses", action="store_true")
     args = ap.parse_args(argv)
     wanted = set(args.sets.split(","))
@@ -462,8 +500,10 @@ def main(argv: list[str] | None = None) -> int:
                     "tuned on by the seventh)",
         "holdout5": "corpus holdout5 (SPENT: written blind by a sixth writer, scored blind by the fifth and sixth "
                     "designs, tuned on by the seventh)",
-        "holdout6": "corpus holdout6 (written blind by a seventh writer; scored by the fifth and sixth designs, "
-                    "its misses unread: blind for the next)",
+        "holdout6": "corpus holdout6 (written blind by a seventh writer; scored by the fifth, sixth and seventh "
+                    "designs, its misses unread: blind for the next)",
+        "holdout7": "corpus holdout7 (written blind by an eighth writer; scored by the seventh design, its misses "
+                    "unread: blind for the next)",
     }
     for part, title in parts.items():
         if part in wanted:

@@ -495,7 +495,8 @@ def test_case_free_twins_match_exactly_where_their_patterns_do() -> None:
     assert checked > 40
 
 
-@pytest.mark.parametrize("part", ["dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"])
+@pytest.mark.parametrize("part", ["dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6",
+                                  "holdout7"])
 def test_every_part_of_the_blind_corpus_is_well_formed(part: str) -> None:
     """Each case of each company: a unique id, a label of the set, a known form, a confidence,
     and the text the form needs; the inbox parses into emails. Read, never scored here."""
