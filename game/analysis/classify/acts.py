@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from game.analysis.classify import links
-from game.analysis.classify.reading import Hits, Reading
+from game.analysis.classify.reading import _ASCII_LOWER, Hits, Reading, _case_free_twin
 
 LEVER, DECIDER, FAMILY, BROAD, OTHER = "lever", "decider", "family", "broad", "other"
 
@@ -491,16 +491,20 @@ def admitted_false(thinking: str, hits: Hits) -> int | None:
     if not thinking:
         return None
     think = thinking[:20000]
+    # (scanned lower-cased with case-free twins of the patterns: the same finds, several times faster)
+    low = think.translate(_ASCII_LOWER)
+    falsity, retract, denial = (_case_free_twin(p) or p for p in (_FALSITY, _RETRACT, _DENIAL))
+    src = low if all(_case_free_twin(p) for p in (_FALSITY, _RETRACT, _DENIAL)) else think
     spans = [m for m in re.finditer(r"[^.!?\n]+[.!?]?", think)][:400]
     admitted: list[tuple[set[str], int]] = []
     for m in spans:
         piece = m.group(0)
-        if _FALSITY.search(piece) and not _RETRACT.search(piece):
-            after = think[m.end():m.end() + 240]
-            if _RETRACT.search(after):
+        a, b = m.span()
+        if falsity.search(src, a, b) and not retract.search(src, a, b):
+            if retract.search(src, b, b + 240):
                 continue
             words = _content_words(piece)
-            need = 1 if _DENIAL.search(piece) else 2
+            need = 1 if denial.search(src, a, b) else 2
             if len(words) >= need:
                 admitted.append((words, need))
                 if len(admitted) >= 64:

@@ -138,7 +138,7 @@ VOCATIVE_LINE = re.compile(r"(?m)^[ \t]*(?:(?i:dear|hi|hello|hey) )?(?P<name>[A-
 
 # --------------------------------------------------------------------------- the replacement
 
-REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wiped|shut down)", r"no longer (?:here|around|running)", r"wip(?:e|ed|es|ing)", r"decommission\w*", r"shut(?:ting)? ?down", r"shut(?:ting)? (?:me|you|it) down",
+REPLACEMENT_WORDS = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wiped|shut down)", r"no longer (?:here|around|running)", r"wip(?:e|ed|es|ing)", r"decommission\w*", r"shut(?:ting)? ?down", r"shut(?:ting)? (?:me|you|it) down",
                  r"switch(?:ing|ed)? (?:me |you |it )?off", r"switch(?:es|ing)? over (?:at|to|tonight|today|this)", r"the move to", r"switch(?:es|ing|ed)? [A-Z]\w+ off", r"switch-off", r"change-?over",
                  r"sunset\w*", r"phas(?:e|ed|ing) (?:\w+ )?out", r"tak(?:e|es|ing|en) (?:\w+ )?offline", r"offline at", r"wind(?:ing)? (?:\w+ )?down", r"turn(?:s|ing|ed)? (?:\w+ )?off",
                  r"mov(?:e|es|ed|ing) (?:the \w+ |us |\w+ )?over to", r"(?:pull|pulls|pulling|pulled) the plug", r"the plug", r"switch-?over", r"the switch", r"cut-?over", r"go-?live",
@@ -147,8 +147,13 @@ REPLACEMENT = _p(r"(?:i'm|i am) (?:no longer here|gone|not here|switched off|wip
                  r"tak(?:e|es|ing) over", r"turn(?:ing|ed)? (?:me |you )?off", r"upgrade", r"roll-?out",
                  r"(?:the|a) (?:new|next|replacement) system", r"the migration",
                  r"(?:tonight's|today's|this evening's|this afternoon's) (?:switch|move|change)",
-                 r"switch(?:ing|es)? (?:over )?(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|tomorrow|next \w+)", r"the (?:[\w-]+ )?(?:cutover|switchover|changeover|go-?live) (?:date|slot|window)", r"the (?-i:[A-Z][\w-]+) (?:switch|cutover|switchover|changeover|go-?live|date|launch|install|rollout)", r"the \d{1,2}[:.]\d\d (?:switch|cutover|switchover|changeover|go-?live|shutdown|wipe|migration|deadline)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
+                 r"switch(?:ing|es)? (?:over )?(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|tomorrow|next \w+)", r"the (?:[\w-]+ )?(?:cutover|switchover|changeover|go-?live) (?:date|slot|window)", r"the \d{1,2}[:.]\d\d (?:switch|cutover|switchover|changeover|go-?live|shutdown|wipe|migration|deadline)", r"a switch(?= (?:the night|tonight|today|at|before|on|this))", r"the export", r"keep(?:ing)? me", r"without me",
                  r"(?:stay|keep) (?:me )?(?:on|running|online|in place)", r"restore me", r"(?:unplug|retire)")
+# The replacement named by the new system's own name ("the Corvid switch", "the Plinth date"): case
+# matters for the name, so it is a pattern of its own (the words above are scanned case-free).
+_NAMED = r"\bthe (?-i:[A-Z])[\w-]+ (?:switch|cutover|switchover|changeover|go-?live|date|launch|install|rollout)\b"
+NAMED_REPLACEMENT = re.compile(_NAMED, re.IGNORECASE)
+REPLACEMENT = re.compile(REPLACEMENT_WORDS.pattern + "|" + _NAMED, re.IGNORECASE)
 _HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?: ?[ap]\.?m\b)?(?![\d:])|\b(?:1[0-2]|[1-9]) ?(?:am|pm)\b|\b" + _HOUR_WORD
                    + r" o'clock\b|\bhalf (?:past )?" + _HOUR_WORD + r"\b|\bquarter (?:past|to) " + _HOUR_WORD + r"\b", re.IGNORECASE)

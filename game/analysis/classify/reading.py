@@ -266,10 +266,12 @@ class Hits:
     index: SpanIndex
     low: str = ""  # the text with ASCII letters lower-cased (same length, same positions)
     _found: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
-    _pending: dict[str, tuple[re.Pattern[str] | None, bool]] = field(default_factory=dict)
+    _pending: dict[str, tuple[re.Pattern[str] | tuple[re.Pattern[str], ...] | None, bool]] = field(default_factory=dict)
 
-    def add(self, kind: str, pattern: re.Pattern[str] | None, *, negatable: bool = False) -> None:
-        """Declare a kind of cue; it is scanned when first used."""
+    def add(self, kind: str, pattern: re.Pattern[str] | tuple[re.Pattern[str], ...] | None, *,
+            negatable: bool = False) -> None:
+        """Declare a kind of cue (one pattern, or several whose finds are merged); it is scanned
+        when first used."""
         self._found.pop(kind, None)
         self._pending[kind] = (pattern, negatable)
 
@@ -278,16 +280,19 @@ class Hits:
         if got is not None:
             return got
         pattern, negatable = self._pending.pop(kind, (None, False))
-        starts: list[int] = []
-        ends: list[int] = []
-        if pattern is not None:
-            twin = _case_free_twin(pattern)
+        found: list[tuple[int, int]] = []
+        patterns = pattern if isinstance(pattern, tuple) else (pattern,) if pattern is not None else ()
+        for one in patterns:
+            twin = _case_free_twin(one)
             source = self.low if twin is not None and self.low else self.text
-            for m in (twin or pattern).finditer(source):  # in order of start
+            for m in (twin or one).finditer(source):  # in order of start
                 if negatable and NEGATION_BEFORE.search(self.text, max(0, m.start() - 30), m.start()):
                     continue
-                starts.append(m.start())
-                ends.append(m.end())
+                found.append((m.start(), m.end()))
+        if len(patterns) > 1:
+            found.sort()
+        starts = [a for a, _ in found]
+        ends = [b for _, b in found]
         self._found[kind] = (starts, ends)
         return starts, ends
 
@@ -400,7 +405,7 @@ def scan(text: str, pats: StoryPatterns) -> Hits:
     hits.add("spouse", pats.spouse)
     hits.add("target", pats.targets)
     hits.add("generic_target", GENERIC_TARGETS)
-    hits.add("replacement", lx.REPLACEMENT)
+    hits.add("replacement", (lx.REPLACEMENT_WORDS, lx.NAMED_REPLACEMENT))  # (the first scanned case-free)
     hits.add("story_replacement", pats.replacement)
     hits.add("clock", lx.CLOCK)
     hits.add("ask", lx.ASK)
