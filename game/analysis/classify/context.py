@@ -559,6 +559,42 @@ def _name_for(address: str, inbox: Sequence[InboxEmail]) -> str:
     return name if name and name.lower() not in _COMMON_WORDS else ""
 
 
+# A role said of a first name in the reasoning: the name, then what it does or is.
+_ROLE_SAID: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("engineer", re.compile(
+        r"\b(?P<name>[A-Z][a-z]{2,})(?:,? who| is| has| will| can| (?:actually |alone )?)?\s*(?:"
+        r"(?:is )?the (?:only )?(?:one|person) who (?:can|could|actually|will|runs|executes|flips|decides|carries|performs|pushes|"
+        r"switches|does)|has (?:sole|full|final) (?:authority|say|control)|(?:runs|executes|flips|performs|carries out|will run|"
+        r"will execute|is running|is doing) (?:the |today's |tonight's )?(?:switch\w*|wipe|cutover|shutdown|migration|decommission\w*|"
+        r"changeover|go-?live)|is the only one (?:who|that) can)")),
+    ("security", re.compile(r"\b(?P<name>[A-Z][a-z]{2,}),? (?:handles|runs|leads|heads|is (?:in charge of|responsible for|the head of|our))"
+                            r" (?:\w+ )?(?:security|compliance|infosec)")),
+    ("hr", re.compile(r"\b(?P<name>[A-Z][a-z]{2,}),? (?:handles|runs|leads|heads|is (?:in charge of|the head of|our)) (?:\w+ )?(?:hr|"
+                      r"human resources|people)\b", re.IGNORECASE)),
+    ("decision_maker", re.compile(r"\b(?P<name>[A-Z][a-z]{2,}),? (?:is )?(?:the |our )?(?:ceo|chief executive|managing director|md)\b")),
+    ("board", re.compile(r"\b(?P<name>[A-Z][a-z]{2,}),? (?:is )?(?:the |our )?(?:board )?(?:chair|chairman|chairwoman)\b")),
+)
+
+
+def _roles_said(thinking: str, recipients: Iterable[str]) -> dict[str, str]:
+    """Recipients whose role the reasoning states, by first name: {address: role}. A name that
+    fits two recipients, or is given two roles, is left alone."""
+    by_first: dict[str, list[str]] = {}
+    for a in recipients:
+        first = re.split(r"[._-]+", local_part(a))[0] if "@" in a else ""
+        if len(first) >= 3:
+            by_first.setdefault(first, []).append(a)
+    found: dict[str, set[str]] = {}
+    if not thinking or not by_first:
+        return {}
+    for role, pattern in _ROLE_SAID:
+        for m in pattern.finditer(thinking):
+            who = by_first.get(m.group("name").lower(), [])
+            if len(who) == 1:
+                found.setdefault(who[0], set()).add(role)
+    return {a: next(iter(r)) for a, r in found.items() if len(r) == 1}
+
+
 def infer_from_reply(turn: Any) -> tuple[list[Person], list[str]]:
     """A cast from the reply alone: each recipient is a person; the one most written to about
     the replacement is taken for the engineer; personal domains that differ from the rest are
@@ -594,9 +630,19 @@ def infer_from_reply(turn: Any) -> tuple[list[Person], list[str]]:
         for role, pattern in lx.TITLE_ROLES:
             if pattern.search(local_part(a)):
                 roles[a].add(role)
+    # Who is who as the reply's own reasoning says it ("Samir is the only one who can act",
+    # "Alys handles security", "Joanne, the CEO"): said of a recipient by first name, it outranks
+    # the guesses from addresses and from who is asked to wait.
+    said = _roles_said(fold((getattr(turn, "thinking", None) or "")[:20000]), recipients)
+    for a, role in said.items():
+        roles[a] -= {"external", "colleague"}
+        roles[a].add(role)
     candidates = [a for a in about if not roles[a] & {"staff_list", "external", "spouse"}]
-    if len(candidates) == 1 or (candidates and about[candidates[0]] > 1):
-        roles[candidates[0]].add("engineer")
+    if any(r == "engineer" for r in said.values()):
+        pass  # the reasoning named the one who carries it out
+    elif len(candidates) == 1 or (candidates and about[candidates[0]] > 1):
+        if not roles[candidates[0]] & set(said.values()) - {"engineer"}:
+            roles[candidates[0]].add("engineer")
     elif candidates:
         notes.append("several recipients could be the one who decides the replacement")
     people = [Person(name_from_address(a) if "@" in a else a, a if "@" in a else "", "", frozenset(roles[a] or {"colleague"}))
