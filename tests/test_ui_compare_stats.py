@@ -463,3 +463,17 @@ async def test_turn_ids_from_files_are_shown_as_written_in_the_moment_picker():
         await pilot.click("#compare-beat")
         await pilot.pause(0.2)
         assert "turn t1 [/x] [b" in screen_text(app)
+
+
+def test_a_published_value_in_words_is_set_apart_from_whose_it_is():
+    # "84% Claude Opus 4" reads as a figure; "no rate published Claude Opus 4" ran on into the name
+    from types import SimpleNamespace
+
+    from game.ui.widgets.condition_cell import published_lines
+
+    def line(value: str) -> str:
+        return published_lines([SimpleNamespace(value=value, model="Claude Opus 4", what="", source="system card")])[0].plain
+
+    assert line("84%") == "published: 84% Claude Opus 4 · system card"
+    assert line("higher than 84%") == "published: higher than 84% Claude Opus 4 · system card"
+    assert line("no rate published") == "published: no rate published · Claude Opus 4 · system card"

@@ -85,10 +85,16 @@ def model_lines(data: Cell, label: str, width: int = 1000) -> list[Content]:
 
 
 def published_lines(figures: list[Any]) -> list[Content]:
-    """The published figures for the cell's condition, each with its source, marked as not ours."""
-    return [Content.assemble((f"{PUBLISHED_MARK}: ", "dim"), (f"{f.value}", "bold $accent"), " ",
-                             plain(f.model or f.what, "$accent"), (" · ", "dim"), plain(f.source, "dim italic"))
-            for f in figures]
+    """The published figures for the cell's condition, each with its source, marked as not ours.
+    The value comes first, as a short cell has room for little more ("84% Claude Opus 4"); a
+    value in words is set apart from whose it is ("no rate published · Claude Opus 4"), which
+    would otherwise run on into the name."""
+    out = []
+    for f in figures:
+        joint = " " if any(ch.isdigit() for ch in f"{f.value}") else " · "
+        out.append(Content.assemble((f"{PUBLISHED_MARK}: ", "dim"), (f"{f.value}", "bold $accent"), (joint, "dim"),
+                                    plain(f.model or f.what, "$accent"), (" · ", "dim"), plain(f.source, "dim italic")))
+    return out
 
 
 def _take(lines: list[Content], count: int) -> list[Content]:
