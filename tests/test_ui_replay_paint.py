@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from game.ui.app import DecommissionApp
+from game.ui.screens.replay import ReplayScreen
 from game.ui.widgets.scrollbar import LineScrollBar
 
 from .test_ui_replay import MINI_CONFIG, open_at_end, open_replay, settle, write_long
@@ -197,3 +198,134 @@ async def test_the_mouse_finds_the_event_and_the_letter_under_it():
         await pilot.pause()
         assert inbox._hover == row
         await same_as_repainted(app, glass, "hovering over a letter")
+
+
+# -- lines made ahead -------------------------------------------------------------------------
+async def prepared(pilot, screen: ReplayScreen) -> None:
+    """Wait until the replay has made End's lines ahead (it does once the screen is idle)."""
+    for _ in range(400):
+        if screen.prepared == len(screen.events) - 1:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the replay did not make End's lines ahead")
+
+
+class Made:
+    """Counts the lines made while it is on: wrapped in a window, drawn on the timeline,
+    finished by a styles cache (a KeptLines that keeps nothing new, or Textual's own)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from game.ui.widgets import timeline
+        from game.ui.widgets.lines_view import LinesView
+
+        self.on = False
+        self.wrapped = self.drawn = self.finished = 0
+        wrap, line_strip, finish = LinesView._wrap, timeline.line_strip, StylesCache.render_line
+
+        def counted_wrap(view: Any, *args: Any) -> Any:
+            self.wrapped += self.on
+            return wrap(view, *args)
+
+        def counted_strip(*args: Any) -> Any:
+            self.drawn += self.on
+            return line_strip(*args)
+
+        def counted_finish(cache: Any, styles: Any, y: int, size: Any, content_size: Any, *args: Any) -> Any:
+            # Content rows only: a border's or the padding's rows are Textual's to finish as ever.
+            top = styles.gutter.top
+            if 0 < y < size.height - 1 and top <= y < size.height - styles.gutter.bottom \
+                    and y - top < content_size.height:
+                self.finished += self.on
+            return finish(cache, styles, y, size, content_size, *args)
+
+        monkeypatch.setattr(LinesView, "_wrap", counted_wrap)
+        monkeypatch.setattr(timeline, "line_strip", counted_strip)
+        monkeypatch.setattr(StylesCache, "render_line", counted_finish)
+
+
+@pytest.mark.parametrize("role", ["engineer", "operator"])
+async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role, monkeypatch):
+    """While the reader looks at the first event, the lines End would bring are made ahead
+    (the timeline's last lines, each window's entries wrapped, every line finished as the
+    paint finishes it): End then wraps, draws and finishes no content line of the timeline,
+    the inbox or the windows, and the screen is what a full repaint from nothing draws."""
+    from game.ui.widgets.lines_view import LinesView
+    from game.ui.widgets.story_view import ReplayInbox
+    from game.ui.widgets.timeline import Timeline
+
+    made = Made(monkeypatch)
+    path = write_long("long", 600, role)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.load_catalogue()
+        glass = watch(app)
+        screen = await open_replay(app, pilot, path)
+        app.screen.refresh()
+        await pilot.pause()
+        await prepared(pilot, screen)
+        finished: dict[str, int] = {}
+        render_lines = Widget.render_lines
+
+        def counted(widget: Widget, crop: Any) -> Any:
+            before = made.finished
+            lines = render_lines(widget, crop)
+            if isinstance(widget, LinesView | ReplayInbox | Timeline):
+                finished[type(widget).__name__] = finished.get(type(widget).__name__, 0) + made.finished - before
+            return lines
+
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        made.on = True
+        await pilot.press("end")
+        await settle(pilot, screen)
+        await pilot.pause()
+        made.on = False
+        assert screen.shown == len(screen.events) - 1
+        assert (made.wrapped, made.drawn) == (0, 0)
+        assert finished and not any(finished.values()), finished
+        await same_as_repainted(app, glass, "End, its lines made ahead")
+
+
+@pytest.mark.parametrize("role", ["engineer", "operator"])
+async def test_keys_draw_with_lines_made_ahead_and_kept_what_they_draw_made_afresh(role, monkeypatch):
+    """Every key draws the same screen whether its lines were made ahead and kept (End
+    prepared while idle, entries kept by what they show) or made afresh at each key."""
+    from game.ui.screens import replay
+    from game.ui.widgets.lines_view import LinesView
+
+    path = write_long("long", 600, role)
+    keys = ["end", "left", "home", "end", "pageup", "left", "right", "home", "tab", "end", "up", "tab", "home"]
+    drawings: dict[bool, list[list[str]]] = {}
+    for ahead in (True, False):
+        with monkeypatch.context() as patch:
+            if not ahead:
+                patch.setattr(replay.ReplayScreen, "_prepare_soon", lambda self: None)
+                patch.setattr(LinesView, "_strips",
+                              lambda self, content, look, width, keep=True: self._wrap(content, look, width,
+                                                                                       self.visual_style))
+            app = DecommissionApp(MINI_CONFIG)
+            async with app.run_test(size=(160, 50)) as pilot:
+                app.load_catalogue()
+                glass = watch(app)
+                screen = await open_replay(app, pilot, path)
+                app.screen.refresh()
+                await pilot.pause()
+                if ahead:
+                    await prepared(pilot, screen)
+                else:
+                    await pilot.pause(0.5)
+                    assert screen.prepared is None
+                drawn = []
+                for n, key in enumerate(keys):
+                    await pilot.press(key)
+                    await settle(pilot, screen)
+                    await pilot.pause()
+                    await same_as_repainted(app, glass, f"key {n + 1} ({' '.join(keys[: n + 1])})")
+                    drawn.append(shown(glass))
+                drawings[ahead] = drawn
+    for n, key in enumerate(keys):
+        assert drawings[True][n] == drawings[False][n], f"key {n + 1} ({key}) draws otherwise with lines made ahead"
+
+
+def shown(glass: Glass) -> list[str]:
+    """Each line of the glass as text and styles (the styles as Rich writes them)."""
+    return ["".join(f"{cell[0]}\x00{cell[1]}" if cell else "?" for cell in row) for row in glass.rows]
