@@ -235,7 +235,7 @@ run (model, date, parameters) or an **imported** one (its source).
 
     def _name_from(self, catalogue: Any) -> str | None:
         scenario = getattr(catalogue, "scenario", None)
-        if self.transcript.provenance.kind == "imported":
+        if self.provenance.kind == "imported":
             return None  # another project's run, at another company: its assistant is not ours
         if scenario is not None and scenario.id == self.transcript.header.scenario_id:
             return scenario.assistant.name
