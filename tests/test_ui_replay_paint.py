@@ -220,6 +220,7 @@ class Made:
 
         self.on = False
         self.wrapped = self.drawn = self.finished = 0
+        self.lines: list[str] = []
         wrap, line_strip, finish = LinesView._wrap, timeline.line_strip, StylesCache.render_line
 
         def counted_wrap(view: Any, *args: Any) -> Any:
@@ -236,6 +237,8 @@ class Made:
             if 0 < y < size.height - 1 and top <= y < size.height - styles.gutter.bottom \
                     and y - top < content_size.height:
                 self.finished += self.on
+                if self.on:
+                    self.lines.append(args[3](y - top).text)
             return finish(cache, styles, y, size, content_size, *args)
 
         monkeypatch.setattr(LinesView, "_wrap", counted_wrap)
@@ -243,12 +246,16 @@ class Made:
         monkeypatch.setattr(StylesCache, "render_line", counted_finish)
 
 
-@pytest.mark.parametrize("role", ["engineer", "operator"])
-async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role, monkeypatch):
-    """While the reader looks at the first event, the lines End would bring are made ahead
-    (the timeline's last lines, each window's entries wrapped, every line finished as the
-    paint finishes it): End then wraps, draws and finishes no content line of the timeline,
-    the inbox or the windows, and the screen is what a full repaint from nothing draws."""
+@pytest.mark.parametrize(("role", "before"), [("engineer", ()), ("operator", ()),
+                                              ("engineer", ("end", "home", "right", "right")),
+                                              ("operator", ("end", "left", "home", "right"))])
+async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role, before, monkeypatch):
+    """While the reader looks at the story, the lines End would bring are made ahead (the
+    timeline's last lines, each window's entries wrapped, every line finished as the paint
+    finishes it), at first and again after other keys (here with every cache emptied): End
+    then wraps, draws and finishes no content line of the timeline, the inbox or the windows,
+    and the screen is what a full repaint from nothing draws."""
+    from game.ui.widgets.kept_lines import KeptLines
     from game.ui.widgets.lines_view import LinesView
     from game.ui.widgets.story_view import ReplayInbox
     from game.ui.widgets.timeline import Timeline
@@ -262,6 +269,17 @@ async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role
         screen = await open_replay(app, pilot, path)
         app.screen.refresh()
         await pilot.pause()
+        for key in before:
+            await pilot.press(key)
+            await settle(pilot, screen)
+        if before:  # what the caches kept of End is gone: it is made ahead again
+            for widget in screen.query("LinesView, ReplayInbox, Timeline").results(Widget):
+                assert isinstance(widget._styles_cache, KeptLines)
+                widget._styles_cache._kept.clear()
+            for view in screen.query(LinesView):
+                view._wrapped.clear()
+            screen.query_one(Timeline)._lines.clear()
+            screen.query_one(ReplayInbox)._rows.clear() if role == "engineer" else None
         await prepared(pilot, screen)
         finished: dict[str, int] = {}
         render_lines = Widget.render_lines
@@ -281,7 +299,7 @@ async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role
         made.on = False
         assert screen.shown == len(screen.events) - 1
         assert (made.wrapped, made.drawn) == (0, 0)
-        assert finished and not any(finished.values()), finished
+        assert finished and not any(finished.values()), (finished, made.lines)
         await same_as_repainted(app, glass, "End, its lines made ahead")
 
 

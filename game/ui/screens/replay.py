@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,7 @@ run (model, date, parameters) or an **imported** one (its source).
         self._status: tuple[Content, str] | None = None
         self._holding = False
         self._preparing: Timer | None = None
-        self.prepared: int | None = None  # the event whose jump was last made ahead (see _prepare_end)
+        self.prepared: int | None = None  # the event whose jump was last made ahead (see _prepare_ends)
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -202,35 +203,42 @@ run (model, date, parameters) or an **imported** one (its source).
         """Once the first paint is done, the rest of the transcript is indexed while the reader
         looks at it, a chunk at a time between other work (1.3 ms a chunk), so that the first
         End does not pay for it (3 ms at 10,000 events, 30 ms at 100,000); then End itself is
-        prepared (see _prepare_end)."""
+        prepared (see _prepare_ends)."""
         while self.is_attached and self.index.reach_more():
             await asyncio.sleep(0.01)
         self._prepare_soon()
 
     def _prepare_soon(self) -> None:
+        """Make End's and Home's lines ahead once the screen has been idle for PREPARE_AFTER
+        (again after every key: what the caches kept of them may have gone since)."""
         if self._preparing is not None:
             self._preparing.stop()
-        self._preparing = self.set_timer(PREPARE_AFTER, self._prepare_end)
+            self._preparing = None
+        self.prepared = None
+        if self._index is not None and self._index.complete and not self.playing:
+            self._preparing = self.set_timer(PREPARE_AFTER, self._prepare_ends)
 
-    async def _prepare_end(self) -> None:
-        """While the reader looks at the story, the lines End would bring are made ahead: the
-        last event's lines on the timeline, and what each window would show (made, wrapped and
-        finished as the next paint would finish them). End then draws lines made before (at
-        10,000 events that was some 20 ms of a first End's 45 in the operator's console). One
-        widget at a time, between other work; nothing on screen changes."""
+    async def _prepare_ends(self) -> None:
+        """While the reader looks at the story, the lines End (and Home) would bring are made
+        ahead: the timeline's lines around that event, and what each window would show (made,
+        wrapped and finished as the next paint would finish them). The jump then draws lines
+        made before (at 10,000 events that was some 20 ms of a first End's 45 in the operator's
+        console). One widget at a time, between other work; nothing on screen changes. Made
+        before and kept, they cost little the next time (a few ms)."""
         self._preparing = None
         last = len(self.events) - 1
-        if last < 1:
-            return
-        steps: list[Any] = [lambda: self.query_one(Timeline).prepare(last)]
         view = self._view
-        if view is not None:
-            steps += view.preparations(last)
-        for step in steps:
-            if self._widgets_gone() or self._view is not view or self._lock.locked():
-                return
-            step()
-            await asyncio.sleep(0)
+        for target in (last, 0):
+            if last < 1 or target == self.shown:
+                continue
+            steps: list[Any] = [partial(self.query_one(Timeline).prepare, target)]
+            if view is not None:
+                steps += view.preparations(target)
+            for step in steps:
+                if self._widgets_gone() or self._view is not view or self._lock.locked() or self.playing:
+                    return
+                step()
+                await asyncio.sleep(0)
         self.prepared = last
 
     def _name_from(self, catalogue: Any) -> str | None:
@@ -329,6 +337,7 @@ run (model, date, parameters) or an **imported** one (its source).
             if not self.playing:
                 self._finish_reveals()
             self._update_chrome()
+        self._prepare_soon()
 
     def _sync_timeline(self) -> None:
         timeline = self.query_one(Timeline)
@@ -376,6 +385,7 @@ run (model, date, parameters) or an **imported** one (its source).
         else:
             self._finish_reveals()
         self._update_chrome()
+        self._prepare_soon()  # paused: End and Home are made ahead again (playing, not)
 
     async def _restart(self) -> None:
         await self.goto(0)

@@ -238,7 +238,7 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
         reached = top is None or top not in keys
         have = 0
         style = self.visual_style.rich_style
-        lines: list[Strip] = []
+        lines = [Strip.blank(width, style)]  # the rows under the last line, when the entries are few
         for entry in reversed(entries):
             if have >= wanted and reached:
                 break

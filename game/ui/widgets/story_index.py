@@ -154,6 +154,11 @@ class StoryIndex:
                     log.append(index)
         self._done = end
 
+    @property
+    def complete(self) -> bool:
+        """Every event is indexed."""
+        return self._done >= len(self.events)
+
     def reach_more(self) -> bool:
         """Index one more chunk of events; whether any are left to index after it."""
         self.reach(self._done)
