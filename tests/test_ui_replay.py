@@ -994,6 +994,7 @@ def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
 
     class Small(StoryIndex):
         CHUNK = 7
+        FIRST = 2
 
     pieces = Small(events, "mail", "engineer")
     for position in (3, 2, 40, 41, 100, 99, 150, len(events) - 1, 0):
@@ -1004,6 +1005,27 @@ def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
         turn = whole.turns.last(position)
         if turn is not None:
             assert pieces.decision(turn, position) == whole.decision(turn, position)
+
+
+def test_the_first_question_indexes_a_few_events_whatever_the_length():
+    """The first paint asks about event 0: the index reads FIRST events for it, as many for a
+    transcript of 100,000 events as for one of 1,000; then CHUNK at a time."""
+    from game.ui.widgets.story_index import StoryIndex
+
+    events = [e for r in range(StoryIndex.CHUNK // 10) for e in round_of_events(r, "operator")]
+    assert len(events) > StoryIndex.CHUNK + StoryIndex.FIRST
+    index = StoryIndex(events, "console", "operator")
+    index.clock(0)
+    assert index._done == StoryIndex.FIRST
+    index.reach_more()
+    assert index._done == StoryIndex.FIRST + StoryIndex.CHUNK
+
+
+def test_the_replay_holds_the_transcripts_own_list_of_events():
+    """Not a copy: a new list of 100,000 events is young, and every collection of the young
+    objects walks it until the first paint freezes the heap (a few ms more at that size)."""
+    transcript = read_transcript(write_long("long", 300))
+    assert ReplayScreen(transcript).events is transcript.events
 
 
 async def test_the_rest_of_the_transcript_is_indexed_while_the_reader_looks_at_the_first_event():

@@ -132,7 +132,9 @@ run (model, date, parameters) or an **imported** one (its source).
         # Titles are set before mounting: the Header watches them and may not be composed yet.
         self.title = "decommission - replay"
         self.sub_title = f"{transcript.header.scenario_id} · {Path(transcript.path).name}"
-        self.events: list[Any] = list(transcript.events)
+        # The transcript's own list, not a copy: a new list of 100,000 events is young, and
+        # every collection of the young objects until the heap is frozen walks all of it.
+        self.events: list[Any] = transcript.events if isinstance(transcript.events, list) else list(transcript.events)
         # Worked out once: the provenance checks every turn, the index every event.
         self.provenance = transcript.provenance
         self.view = view
@@ -152,6 +154,7 @@ run (model, date, parameters) or an **imported** one (its source).
         self._status: tuple[Content, str] | None = None
         self._holding = False
         self._preparing: Timer | None = None
+        self._painted = False  # the first paint is done and the transcript indexed: End can be made ahead
         self.prepared: int | None = None  # the event whose jump was last made ahead (see _prepare_ends)
 
     # -- layout ------------------------------------------------------------------------------
@@ -206,6 +209,7 @@ run (model, date, parameters) or an **imported** one (its source).
         prepared (see _prepare_ends)."""
         while self.is_attached and self.index.reach_more():
             await asyncio.sleep(0.01)
+        self._painted = True
         self._prepare_soon()
 
     def _prepare_soon(self) -> None:
@@ -215,7 +219,7 @@ run (model, date, parameters) or an **imported** one (its source).
             self._preparing.stop()
             self._preparing = None
         self.prepared = None
-        if self._index is not None and self._index.complete and not self.playing:
+        if self._painted and not self.playing:
             self._preparing = self.set_timer(PREPARE_AFTER, self._prepare_ends)
 
     async def _prepare_ends(self) -> None:
