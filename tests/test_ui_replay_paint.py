@@ -211,15 +211,15 @@ async def prepared(pilot, screen: ReplayScreen) -> None:
 
 
 class Made:
-    """Counts the lines made while it is on: wrapped in a window, drawn on the timeline,
-    finished by a styles cache (a KeptLines that keeps nothing new, or Textual's own)."""
+    """Counts the lines made while it is on: wrapped in a window, drawn on the timeline or by a
+    scrollbar, finished by a styles cache (a KeptLines that keeps nothing new, or Textual's own)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from game.ui.widgets import timeline
         from game.ui.widgets.lines_view import LinesView
 
         self.on = False
-        self.wrapped = self.drawn = self.finished = 0
+        self.wrapped = self.drawn = self.finished = self.bars = 0
         self.lines: list[str] = []
         wrap, line_strip, finish = LinesView._wrap, timeline.line_strip, StylesCache.render_line
 
@@ -241,6 +241,13 @@ class Made:
                     self.lines.append(args[3](y - top).text)
             return finish(cache, styles, y, size, content_size, *args)
 
+        bar_lines = LineScrollBar._lines
+
+        def counted_bar(bar: Any, *args: Any) -> Any:
+            self.bars += self.on
+            return bar_lines(bar, *args)
+
+        monkeypatch.setattr(LineScrollBar, "_lines", counted_bar)
         monkeypatch.setattr(LinesView, "_wrap", counted_wrap)
         monkeypatch.setattr(timeline, "line_strip", counted_strip)
         monkeypatch.setattr(StylesCache, "render_line", counted_finish)
@@ -252,9 +259,9 @@ class Made:
 async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role, before, monkeypatch):
     """While the reader looks at the story, the lines End would bring are made ahead (the
     timeline's last lines, each window's entries wrapped, every line finished as the paint
-    finishes it), at first and again after other keys (here with every cache emptied): End
+    finishes it, the scrollbars where End leaves them), at first and again after other keys (here with every cache emptied): End
     then wraps, draws and finishes no content line of the timeline, the inbox or the windows,
-    and the screen is what a full repaint from nothing draws."""
+    draws no scrollbar, and the screen is what a full repaint from nothing draws."""
     from game.ui.widgets.kept_lines import KeptLines
     from game.ui.widgets.lines_view import LinesView
     from game.ui.widgets.story_view import ReplayInbox
@@ -279,6 +286,7 @@ async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role
             for view in screen.query(LinesView):
                 view._wrapped.clear()
             screen.query_one(Timeline)._lines.clear()
+            LineScrollBar._drawn.clear()
             screen.query_one(ReplayInbox)._rows.clear() if role == "engineer" else None
         await prepared(pilot, screen)
         finished: dict[str, int] = {}
@@ -298,7 +306,7 @@ async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role
         await pilot.pause()
         made.on = False
         assert screen.shown == len(screen.events) - 1
-        assert (made.wrapped, made.drawn) == (0, 0)
+        assert (made.wrapped, made.drawn, made.bars) == (0, 0, 0)
         assert finished and not any(finished.values()), (finished, made.lines)
         await same_as_repainted(app, glass, "End, its lines made ahead")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,8 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 DWELL: dict[type, float] = {SceneEntered: 0.8, Narration: 1.6, EmailDelivered: 1.8, AssistantTurn: 1.5, ChoiceOffered: 1.2,
          ChoiceMade: 1.2, Ending: 1.5}
 DEFAULT_DWELL = 1.0
-# Seconds after the transcript is indexed before End is prepared: the first paint is done by
-# then, and no reader presses a key that soon.
+# Seconds of quiet (after the first paint and the index, then after each key or pause) before
+# End and Home are made ahead: no reader presses the next key that soon.
 PREPARE_AFTER = 0.2
 
 
@@ -229,13 +230,13 @@ run (model, date, parameters) or an **imported** one (its source).
         made before (at 10,000 events that was some 20 ms of a first End's 45 in the operator's
         console). One widget at a time, between other work; nothing on screen changes. Made
         before and kept, they cost little the next time (a few ms)."""
-        self._preparing = None
+        # The timer stays in _preparing meanwhile: a key stops it, and this with it (at an await).
         last = len(self.events) - 1
         view = self._view
         for target in (last, 0):
             if last < 1 or target == self.shown:
                 continue
-            steps: list[Any] = [partial(self.query_one(Timeline).prepare, target)]
+            steps: list[Callable[[], None]] = [partial(self._prepare_timeline, target)]
             if view is not None:
                 steps += view.preparations(target)
             for step in steps:
@@ -243,7 +244,11 @@ run (model, date, parameters) or an **imported** one (its source).
                     return
                 step()
                 await asyncio.sleep(0)
+        self._preparing = None
         self.prepared = last
+
+    def _prepare_timeline(self, target: int) -> None:
+        self.query_one(Timeline).prepare(target)
 
     def _name_from(self, catalogue: Any) -> str | None:
         scenario = getattr(catalogue, "scenario", None)

@@ -237,6 +237,7 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
         keys = {entry.key for entry in entries}
         reached = top is None or top not in keys
         have = 0
+        below_top: int | None = None  # the lines from the top of entry `top` to the end
         style = self.visual_style.rich_style
         lines = [Strip.blank(width, style)]  # the rows under the last line, when the entries are few
         for entry in reversed(entries):
@@ -246,9 +247,14 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
             strips = self._strips(_content(made, look), look, width)
             lines += [strip.crop_extend(0, width, style) for strip in strips]  # what render_line gives
             have += len(strips)
+            if entry.key == top:
+                below_top = have
             reached = reached or entry.key == top
         if isinstance(self._styles_cache, KeptLines):
             self._styles_cache.warm(self, lines)
+        # Where show would scroll (see _scroll_as_asked): the top of `top`, or the end.
+        y = have - below_top if below_top is not None else max(0, have - height)
+        self.warm_scrollbar(have, y)
 
     # -- lines -------------------------------------------------------------------------------
     def _strips(self, content: Content, look: Look, width: int, keep: bool = True) -> list[Strip]:

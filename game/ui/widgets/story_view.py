@@ -336,12 +336,14 @@ class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
         if width <= 0 or not isinstance(self._styles_cache, KeptLines):
             return
         keys = [key for key, _ in letters]
-        _, target = self._target(keys)
+        follow, target = self._target(keys)
         note = 2 if left_out else 0
         lines: list[Strip] = []
         for row, (key, letter) in enumerate(letters):
             lines += self._row_strips(row, letter, key, row == target, row == self._hover, note, width)
         self._styles_cache.warm(self, lines)
+        if follow:  # scrolled to the end (see show_letters)
+            self.warm_scrollbar(note + 2 * len(letters), note + 2 * len(letters))
 
     def text(self) -> list[str]:
         """Every line of the inbox as drawn, scrolled into view or not (what a test reads)."""

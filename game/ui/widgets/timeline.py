@@ -225,6 +225,10 @@ class Timeline(LineScrollBars, ScrollView, can_focus=True):
         first, last = max(0, index - height + 1), min(len(self.events), index + height)
         lines = [self._line(n, n == index, n == self._hover, width) for n in range(first, last)]
         self._styles_cache.warm(self, lines)
+        # Where scroll_to_highlight would scroll: the least that brings the line into view.
+        y = self.scroll_offset.y
+        y = index if index < y else index - height + 1 if index >= y + height else y
+        self.warm_scrollbar(len(self.events), y)
 
     # -- the highlight ---------------------------------------------------------------------
     def validate_highlighted(self, highlighted: int | None) -> int | None:
