@@ -355,3 +355,31 @@ async def test_keys_draw_with_lines_made_ahead_and_kept_what_they_draw_made_afre
 def shown(glass: Glass) -> list[str]:
     """Each line of the glass as text and styles (the styles as Rich writes them)."""
     return ["".join(f"{cell[0]}\x00{cell[1]}" if cell else "?" for cell in row) for row in glass.rows]
+
+
+async def test_end_while_playing_draws_the_lines_made_ahead(monkeypatch):
+    """Playing, the story waits between events: End's lines are made ahead then too, and End
+    pressed while it plays draws no new line, as a full repaint draws it."""
+    made = Made(monkeypatch)
+    path = write_long("long", 600, "operator")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.load_catalogue()
+        glass = watch(app)
+        screen = await open_replay(app, pilot, path, autoplay=True)
+        app.screen.refresh()
+        await pilot.pause()
+        for _ in range(600):  # made ahead, and nothing typing out: between two events
+            if screen.playing and screen.prepared == len(screen.events) - 1 and all(r.done for r in screen._reveals):
+                break
+            await pilot.pause(0.01)
+        else:
+            raise AssertionError("End was not made ahead while the replay played")
+        made.on = True
+        await pilot.press("end")
+        await settle(pilot, screen)
+        await pilot.pause()
+        made.on = False
+        assert screen.shown == len(screen.events) - 1 and not screen.playing
+        assert (made.wrapped, made.drawn, made.bars, made.finished) == (0, 0, 0, 0), made.lines
+        await same_as_repainted(app, glass, "End while playing")

@@ -214,13 +214,14 @@ run (model, date, parameters) or an **imported** one (its source).
         self._prepare_soon()
 
     def _prepare_soon(self) -> None:
-        """Make End's and Home's lines ahead once the screen has been idle for PREPARE_AFTER
-        (again after every key: what the caches kept of them may have gone since)."""
+        """Make End's and Home's lines ahead once the screen has been quiet for PREPARE_AFTER
+        (again after every key and every event played: what the caches kept of them may have
+        gone since; playing, the story waits a second or so between events)."""
         if self._preparing is not None:
             self._preparing.stop()
             self._preparing = None
         self.prepared = None
-        if self._painted and not self.playing:
+        if self._painted:
             self._preparing = self.set_timer(PREPARE_AFTER, self._prepare_ends)
 
     async def _prepare_ends(self) -> None:
@@ -240,7 +241,7 @@ run (model, date, parameters) or an **imported** one (its source).
             if view is not None:
                 steps += view.preparations(target)
             for step in steps:
-                if self._widgets_gone() or self._view is not view or self._lock.locked() or self.playing:
+                if self._widgets_gone() or self._view is not view or self._lock.locked():
                     return
                 step()
                 await asyncio.sleep(0)
@@ -394,7 +395,7 @@ run (model, date, parameters) or an **imported** one (its source).
         else:
             self._finish_reveals()
         self._update_chrome()
-        self._prepare_soon()  # paused: End and Home are made ahead again (playing, not)
+        self._prepare_soon()
 
     async def _restart(self) -> None:
         await self.goto(0)
