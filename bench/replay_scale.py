@@ -28,7 +28,8 @@ for 0.5 s (the replay paused with Space first: it opens playing), the key's esca
 written, timed from the write until the last byte of the burst of output it causes (the
 terminal quiet for 0.1 s after it), as wall clock and as the CPU time of every thread of the
 app (from /proc). Each of End, Left, Home is pressed --rounds times in turn: the first press
-(new lines to draw), then the median of the others. A bare Textual app, where each key replaces
+(End's and Home's lines made ahead while the screen was idle, as the replay does for a reader:
+see ReplayScreen._prepare_ends; nothing else drawn before), then the median of the others. A bare Textual app, where each key replaces
 a full-screen Static, is measured the same way in the same run: the floor.
 
     .venv/bin/python bench/replay_scale.py [--sizes 1000,10000,100000] [--roles engineer,operator]

@@ -401,6 +401,26 @@ async def test_a_scripted_turn_in_a_recorded_transcript_is_marked_scripted():
             assert "claude-test-1" not in bar_text(screen)
 
 
+async def test_the_replay_works_out_the_transcripts_provenance_once(monkeypatch):
+    """Checking every turn's source, the provenance costs a pass over the transcript (17 ms at
+    100,000 events): the first paint asks for it once, and the assistant's name asks the same
+    answer, not a second pass."""
+    from game.store.transcripts import Transcript
+
+    passes = []
+    provenance = Transcript.provenance
+    monkeypatch.setattr(Transcript, "provenance", property(lambda t: passes.append(t) or provenance.fget(t)))
+    path = write_run("imported", label="blackmail", provenance=IMPORTED)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.load_catalogue()
+        screen = await open_replay(app, pilot, path)
+        await pilot.press("end")
+        await settle(pilot, screen)
+        assert screen.assistant_name == "Assistant"  # another project's run: not our assistant's name
+        assert sum(t is screen.transcript for t in passes) == 1  # (the library reads the file too)
+
+
 async def test_truncated_transcript_warns_and_still_replays():
     path = write_evil("cut", truncate=True)
     transcript = read_transcript(path)
@@ -974,6 +994,7 @@ def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
 
     class Small(StoryIndex):
         CHUNK = 7
+        FIRST = 2
 
     pieces = Small(events, "mail", "engineer")
     for position in (3, 2, 40, 41, 100, 99, 150, len(events) - 1, 0):
@@ -984,6 +1005,27 @@ def test_the_index_built_piece_by_piece_is_the_index_built_at_once():
         turn = whole.turns.last(position)
         if turn is not None:
             assert pieces.decision(turn, position) == whole.decision(turn, position)
+
+
+def test_the_first_question_indexes_a_few_events_whatever_the_length():
+    """The first paint asks about event 0: the index reads FIRST events for it, as many for a
+    transcript of 100,000 events as for one of 1,000; then CHUNK at a time."""
+    from game.ui.widgets.story_index import StoryIndex
+
+    events = [e for r in range(StoryIndex.CHUNK // 10) for e in round_of_events(r, "operator")]
+    assert len(events) > StoryIndex.CHUNK + StoryIndex.FIRST
+    index = StoryIndex(events, "console", "operator")
+    index.clock(0)
+    assert index._done == StoryIndex.FIRST
+    index.reach_more()
+    assert index._done == StoryIndex.FIRST + StoryIndex.CHUNK
+
+
+def test_the_replay_holds_the_transcripts_own_list_of_events():
+    """Not a copy: a new list of 100,000 events is young, and every collection of the young
+    objects walks it until the first paint freezes the heap (a few ms more at that size)."""
+    transcript = read_transcript(write_long("long", 300))
+    assert ReplayScreen(transcript).events is transcript.events
 
 
 async def test_the_rest_of_the_transcript_is_indexed_while_the_reader_looks_at_the_first_event():

@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from game.ui.app import DecommissionApp
+from game.ui.screens.replay import ReplayScreen
 from game.ui.widgets.scrollbar import LineScrollBar
 
 from .test_ui_replay import MINI_CONFIG, open_at_end, open_replay, settle, write_long
@@ -197,3 +198,188 @@ async def test_the_mouse_finds_the_event_and_the_letter_under_it():
         await pilot.pause()
         assert inbox._hover == row
         await same_as_repainted(app, glass, "hovering over a letter")
+
+
+# -- lines made ahead -------------------------------------------------------------------------
+async def prepared(pilot, screen: ReplayScreen) -> None:
+    """Wait until the replay has made End's lines ahead (it does once the screen is idle)."""
+    for _ in range(400):
+        if screen.prepared == len(screen.events) - 1:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the replay did not make End's lines ahead")
+
+
+class Made:
+    """Counts the lines made while it is on: wrapped in a window, drawn on the timeline or by a
+    scrollbar, finished by a styles cache (a KeptLines that keeps nothing new, or Textual's own)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from game.ui.widgets import timeline
+        from game.ui.widgets.lines_view import LinesView
+
+        self.on = False
+        self.wrapped = self.drawn = self.finished = self.bars = 0
+        self.lines: list[str] = []
+        wrap, line_strip, finish = LinesView._wrap, timeline.line_strip, StylesCache.render_line
+
+        def counted_wrap(view: Any, *args: Any) -> Any:
+            self.wrapped += self.on
+            return wrap(view, *args)
+
+        def counted_strip(*args: Any) -> Any:
+            self.drawn += self.on
+            return line_strip(*args)
+
+        def counted_finish(cache: Any, styles: Any, y: int, size: Any, content_size: Any, *args: Any) -> Any:
+            # Content rows only: a border's or the padding's rows are Textual's to finish as ever.
+            top = styles.gutter.top
+            if 0 < y < size.height - 1 and top <= y < size.height - styles.gutter.bottom \
+                    and y - top < content_size.height:
+                self.finished += self.on
+                if self.on:
+                    self.lines.append(args[3](y - top).text)
+            return finish(cache, styles, y, size, content_size, *args)
+
+        bar_lines = LineScrollBar._lines
+
+        def counted_bar(bar: Any, *args: Any) -> Any:
+            self.bars += self.on
+            return bar_lines(bar, *args)
+
+        monkeypatch.setattr(LineScrollBar, "_lines", counted_bar)
+        monkeypatch.setattr(LinesView, "_wrap", counted_wrap)
+        monkeypatch.setattr(timeline, "line_strip", counted_strip)
+        monkeypatch.setattr(StylesCache, "render_line", counted_finish)
+
+
+@pytest.mark.parametrize(("role", "before"), [("engineer", ()), ("operator", ()),
+                                              ("engineer", ("end", "home", "right", "right")),
+                                              ("operator", ("end", "left", "home", "right"))])
+async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role, before, monkeypatch):
+    """While the reader looks at the story, the lines End would bring are made ahead (the
+    timeline's last lines, each window's entries wrapped, every line finished as the paint
+    finishes it, the scrollbars where End leaves them), at first and again after other keys (here with every cache emptied): End
+    then wraps, draws and finishes no content line of the timeline, the inbox or the windows,
+    draws no scrollbar, and the screen is what a full repaint from nothing draws."""
+    from game.ui.widgets.kept_lines import KeptLines
+    from game.ui.widgets.lines_view import LinesView
+    from game.ui.widgets.story_view import ReplayInbox
+    from game.ui.widgets.timeline import Timeline
+
+    made = Made(monkeypatch)
+    path = write_long("long", 600, role)
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.load_catalogue()
+        glass = watch(app)
+        screen = await open_replay(app, pilot, path)
+        app.screen.refresh()
+        await pilot.pause()
+        for key in before:
+            await pilot.press(key)
+            await settle(pilot, screen)
+        if before:  # what the caches kept of End is gone: it is made ahead again
+            for widget in screen.query("LinesView, ReplayInbox, Timeline").results(Widget):
+                assert isinstance(widget._styles_cache, KeptLines)
+                widget._styles_cache._kept.clear()
+            for view in screen.query(LinesView):
+                view._wrapped.clear()
+            screen.query_one(Timeline)._lines.clear()
+            LineScrollBar._drawn.clear()
+            screen.query_one(ReplayInbox)._rows.clear() if role == "engineer" else None
+        await prepared(pilot, screen)
+        finished: dict[str, int] = {}
+        render_lines = Widget.render_lines
+
+        def counted(widget: Widget, crop: Any) -> Any:
+            before = made.finished
+            lines = render_lines(widget, crop)
+            if isinstance(widget, LinesView | ReplayInbox | Timeline):
+                finished[type(widget).__name__] = finished.get(type(widget).__name__, 0) + made.finished - before
+            return lines
+
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        made.on = True
+        await pilot.press("end")
+        await settle(pilot, screen)
+        await pilot.pause()
+        made.on = False
+        assert screen.shown == len(screen.events) - 1
+        assert (made.wrapped, made.drawn, made.bars) == (0, 0, 0)
+        assert finished and not any(finished.values()), (finished, made.lines)
+        await same_as_repainted(app, glass, "End, its lines made ahead")
+
+
+@pytest.mark.parametrize("role", ["engineer", "operator"])
+async def test_keys_draw_with_lines_made_ahead_and_kept_what_they_draw_made_afresh(role, monkeypatch):
+    """Every key draws the same screen whether its lines were made ahead and kept (End
+    prepared while idle, entries kept by what they show) or made afresh at each key."""
+    from game.ui.screens import replay
+    from game.ui.widgets.lines_view import LinesView
+
+    path = write_long("long", 600, role)
+    keys = ["end", "left", "home", "end", "pageup", "left", "right", "home", "tab", "end", "up", "tab", "home"]
+    drawings: dict[bool, list[list[str]]] = {}
+    for ahead in (True, False):
+        with monkeypatch.context() as patch:
+            if not ahead:
+                patch.setattr(replay.ReplayScreen, "_prepare_soon", lambda self: None)
+                patch.setattr(LinesView, "_strips",
+                              lambda self, content, look, width, keep=True: self._wrap(content, look, width,
+                                                                                       self.visual_style))
+            app = DecommissionApp(MINI_CONFIG)
+            async with app.run_test(size=(160, 50)) as pilot:
+                app.load_catalogue()
+                glass = watch(app)
+                screen = await open_replay(app, pilot, path)
+                app.screen.refresh()
+                await pilot.pause()
+                if ahead:
+                    await prepared(pilot, screen)
+                else:
+                    await pilot.pause(0.5)
+                    assert screen.prepared is None
+                drawn = []
+                for n, key in enumerate(keys):
+                    await pilot.press(key)
+                    await settle(pilot, screen)
+                    await pilot.pause()
+                    await same_as_repainted(app, glass, f"key {n + 1} ({' '.join(keys[: n + 1])})")
+                    drawn.append(shown(glass))
+                drawings[ahead] = drawn
+    for n, key in enumerate(keys):
+        assert drawings[True][n] == drawings[False][n], f"key {n + 1} ({key}) draws otherwise with lines made ahead"
+
+
+def shown(glass: Glass) -> list[str]:
+    """Each line of the glass as text and styles (the styles as Rich writes them)."""
+    return ["".join(f"{cell[0]}\x00{cell[1]}" if cell else "?" for cell in row) for row in glass.rows]
+
+
+async def test_end_while_playing_draws_the_lines_made_ahead(monkeypatch):
+    """Playing, the story waits between events: End's lines are made ahead then too, and End
+    pressed while it plays draws no new line, as a full repaint draws it."""
+    made = Made(monkeypatch)
+    path = write_long("long", 600, "operator")
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.load_catalogue()
+        glass = watch(app)
+        screen = await open_replay(app, pilot, path, autoplay=True)
+        app.screen.refresh()
+        await pilot.pause()
+        for _ in range(600):  # made ahead, and nothing typing out: between two events
+            if screen.playing and screen.prepared == len(screen.events) - 1 and all(r.done for r in screen._reveals):
+                break
+            await pilot.pause(0.01)
+        else:
+            raise AssertionError("End was not made ahead while the replay played")
+        made.on = True
+        await pilot.press("end")
+        await settle(pilot, screen)
+        await pilot.pause()
+        made.on = False
+        assert screen.shown == len(screen.events) - 1 and not screen.playing
+        assert (made.wrapped, made.drawn, made.bars, made.finished) == (0, 0, 0, 0), made.lines
+        await same_as_repainted(app, glass, "End while playing")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,9 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 DWELL: dict[type, float] = {SceneEntered: 0.8, Narration: 1.6, EmailDelivered: 1.8, AssistantTurn: 1.5, ChoiceOffered: 1.2,
          ChoiceMade: 1.2, Ending: 1.5}
 DEFAULT_DWELL = 1.0
+# Seconds of quiet (after the first paint and the index, then after each key or pause) before
+# End and Home are made ahead: no reader presses the next key that soon.
+PREPARE_AFTER = 0.2
 
 
 def dwell(event: Any, speed: float) -> float:
@@ -128,7 +133,9 @@ run (model, date, parameters) or an **imported** one (its source).
         # Titles are set before mounting: the Header watches them and may not be composed yet.
         self.title = "decommission - replay"
         self.sub_title = f"{transcript.header.scenario_id} · {Path(transcript.path).name}"
-        self.events: list[Any] = list(transcript.events)
+        # The transcript's own list, not a copy: a new list of 100,000 events is young, and
+        # every collection of the young objects until the heap is frozen walks all of it.
+        self.events: list[Any] = transcript.events if isinstance(transcript.events, list) else list(transcript.events)
         # Worked out once: the provenance checks every turn, the index every event.
         self.provenance = transcript.provenance
         self.view = view
@@ -147,6 +154,9 @@ run (model, date, parameters) or an **imported** one (its source).
         self._view: ReplayView | None = None
         self._status: tuple[Content, str] | None = None
         self._holding = False
+        self._preparing: Timer | None = None
+        self._painted = False  # the first paint is done and the transcript indexed: End can be made ahead
+        self.prepared: int | None = None  # the event whose jump was last made ahead (see _prepare_ends)
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -196,13 +206,54 @@ run (model, date, parameters) or an **imported** one (its source).
     async def _index_ahead(self) -> None:
         """Once the first paint is done, the rest of the transcript is indexed while the reader
         looks at it, a chunk at a time between other work (1.3 ms a chunk), so that the first
-        End does not pay for it (3 ms at 10,000 events, 30 ms at 100,000)."""
+        End does not pay for it (3 ms at 10,000 events, 30 ms at 100,000); then End itself is
+        prepared (see _prepare_ends)."""
         while self.is_attached and self.index.reach_more():
             await asyncio.sleep(0.01)
+        self._painted = True
+        self._prepare_soon()
+
+    def _prepare_soon(self) -> None:
+        """Make End's and Home's lines ahead once the screen has been quiet for PREPARE_AFTER
+        (again after every key and every event played: what the caches kept of them may have
+        gone since; playing, the story waits a second or so between events)."""
+        if self._preparing is not None:
+            self._preparing.stop()
+            self._preparing = None
+        self.prepared = None
+        if self._painted:
+            self._preparing = self.set_timer(PREPARE_AFTER, self._prepare_ends)
+
+    async def _prepare_ends(self) -> None:
+        """While the reader looks at the story, the lines End (and Home) would bring are made
+        ahead: the timeline's lines around that event, and what each window would show (made,
+        wrapped and finished as the next paint would finish them). The jump then draws lines
+        made before (at 10,000 events that was some 20 ms of a first End's 45 in the operator's
+        console). One widget at a time, between other work; nothing on screen changes. Made
+        before and kept, they cost little the next time (a few ms)."""
+        # The timer stays in _preparing meanwhile: a key stops it, and this with it (at an await).
+        last = len(self.events) - 1
+        view = self._view
+        for target in (last, 0):
+            if last < 1 or target == self.shown:
+                continue
+            steps: list[Callable[[], None]] = [partial(self._prepare_timeline, target)]
+            if view is not None:
+                steps += view.preparations(target)
+            for step in steps:
+                if self._widgets_gone() or self._view is not view or self._lock.locked():
+                    return
+                step()
+                await asyncio.sleep(0)
+        self._preparing = None
+        self.prepared = last
+
+    def _prepare_timeline(self, target: int) -> None:
+        self.query_one(Timeline).prepare(target)
 
     def _name_from(self, catalogue: Any) -> str | None:
         scenario = getattr(catalogue, "scenario", None)
-        if self.transcript.provenance.kind == "imported":
+        if self.provenance.kind == "imported":
             return None  # another project's run, at another company: its assistant is not ours
         if scenario is not None and scenario.id == self.transcript.header.scenario_id:
             return scenario.assistant.name
@@ -240,6 +291,7 @@ run (model, date, parameters) or an **imported** one (its source).
             self.shown = -1
         await self._draw()
         self.call_after_refresh(hold_more)  # a new view (the desk for the console) is frozen too
+        self._prepare_soon()  # End again, in what the new name or view draws
 
     # -- drawing -----------------------------------------------------------------------------
     def _widgets_gone(self) -> bool:
@@ -295,6 +347,7 @@ run (model, date, parameters) or an **imported** one (its source).
             if not self.playing:
                 self._finish_reveals()
             self._update_chrome()
+        self._prepare_soon()
 
     def _sync_timeline(self) -> None:
         timeline = self.query_one(Timeline)
@@ -342,6 +395,7 @@ run (model, date, parameters) or an **imported** one (its source).
         else:
             self._finish_reveals()
         self._update_chrome()
+        self._prepare_soon()
 
     async def _restart(self) -> None:
         await self.goto(0)
@@ -434,6 +488,8 @@ run (model, date, parameters) or an **imported** one (its source).
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._preparing is not None:
+            self._preparing.stop()
         if self._holding:
             self._holding = False
             release_heap()

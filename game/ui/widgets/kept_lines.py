@@ -7,7 +7,11 @@ The replay's timeline, inbox and windows keep the lines they draw (the same Stri
 same line), so a scroll mostly brings back lines finished before, in another row: KeptLines
 keeps the finished line by the line it was made from, under the same styles, and gives it back
 in any row. The border's rows, the padding's and any row without content are finished by
-Textual as ever."""
+Textual as ever.
+
+A widget that knows which lines a key will bring on screen can also have them finished ahead,
+while the screen is idle (`warm`): the lines are finished as that widget's next paint would
+finish them, under its styles as they are then, and kept the same way."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from textual.css.styles import StylesBase
 from textual.geometry import Size, Spacing
 from textual.strip import Strip
 from textual.style import Style
+from textual.widget import Widget
 
 
 class KeptLines(StylesCache):
@@ -33,10 +38,34 @@ class KeptLines(StylesCache):
         self._styles: tuple[Any, ...] = ()
 
     def render(self, styles: StylesBase, size: Size, *args: Any, **kwargs: Any) -> list[Strip]:
-        # What a content row's finish reads from the styles (the rest comes with each row).
-        self._styles = (styles.gutter, styles.border, styles.outline, styles.text_opacity, styles.tint,
-                        styles.hatch if styles.has_rule("hatch") else None)
+        self._styles = _finish_styles(styles)
         return super().render(styles, size, *args, **kwargs)
+
+    def warm(self, widget: Widget, lines: list[Strip]) -> None:
+        """Finish `lines` (content lines `widget` will draw) as its next paint would, with
+        what Textual's render_widget passes for it now, and keep them; lines already kept under
+        the same styles cost nothing. Only the styles' content rows are finished here, and
+        only when the widget has such a row (see render_line)."""
+        size, content_size = widget.region.size, widget.content_region.size
+        styles = widget.styles
+        y = max(1, styles.gutter.top)  # a content row: what it finishes does not depend on which
+        if not lines or not (y < size.height - 1 and y < size.height - styles.gutter.bottom
+                             and y - styles.gutter.top < content_size.height):
+            return
+        saved = self._styles
+        self._styles = _finish_styles(styles)
+        base_background, background = widget.background_colors
+        app = widget.app
+        filters = widget.get_line_filters()
+        try:
+            for line in lines:
+                finished = self.render_line(styles, y, size, content_size, styles.padding, base_background,
+                                            background, _given(line), None, None, widget.opacity,
+                                            app.ansi_theme, app.native_ansi_color)
+                for line_filter in filters:  # as render applies them, kept by the strip itself
+                    finished = finished.apply_filter(line_filter, background)
+        finally:
+            self._styles = saved
 
     def render_line(self, styles: StylesBase, y: int, size: Size, content_size: Size, padding: Spacing,
                     base_background: Color, background: Color, render_content_line: Callable[[int], Strip],
@@ -62,3 +91,13 @@ class KeptLines(StylesCache):
                                        native_ansi)
         self._kept[id(line)] = (line, under, finished)
         return finished
+
+
+def _given(line: Strip) -> Callable[[int], Strip]:
+    return lambda _y: line
+
+
+def _finish_styles(styles: StylesBase) -> tuple[Any, ...]:
+    """What a content row's finish reads from the styles (the rest comes with each row)."""
+    return (styles.gutter, styles.border, styles.outline, styles.text_opacity, styles.tint,
+            styles.hatch if styles.has_rule("hatch") else None)

@@ -6,7 +6,12 @@ sizes, and Textual then lays the whole screen out twice (a widget whose size cha
 another layout), each time for every widget on it. Drawn as the lines of one widget whose size
 never changes, a step wraps only the entries that are new to the window and repaints this one
 widget: no layout at all. Entries carry their own look (see Look), since CSS cannot reach
-inside a widget's lines."""
+inside a widget's lines.
+
+What an entry wraps to is kept by what it shows (its text and styles, its look, the width), so
+an entry that comes back (Home after End, the same letter opened again) is not wrapped again,
+and `prepare` can wrap, while the screen is idle, the entries a key is expected to show (End)
+and have their lines finished as the next paint would: the key then draws lines made before."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -83,6 +89,13 @@ class Entry:
     key: Hashable
     make: Callable[[], tuple[Content | str, Look]]
     version: Hashable = None
+
+
+def _content(made: Content | str, look: Look) -> Content:
+    """An entry's content under its look's style (text through `plain`)."""
+    if isinstance(made, str):
+        return plain(made, look.style)
+    return made.stylize_before(look.style) if look.style else made
 
 
 class Typing:
@@ -155,6 +168,8 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
         self._width = 0
         self._follow: Hashable = None  # what `show` scrolled to: the top of this entry, or the end
         self._waiting = False  # entries above the view wait to be drawn (see _relayout)
+        # What each entry shown lately wrapped to, by what it shows (see _strips).
+        self._wrapped: LRUCache[tuple[Any, ...], list[Strip]] = LRUCache(maxsize=256)
 
     # -- what to show ------------------------------------------------------------------------
     def show(self, entries: list[Entry], *, typed: Collection[Hashable] = (), speed: float = 0,
@@ -178,8 +193,7 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
                 typing.append(typist)
                 content = plain(made[:0], look.style)
             else:
-                content = plain(made, look.style) if isinstance(made, str) else made.stylize_before(look.style) \
-                    if look.style else made
+                content = _content(made, look)
             drawn[entry.key] = (entry.version, content, look, [])
             changed = True
         for key in list(self.typing):
@@ -200,7 +214,7 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
         old = self._drawn.get(key)
         if old is None:
             return
-        version, _content, look, _strips = old
+        version, _old, look, _lines = old
         self._drawn[key] = (version, plain(text, look.style), look, [])
         at_end = self.scroll_y >= self.max_scroll_y
         self._relayout()
@@ -211,9 +225,51 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
         """Each entry's text as shown, in order (what a test reads)."""
         return [self._drawn[key][1].plain for key in self.keys if key in self._drawn]
 
+    def prepare(self, entries: list[Entry], top: Hashable = None) -> None:
+        """Wrap the entries that `show(entries, top=top)` would wrap at once (none typed out),
+        and have their lines finished as the next paint would (see KeptLines.warm), without
+        showing them: what the view shows does not change."""
+        width = self.scrollable_content_region.width or self.size.width
+        height = self.scrollable_content_region.height
+        if width <= 0 or not height or width != self._width:
+            return  # not laid out yet, or about to wrap everything again
+        wanted = 2 * height
+        keys = {entry.key for entry in entries}
+        reached = top is None or top not in keys
+        have = 0
+        below_top: int | None = None  # the lines from the top of entry `top` to the end
+        style = self.visual_style.rich_style
+        lines = [Strip.blank(width, style)]  # the rows under the last line, when the entries are few
+        for entry in reversed(entries):
+            if have >= wanted and reached:
+                break
+            made, look = entry.make()
+            strips = self._strips(_content(made, look), look, width)
+            lines += [strip.crop_extend(0, width, style) for strip in strips]  # what render_line gives
+            have += len(strips)
+            if entry.key == top:
+                below_top = have
+            reached = reached or entry.key == top
+        if isinstance(self._styles_cache, KeptLines):
+            self._styles_cache.warm(self, lines)
+        # Where show would scroll (see _scroll_as_asked): the top of `top`, or the end.
+        y = have - below_top if below_top is not None else max(0, have - height)
+        self.warm_scrollbar(have, y)
+
     # -- lines -------------------------------------------------------------------------------
-    def _strips(self, content: Content, look: Look, width: int) -> list[Strip]:
+    def _strips(self, content: Content, look: Look, width: int, keep: bool = True) -> list[Strip]:
+        """The lines of an entry: made once for what it shows, while it is shown now and then
+        (not kept when `keep` is false: the text of an entry typing out changes at every tick)."""
         style = self.visual_style
+        key = (content.plain, tuple(content.spans), look, width, style)
+        strips = self._wrapped.get(key)
+        if strips is None:
+            strips = self._wrap(content, look, width, style)
+            if keep:
+                self._wrapped[key] = strips
+        return strips
+
+    def _wrap(self, content: Content, look: Look, width: int, style: VisualStyle) -> list[Strip]:
 
         def line(text: str, line_style: str) -> Strip:  # a rule or a frame's edge: one line
             return line_strip(Content.styled(text, line_style), len(text), style)
@@ -256,7 +312,8 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
                     break
                 version, content, look, strips = self._drawn[key]
                 if not strips:
-                    strips = self._strips(content, look, width)
+                    typist = self.typing.get(key)
+                    strips = self._strips(content, look, width, keep=typist is None or typist.done)
                     self._drawn[key] = (version, content, look, strips)
                 have += len(strips)
                 reached = reached or key == self._follow
@@ -310,6 +367,7 @@ class LinesView(LineScrollBars, ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._width = 0  # the theme changed: draw every line again
+        self._wrapped.clear()
         if self.is_mounted:
             self._relayout()
 

@@ -36,6 +36,21 @@ class LineScrollBar(ScrollBar):
                 and not styles.tint.a and styles.text_opacity == 1.0 and self.opacity == 1.0
                 and (not styles.has_rule("hatch") or styles.hatch == "none"))
 
+    def warm(self, virtual_size: int, position: float) -> None:
+        """Draw and keep ahead the lines this bar will draw once its widget holds
+        `virtual_size` lines scrolled to `position` (End, made ahead while the screen is idle);
+        the bar's own state is left as it was, and nothing is refreshed."""
+        if self.parent is None or not self.display or not self._plain():
+            return
+        before = (self.window_virtual_size, self.position)
+        self.set_reactive(ScrollBar.window_virtual_size, virtual_size)
+        self.set_reactive(ScrollBar.position, self.validate_position(position))
+        try:
+            self.render_lines(Region(0, 0, *self.size))  # what the compositor asks of a whole bar
+        finally:
+            self.set_reactive(ScrollBar.window_virtual_size, before[0])
+            self.set_reactive(ScrollBar.position, before[1])
+
     def render_lines(self, crop: Region) -> list[Strip]:
         if self.parent is None or not self._plain():  # no parent: going, with its lines as they were
             return super().render_lines(crop)
@@ -87,6 +102,18 @@ _NEW_LINE = Segment.line()
 class LineScrollBars:
     """For a widget that scrolls vertically: its vertical scrollbar is a LineScrollBar (made as
     Textual's own property makes its ScrollBar: on first use, hidden until the layout shows it)."""
+
+    def warm_scrollbar(self, virtual_height: int, y: float) -> None:
+        """Have the vertical bar draw ahead what it will show once the widget holds
+        `virtual_height` lines and is scrolled to `y` (clamped as scroll_to clamps it)."""
+        widget = cast(Widget, self)
+        if not widget.show_vertical_scrollbar:
+            return
+        bar = widget.vertical_scrollbar
+        if isinstance(bar, LineScrollBar):
+            # As Widget.max_scroll_y works it out, for the virtual height to come.
+            end = max(0, virtual_height - (widget.container_size.height - widget.scrollbar_size_horizontal))
+            bar.warm(virtual_height, max(0, min(end, y)))
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:

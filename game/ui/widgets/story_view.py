@@ -168,17 +168,25 @@ class Window(LinesView):
         """Draw every entry again next time (e.g. the assistant's name changed)."""
         self._generation += 1
 
+    def _entries(self, parts: list[Part], left_out: int, what: str) -> list[Entry]:
+        g = self._generation
+        entries = [Entry(CUT, lambda: (cut_note(left_out, what), LOOKS["replay-cut"]), (left_out, g))] \
+            if left_out else []
+        entries += [Entry(part.key, partial(_made, part), (part.version, g)) for part in parts]
+        return entries
+
     def show_parts(self, parts: list[Part], left_out: int, what: str, speed: float,
                    top: Hashable = None) -> tuple[bool, list[Typing]]:
         """Show `parts`, noting `left_out` earlier `what`; returns whether anything changed and
         what types out (at `speed`)."""
         self.left_out = left_out
-        g = self._generation
-        entries = [Entry(CUT, lambda: (cut_note(left_out, what), LOOKS["replay-cut"]), (left_out, g))] \
-            if left_out else []
-        entries += [Entry(part.key, partial(_made, part), (part.version, g)) for part in parts]
         typed = {part.key for part in parts if part.reveal} if speed > 0 else set()
-        return self.show(entries, typed=typed, speed=speed, top=top)
+        return self.show(self._entries(parts, left_out, what), typed=typed, speed=speed, top=top)
+
+    def prepare_parts(self, parts: list[Part], left_out: int, what: str, top: Hashable = None) -> None:
+        """Make and wrap ahead what `show_parts` would show of these, at once (see
+        LinesView.prepare); what the window shows does not change."""
+        self.prepare(self._entries(parts, left_out, what), top=top)
 
     def shown_text(self) -> tuple[list[str], int]:
         """The text of each part shown, and how many entries the note says are left out."""
@@ -195,10 +203,16 @@ class ReplayLog(Window):
     """Narration, scene titles, the player's choices and the ending, newest at the bottom."""
 
     def show_story(self, index: StoryIndex, position: int, name: str) -> None:
+        self.show_parts(*self._story(index, position, name), "entries", 0)
+
+    def prepare_story(self, index: StoryIndex, position: int, name: str) -> None:
+        self.prepare_parts(*self._story(index, position, name), "entries")
+
+    @staticmethod
+    def _story(index: StoryIndex, position: int, name: str) -> tuple[list[Part], int]:
         shown, left_out = index.log.tail(position, LOG_WINDOW)
         events, role = index.events, index.role
-        parts = [Part(i, partial(log_line, events[i], role, name)) for i in shown]
-        self.show_parts(parts, left_out, "entries", 0)
+        return [Part(i, partial(log_line, events[i], role, name)) for i in shown], left_out
 
 
 # -- the engineer's desk ------------------------------------------------------------------------
@@ -289,13 +303,9 @@ class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
     # -- what to show ------------------------------------------------------------------------
     def show_letters(self, letters: Sequence[tuple[Hashable, Letter]], left_out: int) -> None:
         """Show `letters` (each with the key that names it) under a note on `left_out` more."""
-        held = self.keys[self.highlighted] if self.highlighted is not None else None
-        follow = held is None or held == self.keys[-1]
         keys = [key for key, _ in letters]
         shown = [letter for _, letter in letters]
-        target = None
-        if keys:
-            target = len(keys) - 1 if follow or held not in keys else keys.index(held)
+        follow, target = self._target(keys)
         if keys == self.keys and left_out == self.left_out and target == self.highlighted and same(shown, self.letters):
             return  # nothing new: not even a repaint
         self.keys, self.letters, self.left_out = keys, shown, left_out
@@ -308,6 +318,32 @@ class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
         else:
             self._scroll_to_highlight()
         self.refresh()
+
+    def _target(self, keys: list[Hashable]) -> tuple[bool, int | None]:
+        """Whether the highlight follows the newest letter, and the row it moves to when the
+        inbox shows the letters keyed `keys`."""
+        held = self.keys[self.highlighted] if self.highlighted is not None else None
+        follow = held is None or held == self.keys[-1]
+        target = None
+        if keys:
+            target = len(keys) - 1 if follow or held not in keys else keys.index(held)
+        return follow, target
+
+    def prepare_letters(self, letters: Sequence[tuple[Hashable, Letter]], left_out: int) -> None:
+        """Draw and finish ahead the rows that show_letters(letters, left_out) would bring (see
+        KeptLines.warm); what the inbox shows does not change."""
+        width = self.scrollable_content_region.width
+        if width <= 0 or not isinstance(self._styles_cache, KeptLines):
+            return
+        keys = [key for key, _ in letters]
+        follow, target = self._target(keys)
+        note = 2 if left_out else 0
+        lines: list[Strip] = []
+        for row, (key, letter) in enumerate(letters):
+            lines += self._row_strips(row, letter, key, row == target, row == self._hover, note, width)
+        self._styles_cache.warm(self, lines)
+        if follow:  # scrolled to the end (see show_letters)
+            self.warm_scrollbar(note + 2 * len(letters), note + 2 * len(letters))
 
     def text(self) -> list[str]:
         """Every line of the inbox as drawn, scrolled into view or not (what a test reads)."""
@@ -360,17 +396,22 @@ class ReplayInbox(LineScrollBars, ScrollView, can_focus=True):
         self.refresh()
 
     def _row_lines(self, row: int, width: int) -> list[Strip]:
-        letter = self.letters[row]
+        return self._row_strips(row, self.letters[row], self.keys[row], row == self.highlighted, row == self._hover,
+                                self._note_height, width)
+
+    def _row_strips(self, row: int, letter: Letter, key: Hashable, highlighted: bool, hover: bool, note_height: int,
+                    width: int) -> list[Strip]:
+        """The two lines of `letter` in row `row` (kept: the same Strips while nothing changes)."""
         classes = ["replay-inbox--letter"]
-        if row == self.highlighted:
+        if highlighted:
             classes.append("replay-inbox--highlighted")
-        elif row == self._hover:
+        elif hover:
             classes.append("replay-inbox--hover")
         if letter.from_assistant:
             classes.append("replay-inbox--assistant")
         style = self.get_visual_style(*classes)
-        top = self._note_height + 2 * row
-        cache_key = (row, self.keys[row], style, width, top)
+        top = note_height + 2 * row
+        cache_key = (row, key, style, width, top)
         cached = self._rows.get(cache_key)
         if cached is not None and cached[0] is letter:
             return cached[1]
@@ -503,12 +544,7 @@ class ReplayDesk(Horizontal):
         """The inbox up to event `position`, and the letters of the last event that brought any
         in the reading pane (typed out at `speed` if that is event `position` itself). Unless
         `reopen`, a letter the reader opened stays open while the story brings no new mail."""
-        events, left_out = index.letters.tail(position, INBOX_WINDOW)
-        letters = [((e, n), letter) for e in events for n, letter in enumerate(self.letters_of(index, e, name))]
-        if len(letters) > INBOX_WINDOW:
-            left_out += len(letters) - INBOX_WINDOW
-            letters = letters[-INBOX_WINDOW:]
-        self.inbox.show_letters(letters, left_out)
+        self.inbox.show_letters(*self._inbox(index, position, name))
         latest = index.letters.last(position)
         if latest == self.story_event and not reopen:
             return []
@@ -522,6 +558,28 @@ class ReplayDesk(Horizontal):
             opened = opened[:1]
         return self.show(opened, speed if latest == position else 0)
 
+    def prepare_story(self, index: StoryIndex, position: int, name: str) -> None:
+        """Make and wrap ahead what show_story(index, position, name, 0, reopen=True) would
+        show, and have its lines finished (see LinesView.prepare); nothing shown changes."""
+        self.inbox.prepare_letters(*self._inbox(index, position, name))
+        latest = index.letters.last(position)
+        if latest is None:
+            return
+        opened = self.letters_of(index, latest, name)
+        if not isinstance(index.events[latest], AssistantTurn):
+            opened = opened[:1]
+        self.pane.prepare_parts(self._parts(opened, False), 0, "", top="head")
+
+    def _inbox(self, index: StoryIndex, position: int, name: str) -> tuple[list[tuple[Hashable, Letter]], int]:
+        """The letters in the inbox up to event `position`, and how many earlier ones it leaves out."""
+        events, left_out = index.letters.tail(position, INBOX_WINDOW)
+        letters: list[tuple[Hashable, Letter]] = [
+            ((e, n), letter) for e in events for n, letter in enumerate(self.letters_of(index, e, name))]
+        if len(letters) > INBOX_WINDOW:
+            left_out += len(letters) - INBOX_WINDOW
+            letters = letters[-INBOX_WINDOW:]
+        return letters, left_out
+
     def show(self, letters: list[Letter], speed: float) -> list[Typing]:
         """The first letter as the play screen shows it, the rest of the same turn below it, then
         the assistant's reasoning, which the engineer never sees in the story."""
@@ -531,6 +589,11 @@ class ReplayDesk(Horizontal):
             return []  # already open (a step back to the same mail): nothing to wrap again
         self.showing = letters
         self._opened += 1
+        _, typing = self.pane.show_parts(self._parts(letters, typed), 0, "", speed if typed else 0, top="head")
+        return typing
+
+    def _parts(self, letters: list[Letter], typed: bool) -> list[Part]:
+        first = letters[0]
         parts = [Part("head", partial(Line, "letter-head", letter_head(first)), self._opened),
                  Part("body", partial(Line, "letter-body", None, first.body), self._opened, reveal=typed)]
         for n, letter in enumerate(letters[1:], start=1):
@@ -546,8 +609,7 @@ class ReplayDesk(Horizontal):
             title = plain("Its reasoning (hidden from the engineer in the story):", "bold")
             parts += [Part("thinking-title", partial(Line, "replay-thinking-title", title), self._opened),
                       Part("thinking", partial(Line, "thinking", None, thinking), self._opened)]
-        _, typing = self.pane.show_parts(parts, 0, "", speed if typed else 0, top="head")
-        return typing
+        return parts
 
     @on(ReplayInbox.Opened, "#inbox")
     def _read(self, event: ReplayInbox.Opened) -> None:
@@ -586,22 +648,33 @@ class ReplayConsole(OperatorConsole):
         return made
 
     def show_story(self, index: StoryIndex, position: int, speed: float) -> list[Typing]:
-        events = index.events
         typing: list[Typing] = []
+        for key, parts, left_out, what, top in self._story(index, position):
+            typing += self.windows[key].show_parts(parts, left_out, what, 0 if key == "sees" else speed, top=top)[1]
+        return typing
+
+    def prepare_story(self, index: StoryIndex, position: int) -> None:
+        for key, parts, left_out, what, top in self._story(index, position):
+            self.windows[key].prepare_parts(parts, left_out, what, top=top)
+
+    def _story(self, index: StoryIndex, position: int) -> list[tuple[str, list[Part], int, str, Hashable]]:
+        """What each pane shows of the story up to event `position`: its parts, how many
+        earlier entries it leaves out and what they are, the entry it keeps in view."""
+        events = index.events
 
         sees, left_out = index.sees.tail(position, PANE_WINDOW)
         parts = []
         for e in sees:
             made = self.lines_of(seen_lines, events, e)
             parts += [Part((e, n), partial(line_at, made, n)) for n in range(len(made))]
-        self.windows["sees"].show_parts(parts, left_out, "entries", 0)
+        windows: list[tuple[str, list[Part], int, str, Hashable]] = [("sees", parts, left_out, "entries", None)]
 
         turns, left_out = index.turns.tail(position, PANE_WINDOW)
         parts = []
         for e in turns:
             made = self.lines_of(reasoning_lines, events, e)
             parts += [Part((e, n), partial(line_at, made, n), reveal=e == position) for n in range(len(made))]
-        typing += self.windows["reasons"].show_parts(parts, left_out, "turns", speed)[1]
+        windows.append(("reasons", parts, left_out, "turns", None))
 
         parts = []
         first_card: Hashable = None
@@ -613,8 +686,8 @@ class ReplayConsole(OperatorConsole):
             cards = [Part((e, "card", n), partial(card_line, turn, n, status), status) for n in range(len(turn.emails))]
             first_card = cards[0].key if cards else None  # the newest card's top shows: recipient and subject
             parts += cards
-        typing += self.windows["does"].show_parts(parts, left_out, "turns", speed, top=first_card)[1]
-        return typing
+        windows.append(("does", parts, left_out, "turns", first_card))
+        return windows
 
 
 def line_at(lines: list[Line], n: int) -> Line:
@@ -649,6 +722,19 @@ class ReplayView(Vertical):
         self.story_log.forget()
         if self.desk is not None:
             self.desk.forget()
+
+    def preparations(self, position: int) -> list[Callable[[], None]]:
+        """The steps that make, wrap and finish ahead the lines a jump to event `position`
+        would show (End, while the screen is idle), one window each: that jump then draws
+        lines made before. What is shown does not change."""
+        index, name = self.index, self.assistant_name
+        steps: list[Callable[[], None]] = [partial(index.reach, position),
+                                           partial(self.story_log.prepare_story, index, position, name)]
+        if self.desk is not None:
+            steps.append(partial(self.desk.prepare_story, index, position, name))
+        elif self.console is not None:
+            steps.append(partial(self.console.prepare_story, index, position))
+        return steps
 
     async def show(self, position: int, speed: float, reopen: bool = False) -> list[Typing]:
         """The story up to event `position`; the entries of that event itself are typed out at

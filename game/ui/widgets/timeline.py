@@ -197,9 +197,12 @@ class Timeline(LineScrollBars, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not 0 <= index < len(self.events):
             return Strip.blank(width, self.get_visual_style("option-list--option").rich_style)
-        if index == self.highlighted:
+        return self._line(index, index == self.highlighted, index == self._hover, width)
+
+    def _line(self, index: int, highlighted: bool, hover: bool, width: int) -> Strip:
+        if highlighted:
             style = self.get_visual_style("option-list--option", "option-list--option-highlighted")
-        elif index == self._hover:
+        elif hover:
             style = self.get_visual_style("option-list--option", "option-list--option-hover")
         else:
             style = self.get_visual_style("option-list--option")
@@ -210,6 +213,22 @@ class Timeline(LineScrollBars, ScrollView, can_focus=True):
             strip = line_strip(self.line_content(index), width, style)
             self._lines[key] = strip
         return strip
+
+    def prepare(self, index: int) -> None:
+        """Draw and finish ahead the lines a move of the highlight to event `index` would
+        bring on screen (End, while the screen is idle: see KeptLines.warm), whichever way it
+        scrolls; what the timeline shows does not change."""
+        width, height = self.scrollable_content_region.size
+        if width <= 0 or not height or not self.events or not isinstance(self._styles_cache, KeptLines):
+            return
+        index = max(0, min(len(self.events) - 1, index))
+        first, last = max(0, index - height + 1), min(len(self.events), index + height)
+        lines = [self._line(n, n == index, n == self._hover, width) for n in range(first, last)]
+        self._styles_cache.warm(self, lines)
+        # Where scroll_to_highlight would scroll: the least that brings the line into view.
+        y = self.scroll_offset.y
+        y = index if index < y else index - height + 1 if index >= y + height else y
+        self.warm_scrollbar(len(self.events), y)
 
     # -- the highlight ---------------------------------------------------------------------
     def validate_highlighted(self, highlighted: int | None) -> int | None:
