@@ -306,7 +306,7 @@ async def test_compare_shows_each_models_counts_and_the_published_figure_beside_
         assert "published: 84% Claude Opus 4 · Claude Opus 4 system card, May 2025" in text, text
         # Another condition has its own figure, and our counts there are n=0.
         on = cell_text(screen, "on", "same")
-        assert "published: no rate published Claude Opus 4" in on and "84%" not in on
+        assert "published: no rate published · Claude Opus 4" in on and "84%" not in on
         # The published figures are of whole runs: not beside one moment's counts.
         await pilot.press("right")
         for _ in range(50):
