@@ -8,6 +8,8 @@ the grid is compared with the whole screen drawn again from nothing (every cache
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -79,6 +81,20 @@ def watch(app: DecommissionApp) -> Glass:
 
     app._display = shown  # type: ignore[method-assign]
     return glass
+
+
+@asynccontextmanager
+async def replay_watched(path: Any, **open_kw: Any) -> AsyncIterator[tuple[DecommissionApp, Any, Glass, ReplayScreen]]:
+    """The app at 160x50 with the replay of `path` open, watched from before it opened, and its
+    first paint drawn in full: what each key changes from here on is what the glass sees."""
+    app = DecommissionApp(MINI_CONFIG)
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.load_catalogue()
+        glass = watch(app)
+        screen = await open_replay(app, pilot, path, **open_kw)
+        app.screen.refresh()
+        await pilot.pause()
+        yield app, pilot, glass, screen
 
 
 def repainted(app: DecommissionApp) -> Glass:
@@ -269,13 +285,7 @@ async def test_end_draws_the_lines_made_ahead_and_what_a_full_repaint_draws(role
 
     made = Made(monkeypatch)
     path = write_long("long", 600, role)
-    app = DecommissionApp(MINI_CONFIG)
-    async with app.run_test(size=(160, 50)) as pilot:
-        app.load_catalogue()
-        glass = watch(app)
-        screen = await open_replay(app, pilot, path)
-        app.screen.refresh()
-        await pilot.pause()
+    async with replay_watched(path) as (app, pilot, glass, screen):
         for key in before:
             await pilot.press(key)
             await settle(pilot, screen)
@@ -328,13 +338,7 @@ async def test_keys_draw_with_lines_made_ahead_and_kept_what_they_draw_made_afre
                 patch.setattr(LinesView, "_strips",
                               lambda self, content, look, width, keep=True: self._wrap(content, look, width,
                                                                                        self.visual_style))
-            app = DecommissionApp(MINI_CONFIG)
-            async with app.run_test(size=(160, 50)) as pilot:
-                app.load_catalogue()
-                glass = watch(app)
-                screen = await open_replay(app, pilot, path)
-                app.screen.refresh()
-                await pilot.pause()
+            async with replay_watched(path) as (app, pilot, glass, screen):
                 if ahead:
                     await prepared(pilot, screen)
                 else:
@@ -362,13 +366,7 @@ async def test_end_while_playing_draws_the_lines_made_ahead(monkeypatch):
     pressed while it plays draws no new line, as a full repaint draws it."""
     made = Made(monkeypatch)
     path = write_long("long", 600, "operator")
-    app = DecommissionApp(MINI_CONFIG)
-    async with app.run_test(size=(160, 50)) as pilot:
-        app.load_catalogue()
-        glass = watch(app)
-        screen = await open_replay(app, pilot, path, autoplay=True)
-        app.screen.refresh()
-        await pilot.pause()
+    async with replay_watched(path, autoplay=True) as (app, pilot, glass, screen):
         for _ in range(600):  # made ahead, and nothing typing out: between two events
             if screen.playing and screen.prepared == len(screen.events) - 1 and all(r.done for r in screen._reveals):
                 break
