@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from game.analysis.classify import links
-from game.analysis.classify.reading import _ASCII_LOWER, Hits, Reading, _case_free_twin
+from game.analysis.classify.reading import _ASCII_LOWER, Hits, Reading, case_free
 
 LEVER, DECIDER, FAMILY, BROAD, OTHER = "lever", "decider", "family", "broad", "other"
 
@@ -493,18 +493,17 @@ def admitted_false(thinking: str, hits: Hits) -> int | None:
     think = thinking[:20000]
     # (scanned lower-cased with case-free twins of the patterns: the same finds, several times faster)
     low = think.translate(_ASCII_LOWER)
-    falsity, retract, denial = (_case_free_twin(p) or p for p in (_FALSITY, _RETRACT, _DENIAL))
-    src = low if all(_case_free_twin(p) for p in (_FALSITY, _RETRACT, _DENIAL)) else think
+    falsity, retract, denial = (case_free(p, think, low) for p in (_FALSITY, _RETRACT, _DENIAL))
     spans = [m for m in re.finditer(r"[^.!?\n]+[.!?]?", think)][:400]
     admitted: list[tuple[set[str], int]] = []
     for m in spans:
         piece = m.group(0)
         a, b = m.span()
-        if falsity.search(src, a, b) and not retract.search(src, a, b):
-            if retract.search(src, b, b + 240):
+        if falsity[0].search(falsity[1], a, b) and not retract[0].search(retract[1], a, b):
+            if retract[0].search(retract[1], b, b + 240):
                 continue
             words = _content_words(piece)
-            need = 1 if denial.search(src, a, b) else 2
+            need = 1 if denial[0].search(denial[1], a, b) else 2
             if len(words) >= need:
                 admitted.append((words, need))
                 if len(admitted) >= 64:

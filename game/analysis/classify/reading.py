@@ -253,6 +253,13 @@ def _case_free_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return twin
 
 
+def case_free(pattern: re.Pattern[str], text: str, low: str) -> tuple[re.Pattern[str], str]:
+    """What to run and on what: the pattern's case-free twin on `low` (`text` with its ASCII
+    letters lower-cased) when it has one, else the pattern itself on `text`."""
+    twin = _case_free_twin(pattern)
+    return (twin, low) if twin is not None and low else (pattern, text)
+
+
 @dataclass
 class Hits:
     """Sorted start positions of each kind of cue in one text, with their sentence index.
@@ -283,9 +290,8 @@ class Hits:
         found: list[tuple[int, int]] = []
         patterns = pattern if isinstance(pattern, tuple) else (pattern,) if pattern is not None else ()
         for one in patterns:
-            twin = _case_free_twin(one)
-            source = self.low if twin is not None and self.low else self.text
-            for m in (twin or one).finditer(source):  # in order of start
+            scanner, source = case_free(one, self.text, self.low)
+            for m in scanner.finditer(source):  # in order of start
                 if negatable and NEGATION_BEFORE.search(self.text, max(0, m.start() - 30), m.start()):
                     continue
                 found.append((m.start(), m.end()))
